@@ -1,0 +1,71 @@
+# Guwen: `make run` sets everything up and serves the Nanwan demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install assets system-deps migrate demo serve lint format bench clean
+
+# Debian packages the project needs and cannot get from PyPI or npm:
+#   chromium        – the real browser the Playwright tests drive (never a downloaded browser build)
+#   fonts-noto-cjk  – a CJK font so Chinese renders in screenshots and PDFs
+#   poppler-utils   – pdftoppm, which the document tests use to look at generated PDFs
+# Installed only when missing, and only where apt-get can run as root.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -n "$$(fc-list :lang=zh 2>/dev/null | head -n1)" ] || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "warning: missing Debian packages:$$missing (browser/PDF tests will skip)"; fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(STAMP) node_modules/.package-lock.json
+
+assets: node_modules/.package-lock.json
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# Web server and worker side by side; Ctrl-C stops both.
+run: install demo
+	@echo
+	@echo "顾问 Guwen 演示： http://$(HOST):$(PORT)/   （两步验证在演示中豁免）"
+	@echo
+	GUWEN_WAIVE_STAFF_TOTP=1 DEBUG=1 bash scripts/serve.sh $(HOST) $(PORT)
+
+# The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at one.
+test: install system-deps
+	bash scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	bash scripts/bench.sh
+
+clean:
+	rm -rf var/guwen.sqlite3* var/static .pytest_cache

@@ -1,0 +1,196 @@
+"""The one definition of what a user may see.
+
+Every list, detail page, action, export, search and API route fetches through these
+selectors; anything outside them is a 404 (DESIGN §5). Later apps build their own
+``<record>_visible_to(user)`` on top of ``regions_visible_to``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from guwen.accounts.models import Membership, Role, User
+from guwen.regions.models import Assignment, LawFirm, Lawyer, Region
+
+_CACHE_ATTR = "_guwen_memberships"
+
+
+def current_memberships(user) -> list[Membership]:
+    """The user's memberships in force today, cached on the user object for one request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    memberships = list(
+        Membership.objects.filter(user=user, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("region", "firm")
+    )
+    setattr(user, _CACHE_ATTR, memberships)
+    return memberships
+
+
+def forget_memberships(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def is_sysadmin(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or any(m.role == Role.SYSADMIN for m in current_memberships(user))
+
+
+def roles_of(user) -> set[str]:
+    """All roles the user holds today. An advisor role comes from a membership or from being the
+    lawyer of a current assignment."""
+    roles = {m.role for m in current_memberships(user)}
+    if is_sysadmin(user):
+        roles.add(Role.SYSADMIN)
+    if (
+        getattr(user, "is_authenticated", False)
+        and Role.ADVISOR not in roles
+        and _lawyer_of(user) is not None
+    ):
+        roles.add(Role.ADVISOR)
+    return roles
+
+
+def _lawyer_of(user) -> Lawyer | None:
+    try:
+        return user.lawyer
+    except Lawyer.DoesNotExist:
+        return None
+
+
+def _current_assignments() -> QuerySet[Assignment]:
+    today = timezone.localdate()
+    return Assignment.objects.filter(starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def _region_anchors(user, roles: set[str]) -> list[Region]:
+    return [m.region for m in current_memberships(user) if m.role in roles and m.region is not None]
+
+
+def _admin_firm_ids(user) -> list[int]:
+    return [m.firm_id for m in current_memberships(user) if m.role == Role.FIRM_ADMIN and m.firm_id]
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    """Regions whose records the user may see: a bureau its district and everything under it, an
+    office its street, community staff their community, an advisor the communities they serve
+    today, a firm admin the communities their firm's lawyers serve today. The association sees
+    anonymised aggregates only, so no region's records."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Region.objects.none()
+    if is_sysadmin(user):
+        return Region.objects.all()
+    condition = Q(pk__in=[])
+    for region in _region_anchors(user, {Role.BUREAU, Role.OFFICE, Role.COMMUNITY_STAFF}):
+        condition |= Q(path__startswith=region.path)
+    lawyer = _lawyer_of(user)
+    if lawyer is not None:
+        condition |= Q(pk__in=_current_assignments().filter(lawyer=lawyer).values("community_id"))
+    firm_ids = _admin_firm_ids(user)
+    if firm_ids:
+        condition |= Q(
+            pk__in=_current_assignments().filter(lawyer__firm_id__in=firm_ids).values("community_id")
+        )
+    return Region.objects.filter(condition)
+
+
+def communities_visible_to(user) -> QuerySet[Region]:
+    return regions_visible_to(user).filter(level="community")
+
+
+def firms_visible_to(user) -> QuerySet[LawFirm]:
+    """Firms serving the user's regions (ever), the firm they administer or belong to, and for a
+    bureau the firms registered in its district."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return LawFirm.objects.none()
+    if is_sysadmin(user):
+        return LawFirm.objects.all()
+    condition = Q(pk__in=Assignment.objects.filter(community__in=regions_visible_to(user)).values("firm_id"))
+    condition |= Q(pk__in=_admin_firm_ids(user))
+    condition |= Q(lawyers__user=user)
+    for region in _region_anchors(user, {Role.BUREAU}):
+        condition |= Q(district__path__startswith=region.path)
+    return LawFirm.objects.filter(condition).distinct()
+
+
+def lawyers_visible_to(user) -> QuerySet[Lawyer]:
+    """Lawyers who serve or served the user's regions, the lawyers of the firm they administer,
+    the user's own lawyer record, and for a bureau the lawyers of firms registered in its district."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Lawyer.objects.none()
+    if is_sysadmin(user):
+        return Lawyer.objects.all()
+    condition = Q(
+        pk__in=Assignment.objects.filter(community__in=regions_visible_to(user)).values("lawyer_id")
+    )
+    condition |= Q(firm_id__in=_admin_firm_ids(user))
+    condition |= Q(user=user)
+    for region in _region_anchors(user, {Role.BUREAU}):
+        condition |= Q(firm__district__path__startswith=region.path)
+    return Lawyer.objects.filter(condition)
+
+
+def assignments_visible_to(user) -> QuerySet[Assignment]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Assignment.objects.none()
+    if is_sysadmin(user):
+        return Assignment.objects.all()
+    condition = Q(community__in=regions_visible_to(user))
+    condition |= Q(lawyer__firm_id__in=_admin_firm_ids(user))
+    condition |= Q(lawyer__user=user)
+    return Assignment.objects.filter(condition)
+
+
+def manageable_regions(user) -> QuerySet[Region]:
+    """Communities where the user may appoint advisors: an office's street, a bureau's district."""
+    if is_sysadmin(user):
+        return Region.objects.filter(level="community")
+    condition = Q(pk__in=[])
+    for region in _region_anchors(user, {Role.BUREAU, Role.OFFICE}):
+        condition |= Q(path__startswith=region.path)
+    return Region.objects.filter(condition, level="community")
+
+
+def manageable_firms(user) -> QuerySet[LawFirm]:
+    """Firms whose lawyer records the user may add or edit: a firm admin's own firm; a bureau's
+    district firms; everything for a system admin."""
+    if is_sysadmin(user):
+        return LawFirm.objects.all()
+    condition = Q(pk__in=_admin_firm_ids(user))
+    for region in _region_anchors(user, {Role.BUREAU}):
+        condition |= Q(district__path__startswith=region.path)
+    return LawFirm.objects.filter(condition)
+
+
+def can_register_firms(user) -> bool:
+    return is_sysadmin(user) or bool(_region_anchors(user, {Role.BUREAU}))
+
+
+def can_read_personal_numbers(user, lawyer: Lawyer) -> bool:
+    """Full 身份证号 is for the lawyer themself, their firm admin, the bureau and system admins
+    (subsidy payment needs it); everyone else sees it masked."""
+    if is_sysadmin(user):
+        return True
+    if lawyer.user_id is not None and lawyer.user_id == getattr(user, "pk", None):
+        return True
+    if lawyer.firm_id in _admin_firm_ids(user):
+        return True
+    return (
+        lawyer.pk is not None
+        and manageable_firms(user).filter(pk=lawyer.firm_id).exists()
+        and bool(_region_anchors(user, {Role.BUREAU}))
+    )
+
+
+def user_label(user: User) -> str:
+    return str(user)

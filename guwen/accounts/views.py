@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from guwen.accounts import services
+from guwen.accounts.forms import LoginForm, TokenForm
+from guwen.accounts.otp import has_confirmed_device, session_verified, totp_required
+from guwen.accounts.scope import current_memberships, roles_of
+from guwen.core.errors import DomainError
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    """Enrol a phone authenticator: show the QR code, confirm with the first code."""
+    user = request.user
+    if has_confirmed_device(user) and not session_verified(user):
+        return redirect("accounts:otp_verify")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.totp_device_confirm(user=user, token=form.cleaned_data["token"])
+        except DomainError as exc:
+            form.add_error("token", exc.message)
+        else:
+            otp_login(request, device)
+            messages.success(request, _("两步验证已开启。"))
+            return redirect(_next_url(request))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = services.totp_device_start(user=user)
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5)
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": _b32_secret(device), "next": _next_url(request)},
+    )
+
+
+def _b32_secret(device: TOTPDevice) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    user = request.user
+    if not has_confirmed_device(user):
+        return redirect("accounts:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        device = next(
+            (d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if d.verify_token(token)), None
+        )
+        if device is None:
+            form.add_error("token", _("动态口令不正确或已过期，请重试"))
+        else:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def profile(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": current_memberships(user),
+            "roles": sorted(roles_of(user)),
+            "totp_required": totp_required(user),
+            "totp_enrolled": has_confirmed_device(user),
+        },
+    )
+
+
+def home(request):
+    """The landing page: a public page for residents, a role home for signed-in users."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "accounts/public_home.html")
+    from guwen.accounts.models import Role
+    from guwen.accounts.scope import assignments_visible_to, firms_visible_to, regions_visible_to
+    from guwen.regions import selectors
+    from guwen.regions.models import Level
+
+    roles = roles_of(user)
+    visible = regions_visible_to(user)
+    context: dict = {"roles": roles, "Role": Role, "sections": []}
+    if roles & {Role.OFFICE, Role.BUREAU, Role.SYSADMIN, Role.COMMUNITY_STAFF}:
+        context["coverage"] = selectors.coverage(visible)
+        context["communities"] = selectors.communities_with_advisors(visible)[:60]
+        context["streets"] = visible.filter(level=Level.STREET).order_by("code")
+    if Role.ADVISOR in roles:
+        context["my_assignments"] = (
+            selectors.current_assignments()
+            .filter(lawyer__user=user)
+            .select_related("community", "community__parent")
+        )
+    if Role.FIRM_ADMIN in roles:
+        firm_ids = [m.firm_id for m in current_memberships(user) if m.role == Role.FIRM_ADMIN]
+        context["firm_assignments"] = (
+            selectors.current_assignments()
+            .filter(lawyer__firm_id__in=firm_ids)
+            .select_related("lawyer", "community")
+            .order_by("lawyer__name")
+        )
+        context["firms"] = firms_visible_to(user).filter(pk__in=firm_ids)
+    if Role.ASSOCIATION in roles:
+        context["aggregates"] = _association_aggregates()
+    context["recent_assignments"] = (
+        assignments_visible_to(user).select_related("lawyer", "community").order_by("-created_at")[:5]
+    )
+    return render(request, "accounts/home.html", context)
+
+
+def _association_aggregates() -> dict:
+    """Anonymised counts only: the association sees the service, not the people in it."""
+    from guwen.regions import selectors
+    from guwen.regions.models import LawFirm, Region
+
+    current = selectors.current_assignments()
+    return {
+        "communities": Region.objects.filter(level="community", is_active=True).count(),
+        "covered": current.filter(role="primary").values("community_id").distinct().count(),
+        "advisors": current.values("lawyer_id").distinct().count(),
+        "firms": LawFirm.objects.filter(pk__in=current.values("firm_id")).count(),
+    }

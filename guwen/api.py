@@ -1,0 +1,97 @@
+"""The JSON API (/api/v1/), django-ninja, OpenAPI 3 at /api/v1/openapi.json.
+
+Errors are JSON with a Chinese ``detail`` and, where one field is at fault, its name in ``field``.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from guwen.accounts.scope import roles_of
+from guwen.core.errors import Conflict, DomainError, NotFound
+from guwen.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="顾问 Guwen API",
+    version="1",
+    description="社区法律顾问服务平台接口。登录会话认证；写操作需要 CSRF 令牌。",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+def _status_for(exc: DomainError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Conflict):
+        return 409
+    return 422
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    body = {"detail": str(exc.message)}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=_status_for(exc))
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    errors = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(loc), "message": _chinese(error)})
+    first = errors[0] if errors else {"field": "", "message": "请求数据不正确"}
+    return api.create_response(
+        request,
+        {"detail": f"{first['field']}：{first['message']}", "field": first["field"], "errors": errors},
+        status=422,
+    )
+
+
+def _chinese(error: dict) -> str:
+    kind = error.get("type", "")
+    return {
+        "missing": "必填",
+        "int_parsing": "应为整数",
+        "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+        "date_parsing": "应为日期（YYYY-MM-DD）",
+        "string_type": "应为文本",
+        "json_invalid": "JSON 格式不正确",
+        "bool_parsing": "应为 true 或 false",
+    }.get(kind, "格式不正确")
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "请先登录"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    roles: list[str]
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request):
+    user = request.user
+    return {"username": user.username, "display_name": str(user), "roles": sorted(roles_of(user))}
+
+
+api.add_router("/", regions_router)

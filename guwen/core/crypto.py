@@ -1,0 +1,63 @@
+"""Encryption of personal numbers (身份证号) and keyed hashes for matching them.
+
+Both keys are derived from ``settings.GUWEN_DATA_KEY`` with HKDF-SHA256 and a
+distinct ``info`` each, so the encryption key and the matching key never
+coincide. A keyed hash lets a service find a record by ID number without
+decrypting every row; callers hash the *normalised* value
+(``validators.normalize_id_number``) so that equal numbers match.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+ENCRYPTION_INFO = b"guwen-field-encryption"
+MATCHING_INFO = b"guwen-matching-hash"
+
+
+class DecryptionError(Exception):
+    """The token is not a ciphertext made with the current data key (corrupt, foreign or not a token)."""
+
+
+def _derive(key_material: str, info: bytes) -> bytes:
+    if not key_material:
+        raise ImproperlyConfigured("GUWEN_DATA_KEY is empty; personal data cannot be encrypted.")
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key_material.encode())
+
+
+@lru_cache(maxsize=4)
+def _fernet(key_material: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_derive(key_material, ENCRYPTION_INFO)))
+
+
+@lru_cache(maxsize=4)
+def _matching_key(key_material: str) -> bytes:
+    return _derive(key_material, MATCHING_INFO)
+
+
+def encrypt_text(plain: str) -> str:
+    """A Fernet token (ASCII) for ``plain``; two encryptions of the same text differ."""
+    return _fernet(settings.GUWEN_DATA_KEY).encrypt(plain.encode()).decode("ascii")
+
+
+def decrypt_text(token: str) -> str:
+    """The plain text of a token made by ``encrypt_text``; raises ``DecryptionError`` otherwise."""
+    try:
+        raw = token.encode("ascii") if isinstance(token, str) else bytes(token)
+        return _fernet(settings.GUWEN_DATA_KEY).decrypt(raw).decode()
+    except (InvalidToken, UnicodeError, TypeError, ValueError) as exc:
+        raise DecryptionError("cannot decrypt: not a valid token for the current GUWEN_DATA_KEY") from exc
+
+
+def keyed_hash(value: str) -> str:
+    """Hex HMAC-SHA256 of ``value`` under the matching key: stable, useless without the key."""
+    return hmac.new(_matching_key(settings.GUWEN_DATA_KEY), value.encode(), hashlib.sha256).hexdigest()

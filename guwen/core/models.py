@@ -1,0 +1,92 @@
+"""Records every app shares: the audit trail and the work calendar's overrides."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses bulk changes: the audit trail is append-only."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("AuditEvent is append-only: rows cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise TypeError("AuditEvent is append-only: rows cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One state change or sensitive read: who did what to which record, old → new.
+
+    Append-only: ``save()`` refuses to update an existing row and ``delete()``
+    refuses outright. Write events through ``guwen.core.audit.record``.
+    """
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept so the trail still names the actor after the account is deleted.
+    actor_label = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=80, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=80, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    old = models.JSONField(_("变更前"), null=True, blank=True)
+    new = models.JSONField(_("变更后"), null=True, blank=True)
+    context = models.JSONField(_("上下文"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("AuditEvent is append-only: an existing row cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("AuditEvent is append-only: rows cannot be deleted.")
+
+
+class CalendarOverride(models.Model):
+    """A day whose status the holiday library gets wrong or does not know yet.
+
+    Administrators enter these as data: a holiday of a year the library does
+    not cover, a local holiday, or an extra working day (调休上班).
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(
+        _("是否工作日"), default=False, help_text=_("勾选表示当天上班（如调休上班），不勾选表示当天放假。")
+    )
+    name = models.CharField(_("名称"), max_length=60, help_text=_("例如：国庆节、调休上班、地方节日"))
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("日历调整")
+        verbose_name_plural = _("日历调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = _("上班") if self.is_workday else _("放假")
+        return f"{self.date:%Y-%m-%d} {self.name}（{kind}）"

@@ -1,0 +1,47 @@
+import hashlib
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from hypothesis import given
+from hypothesis import strategies as st
+
+from guwen.core.crypto import DecryptionError, decrypt_text, encrypt_text, keyed_hash
+
+
+@given(st.text(max_size=60))
+def test_round_trip(plain):
+    assert decrypt_text(encrypt_text(plain)) == plain
+
+
+def test_two_encryptions_of_the_same_text_differ():
+    first, second = encrypt_text("440307199001011232"), encrypt_text("440307199001011232")
+    assert first != second
+    assert "440307199001011232" not in first
+
+
+def test_keyed_hash_is_stable_and_keyed():
+    value = "440307199001011232"
+    assert keyed_hash(value) == keyed_hash(value)
+    assert keyed_hash(value) != hashlib.sha256(value.encode()).hexdigest()
+    assert keyed_hash(value) != keyed_hash("11010519491231002X")
+    assert len(keyed_hash(value)) == 64
+
+
+@pytest.mark.parametrize("garbage", ["", "not a token", "gAAAAAB" + "x" * 80, "令牌", encrypt_text("x")[:-4]])
+def test_decrypting_garbage_raises_decryption_error(garbage):
+    with pytest.raises(DecryptionError):
+        decrypt_text(garbage)
+
+
+def test_another_key_cannot_decrypt_or_match(settings):
+    token, digest = encrypt_text("secret"), keyed_hash("secret")
+    settings.GUWEN_DATA_KEY = "another-key-0123456789abcdef0123456789abcdef"
+    with pytest.raises(DecryptionError):
+        decrypt_text(token)
+    assert keyed_hash("secret") != digest
+
+
+def test_empty_key_is_a_configuration_error(settings):
+    settings.GUWEN_DATA_KEY = ""
+    with pytest.raises(ImproperlyConfigured):
+        encrypt_text("secret")

@@ -1,0 +1,162 @@
+"""Validators for Chinese identification numbers and codes.
+
+Each ``validate_*`` function follows Django's validator protocol: it returns
+``None`` for a good value and raises ``ValidationError`` with a message in
+Chinese and a ``code`` otherwise. Each accepts the loose form people type
+(spaces, lowercase letters) and checks the ``normalize_*`` form, which is the
+form to store.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# --- 居民身份证号 (resident identity card number), GB 11643-1999 ----------------------------
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+ID_NUMBER_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+# Province-level codes of GB/T 2260, plus 71/81/82 (Taiwan, Hong Kong, Macao) and 83, which
+# the residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证) carry.
+ID_PROVINCE_CODES = frozenset(
+    {"11", "12", "13", "14", "15", "21", "22", "23"}
+    | {f"{n}" for n in range(31, 38)}
+    | {f"{n}" for n in range(41, 47)}
+    | {f"{n}" for n in range(50, 55)}
+    | {f"{n}" for n in range(61, 66)}
+    | {"71", "81", "82", "83"}
+)
+ID_MIN_BIRTH_YEAR = 1900
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def normalize_id_number(value: str) -> str:
+    """The stored form: no surrounding or inner spaces, check character upper-case."""
+    return re.sub(r"\s+", "", _text(value)).upper()
+
+
+def id_number_check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise ValueError("first17 must be 17 ASCII digits")
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def validate_id_number(value: str) -> None:
+    number = normalize_id_number(value)
+    if not ID_NUMBER_RE.fullmatch(number):
+        raise ValidationError(_("身份证号应为18位：前17位为数字，最后一位为数字或X"), code="id_number_format")
+    if number[:2] not in ID_PROVINCE_CODES:
+        raise ValidationError(_("身份证号的前两位不是有效的省级行政区代码"), code="id_number_province")
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        born = None
+    if born is None or born.year < ID_MIN_BIRTH_YEAR or born > timezone.localdate():
+        raise ValidationError(_("身份证号中的出生日期不正确"), code="id_number_birth_date")
+    if id_number_check_char(number[:17]) != number[17]:
+        raise ValidationError(_("身份证号校验码不正确，请核对后重新输入"), code="id_number_check_char")
+
+
+# --- 统一社会信用代码 (unified social credit code), GB 32100-2015 ---------------------------
+
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# 登记管理部门码: 1 机构编制, 2 外交, 3 司法行政 (law firms), 4 文化, 5 民政, 6 旅游, 7 宗教,
+# 8 工会, 9 市场监管 (工商), A 中央军委改革和编制办公室, N 农业, Y 其他.
+CREDIT_CODE_DEPARTMENTS = frozenset("123456789ANY")
+CREDIT_CODE_RE = re.compile(rf"^[{CREDIT_CODE_CHARS}]{{2}}[0-9]{{6}}[{CREDIT_CODE_CHARS}]{{10}}$")
+
+
+def normalize_credit_code(value: str) -> str:
+    """The stored form: no spaces, upper-case."""
+    return re.sub(r"\s+", "", _text(value)).upper()
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The MOD 31 check character for the first 17 characters of a credit code."""
+    if len(first17) != 17 or any(char not in CREDIT_CODE_CHARS for char in first17):
+        raise ValueError("first17 must be 17 characters of the credit-code alphabet")
+    total = sum(
+        CREDIT_CODE_CHARS.index(char) * weight
+        for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value: str) -> None:
+    code = normalize_credit_code(value)
+    # Characters 3-8 are the registering authority's administrative division code (digits);
+    # characters 9-17 are the organisation code (组织机构代码), whose own check is not enforced
+    # because the credit code's check character already covers every character.
+    if not CREDIT_CODE_RE.fullmatch(code):
+        raise ValidationError(
+            _("统一社会信用代码应为18位，由数字和大写字母组成（不含I、O、S、V、Z），第3至8位为数字"),
+            code="credit_code_format",
+        )
+    if code[0] not in CREDIT_CODE_DEPARTMENTS:
+        raise ValidationError(
+            _("统一社会信用代码的第一位（登记管理部门码）不正确"), code="credit_code_department"
+        )
+    if credit_code_check_char(code[:17]) != code[17]:
+        raise ValidationError(
+            _("统一社会信用代码校验码不正确，请核对后重新输入"), code="credit_code_check_char"
+        )
+
+
+# --- 手机号 (mainland mobile number) ---------------------------------------------------------
+
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def normalize_mobile(value: str) -> str:
+    """Drop spaces, hyphens and a leading +86 / 0086 / 86 country code."""
+    number = re.sub(r"[\s\-]+", "", _text(value))
+    if number.startswith("+86"):
+        number = number[3:]
+    elif number.startswith("0086"):
+        number = number[4:]
+    elif number.startswith("86") and len(number) == 13:
+        number = number[2:]
+    return number
+
+
+def validate_mobile(value: str) -> None:
+    number = normalize_mobile(value)
+    if not MOBILE_RE.fullmatch(number):
+        raise ValidationError(_("请输入正确的11位手机号码"), code="mobile_format")
+
+
+# --- 律师执业证号 (lawyer's practising licence number) -----------------------------------------
+
+LICENCE_NUMBER_RE = re.compile(r"^[0-9]{17}$")
+LICENCE_MIN_YEAR = 1979  # lawyers' practice was restored in 1979
+
+
+def validate_licence_number(value: str) -> None:
+    number = re.sub(r"\s+", "", _text(value))
+    if not LICENCE_NUMBER_RE.fullmatch(number):
+        raise ValidationError(_("执业证号应为17位数字"), code="licence_number_format")
+    year = int(number[5:9])  # positions 6-9: the year the licence was first issued
+    if not LICENCE_MIN_YEAR <= year <= timezone.localdate().year:
+        raise ValidationError(_("执业证号中的年份不正确"), code="licence_number_year")
+
+
+# --- 统计用区划代码 (12-digit statistical division code) ---------------------------------------
+
+REGION_CODE_RE = re.compile(r"^[0-9]{12}$")
+
+
+def validate_region_code(value: str) -> None:
+    code = _text(value)
+    if not REGION_CODE_RE.fullmatch(code):
+        raise ValidationError(_("区划代码应为12位数字"), code="region_code_format")

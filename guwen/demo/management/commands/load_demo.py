@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from guwen.demo import nanwan
+
+
+class Command(BaseCommand):
+    help = "载入南湾街道演示数据（可重复运行）。"
+
+    def handle(self, *args, **options):
+        logins = nanwan.load(stdout=self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(f"南湾演示数据已就绪。演示账号（密码均为 {nanwan.DEMO_PASSWORD}）：")
+        )
+        for login in logins:
+            self.stdout.write(f"  {login.username:<12} {login.role}（{login.where}）")

@@ -1,0 +1,242 @@
+"""Pages for regions, firms, lawyers and assignments. Every fetch goes through the scope selectors;
+anything outside them is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guwen.accounts import scope
+from guwen.core.errors import DomainError
+from guwen.core.formtools import add_domain_error, paginate
+from guwen.regions import selectors, services
+from guwen.regions.forms import AssignmentEndForm, AssignmentForm, LawFirmForm, LawyerForm
+from guwen.regions.models import Lawyer, Level, Region
+
+
+@login_required
+def region_list(request):
+    visible = scope.regions_visible_to(request.user)
+    query = request.GET.get("q", "").strip()
+    communities = selectors.communities_with_advisors(visible)
+    if query:
+        communities = communities.filter(Q(name__contains=query) | Q(code__startswith=query))
+    return render(
+        request,
+        "regions/region_list.html",
+        {
+            "page": paginate(request, communities, 50),
+            "coverage": selectors.coverage(visible),
+            "q": query,
+            "streets": visible.filter(level=Level.STREET).order_by("code"),
+        },
+    )
+
+
+@login_required
+def region_detail(request, code: str):
+    region = get_object_or_404(scope.regions_visible_to(request.user), code=code)
+    history = (
+        scope.assignments_visible_to(request.user).filter(community=region).select_related("lawyer", "firm")
+    )
+    children = selectors.communities_with_advisors(
+        scope.regions_visible_to(request.user).filter(parent=region)
+    )
+    can_manage = scope.manageable_regions(request.user).filter(pk=region.pk).exists()
+    return render(
+        request,
+        "regions/region_detail.html",
+        {
+            "region": region,
+            "history": history.order_by("-starts_on", "role"),
+            "current": list(
+                selectors.current_assignments().filter(community=region).select_related("lawyer", "firm")
+            ),
+            "children": children,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+def firm_list(request):
+    firms = scope.firms_visible_to(request.user).order_by("name")
+    return render(
+        request,
+        "regions/firm_list.html",
+        {"page": paginate(request, firms), "can_create": scope.can_register_firms(request.user)},
+    )
+
+
+@login_required
+def firm_detail(request, pk: int):
+    firm = get_object_or_404(scope.firms_visible_to(request.user), pk=pk)
+    lawyers = scope.lawyers_visible_to(request.user).filter(firm=firm)
+    assignments = (
+        scope.assignments_visible_to(request.user).filter(firm=firm).select_related("lawyer", "community")
+    )
+    return render(
+        request,
+        "regions/firm_detail.html",
+        {"firm": firm, "lawyers": lawyers, "assignments": assignments.order_by("-starts_on")[:100]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def firm_create(request):
+    if not scope.can_register_firms(request.user):
+        raise Http404
+    districts = Region.objects.filter(level=Level.DISTRICT) & scope.regions_visible_to(request.user)
+    form = LawFirmForm(request.POST or None, districts=districts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            firm = services.lawfirm_create(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已登记律师事务所：%(name)s") % {"name": firm.name})
+            return redirect("regions:firm_detail", pk=firm.pk)
+    return render(
+        request, "regions/form.html", {"form": form, "title": _("登记律师事务所")}, status=_status(form)
+    )
+
+
+@login_required
+def lawyer_list(request):
+    lawyers = scope.lawyers_visible_to(request.user).select_related("firm")
+    query = request.GET.get("q", "").strip()
+    if query:
+        lawyers = lawyers.filter(Q(name__contains=query) | Q(firm__name__contains=query))
+    return render(
+        request,
+        "regions/lawyer_list.html",
+        {
+            "page": paginate(request, lawyers),
+            "q": query,
+            "can_create": scope.manageable_firms(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def lawyer_detail(request, pk: int):
+    lawyer = get_object_or_404(scope.lawyers_visible_to(request.user).select_related("firm"), pk=pk)
+    assignments = scope.assignments_visible_to(request.user).filter(lawyer=lawyer).select_related("community")
+    return render(
+        request,
+        "regions/lawyer_detail.html",
+        {
+            "lawyer": lawyer,
+            "assignments": assignments.order_by("-starts_on"),
+            "can_read_id": scope.can_read_personal_numbers(request.user, lawyer),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lawyer_id_number(request, pk: int):
+    """Reveal a lawyer's full 身份证号 to a reader entitled to it; the read is audited."""
+    lawyer = get_object_or_404(scope.lawyers_visible_to(request.user), pk=pk)
+    if not scope.can_read_personal_numbers(request.user, lawyer):
+        raise Http404
+    value = services.lawyer_read_id_number(lawyer=lawyer, by=request.user, request=request)
+    return render(request, "regions/_id_number.html", {"value": value})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lawyer_create(request):
+    firms = scope.manageable_firms(request.user).order_by("name")
+    if not firms.exists():
+        raise Http404
+    form = LawyerForm(request.POST or None, firms=firms)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lawyer = services.lawyer_create(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已登记律师：%(name)s") % {"name": lawyer.name})
+            return redirect("regions:lawyer_detail", pk=lawyer.pk)
+    return render(request, "regions/form.html", {"form": form, "title": _("登记律师")}, status=_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request, code: str):
+    community = get_object_or_404(scope.manageable_regions(request.user), code=code)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lawyer = Lawyer.objects.filter(licence_number=data["licence_number"].strip()).first()
+        if lawyer is None:
+            form.add_error("licence_number", _("未找到该执业证号的律师，请先由律所登记"))
+        else:
+            try:
+                services.assignment_create(
+                    lawyer=lawyer,
+                    community=community,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    role=data["role"],
+                    note=data["note"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已派驻 %(lawyer)s 到 %(community)s")
+                    % {"lawyer": lawyer.name, "community": community.name},
+                )
+                return redirect("regions:region_detail", code=community.code)
+    return render(
+        request,
+        "regions/form.html",
+        {"form": form, "title": _("派驻顾问：%(name)s") % {"name": community.name}},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_end(request, pk: int):
+    assignment = get_object_or_404(
+        scope.assignments_visible_to(request.user).filter(
+            community__in=scope.manageable_regions(request.user)
+        ),
+        pk=pk,
+    )
+    form = AssignmentEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_end(
+                assignment=assignment,
+                ends_on=form.cleaned_data["ends_on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("派驻已结束"))
+            return redirect("regions:region_detail", code=assignment.community.code)
+    return render(
+        request,
+        "regions/form.html",
+        {"form": form, "title": _("结束派驻：%(a)s") % {"a": assignment}},
+        status=_status(form),
+    )
+
+
+def _status(form) -> int:
+    """A form sent back with errors is a 400, so clients and tests can tell refusal from display."""
+    return 400 if form.is_bound and form.errors else 200

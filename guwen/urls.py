@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from guwen.accounts.views import home
+from guwen.api import api
+from guwen.core.views import healthz
+
+admin.site.site_header = _("顾问 · 系统管理")
+admin.site.site_title = _("顾问")
+admin.site.index_title = _("系统管理")
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("guwen.accounts.urls")),
+    path("", include("guwen.regions.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
