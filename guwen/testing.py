@@ -108,6 +108,7 @@ class World:
     lawyer_e: Lawyer
     assignment_a: Assignment
     assignment_c: Assignment
+    assignment_e: Assignment
     users: dict[str, User | None]
 
     def user(self, role: str) -> User | None:
@@ -144,7 +145,7 @@ def build_world() -> World:
     assignment_a = regions.assignment_create(lawyer=lawyer_a, community=community_a, starts_on=start, by=None)
     regions.assignment_create(lawyer=lawyer_b, community=community_b, starts_on=start, by=None)
     assignment_c = regions.assignment_create(lawyer=lawyer_c, community=community_c, starts_on=start, by=None)
-    regions.assignment_create(lawyer=lawyer_e, community=community_e, starts_on=start, by=None)
+    assignment_e = regions.assignment_create(lawyer=lawyer_e, community=community_e, starts_on=start, by=None)
     users: dict[str, User | None] = {
         "resident": None,
         "advisor_a": advisor_a,
@@ -176,6 +177,7 @@ def build_world() -> World:
         lawyer_e,
         assignment_a,
         assignment_c,
+        assignment_e,
         users,
     )
 

@@ -6,6 +6,7 @@ set -uo pipefail
 bin=.venv/bin
 workers=${GUWEN_TEST_WORKERS:-2}
 $bin/ruff check . || exit 1
+$bin/lint-imports --no-cache >/dev/null || { $bin/lint-imports --no-cache; exit 1; }
 $bin/python manage.py makemigrations --check --dry-run -v0 || { echo "models changed without a migration"; exit 1; }
 
 echo "== SQLite =="

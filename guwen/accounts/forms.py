@@ -32,3 +32,10 @@ class TokenForm(forms.Form):
             "max_length": _("动态口令是 6 位数字"),
         },
     )
+
+    def clean_token(self) -> str:
+        # Letters are refused here, before they reach a device and count as a throttled failure.
+        token = self.cleaned_data["token"]
+        if not token.isdigit():
+            raise forms.ValidationError(_("动态口令是 6 位数字"), code="digits")
+        return token

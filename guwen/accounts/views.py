@@ -56,6 +56,7 @@ def otp_setup(request):
         request,
         "accounts/otp_setup.html",
         {"form": form, "qr_svg": qr_svg, "secret": _b32_secret(device), "next": _next_url(request)},
+        status=_status(form),
     )
 
 
@@ -82,7 +83,17 @@ def otp_verify(request):
         else:
             otp_login(request, device)
             return redirect(_next_url(request))
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=_status(form),
+    )
+
+
+def _status(form) -> int:
+    """A refused code is a 400, so clients and tests can tell refusal from display."""
+    return 400 if form.is_bound and form.errors else 200
 
 
 @login_required

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -152,7 +152,7 @@ def create_firm(request, payload: FirmIn):
         district=district,
         by=request.user,
     )
-    return 201, firm
+    return Status(201, firm)
 
 
 @router.get("/lawyers", response=list[LawyerOut])
@@ -180,7 +180,7 @@ def create_lawyer(request, payload: LawyerIn):
         specialties=payload.specialties,
         by=request.user,
     )
-    return 201, lawyer
+    return Status(201, lawyer)
 
 
 @router.get("/assignments", response=list[AssignmentOut])
@@ -213,7 +213,7 @@ def create_assignment(request, payload: AssignmentIn):
         note=payload.note,
         by=request.user,
     )
-    return 201, assignment
+    return Status(201, assignment)
 
 
 __all__ = ["LawFirm", "router"]

@@ -30,7 +30,7 @@ from guwen.core.validators import (
 )
 from guwen.regions.models import CHILD_LEVEL, Assignment, AssignmentRole, LawFirm, Lawyer, Level, Region
 
-NAME_SUFFIXES = ("社区居民委员会", "社区居委会", "居民委员会", "居委会", "村民委员会", "村委会")
+NAME_SUFFIXES = ("居民委员会", "居委会", "村民委员会", "村委会")
 
 
 def display_name(official: str) -> str:

@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from guwen.accounts.scope import regions_visible_to
+from guwen.accounts.models import User
+from guwen.demo import nanwan
+from guwen.regions.models import Assignment, LawFirm, Lawyer, Region
+from guwen.regions.selectors import coverage, primary_assignment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_nanwan_and_is_rerunnable():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (Region.objects.count(), LawFirm.objects.count(), Lawyer.objects.count(), Assignment.objects.count())
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Region.objects.count(), LawFirm.objects.count(), Lawyer.objects.count(),
+            Assignment.objects.count()) == counts
+    street = Region.objects.get(code=nanwan.STREET)
+    communities = Region.objects.filter(parent=street)
+    assert communities.count() == 14
+    assert communities.filter(is_village_converted=True).count() == 8
+    assert set(LawFirm.objects.values_list("name", flat=True)) == set(nanwan.FIRMS)
+    assert all(primary_assignment(community=c) is not None for c in communities)
+    assert all(lawyer.is_demo and lawyer.name.startswith("演示") for lawyer in Lawyer.objects.all())
+
+
+def test_every_demo_login_works_and_sees_its_scope(settings):
+    settings.GUWEN_WAIVE_STAFF_TOTP = True
+    nanwan.load()
+    expected_regions = {"admin": 17, "bureau": 16, "office": 15, "staff": 1, "advisor": 1, "advisor2": 1,
+                        "firm": 3, "association": 0}
+    for username, count in expected_regions.items():
+        client = Client()
+        response = client.post("/accounts/login/", {"username": username, "password": nanwan.DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200
+        user = User.objects.get(username=username)
+        assert regions_visible_to(user).count() == count, username
+    office = User.objects.get(username="office")
+    assert coverage(regions_visible_to(office)) == {"total": 14, "covered": 14, "vacant": 0}
