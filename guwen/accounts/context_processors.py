@@ -15,6 +15,7 @@ def navigation(request) -> dict:
     context = {
         "site_name": settings.GUWEN_SITE_NAME,
         "totp_waived": settings.GUWEN_WAIVE_STAFF_TOTP,
+        "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60),
         "nav_items": [],
         "role_labels": [],
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,5 +30,5 @@ class RequireVerifiedStaffMiddleware:
             if path.startswith("/api/"):
                 return JsonResponse({"detail": _("需要完成两步验证（动态口令）后才能访问")}, status=403)
             target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
-            return redirect(f"{reverse(target)}?next={path}")
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -44,7 +44,11 @@ def user_create(
             user.set_password(password)
         else:
             user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # created by someone else between the check and the insert
+            raise DomainError(_("用户名已存在"), field="username") from exc
         audit.record(actor=by, action="user.create", obj=user, new={"username": username})
     return user
 

@@ -16,6 +16,7 @@ from guwen.accounts.forms import LoginForm, TokenForm
 from guwen.accounts.otp import has_confirmed_device, session_verified, totp_required
 from guwen.accounts.scope import current_memberships, roles_of
 from guwen.core.errors import DomainError
+from guwen.core.formtools import form_status
 
 
 class LoginView(auth_views.LoginView):
@@ -56,7 +57,7 @@ def otp_setup(request):
         request,
         "accounts/otp_setup.html",
         {"form": form, "qr_svg": qr_svg, "secret": _b32_secret(device), "next": _next_url(request)},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -87,13 +88,8 @@ def otp_verify(request):
         request,
         "accounts/otp_verify.html",
         {"form": form, "next": _next_url(request)},
-        status=_status(form),
+        status=form_status(form),
     )
-
-
-def _status(form) -> int:
-    """A refused code is a 400, so clients and tests can tell refusal from display."""
-    return 400 if form.is_bound and form.errors else 200
 
 
 @login_required

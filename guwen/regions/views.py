@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.accounts import scope
 from guwen.core.errors import DomainError
-from guwen.core.formtools import add_domain_error, paginate
+from guwen.core.formtools import add_domain_error, form_status, paginate
 from guwen.regions import selectors, services
 from guwen.regions.forms import AssignmentEndForm, AssignmentForm, LawFirmForm, LawyerForm
 from guwen.regions.models import Lawyer, Level, Region
@@ -103,7 +103,7 @@ def firm_create(request):
             messages.success(request, _("已登记律师事务所：%(name)s") % {"name": firm.name})
             return redirect("regions:firm_detail", pk=firm.pk)
     return render(
-        request, "regions/form.html", {"form": form, "title": _("登记律师事务所")}, status=_status(form)
+        request, "regions/form.html", {"form": form, "title": _("登记律师事务所")}, status=form_status(form)
     )
 
 
@@ -165,7 +165,9 @@ def lawyer_create(request):
         else:
             messages.success(request, _("已登记律师：%(name)s") % {"name": lawyer.name})
             return redirect("regions:lawyer_detail", pk=lawyer.pk)
-    return render(request, "regions/form.html", {"form": form, "title": _("登记律师")}, status=_status(form))
+    return render(
+        request, "regions/form.html", {"form": form, "title": _("登记律师")}, status=form_status(form)
+    )
 
 
 @login_required
@@ -202,7 +204,7 @@ def assignment_create(request, code: str):
         request,
         "regions/form.html",
         {"form": form, "title": _("派驻顾问：%(name)s") % {"name": community.name}},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -233,10 +235,5 @@ def assignment_end(request, pk: int):
         request,
         "regions/form.html",
         {"form": form, "title": _("结束派驻：%(a)s") % {"a": assignment}},
-        status=_status(form),
+        status=form_status(form),
     )
-
-
-def _status(form) -> int:
-    """A form sent back with errors is a 400, so clients and tests can tell refusal from display."""
-    return 400 if form.is_bound and form.errors else 200

@@ -79,7 +79,12 @@ def fixed(path: str) -> Callable[[World, str, bool], str]:
 # Community A and its firm: advisor B is checked against B (own_community), the firm admin sees A
 # because firm A's lawyer serves there today.
 SEES_A = {
-    "advisor_a": 200, "advisor_b": 200, "staff_a": 200, "office": 200, "bureau": 200, "firm_admin": 200,
+    "advisor_a": 200,
+    "advisor_b": 200,
+    "staff_a": 200,
+    "office": 200,
+    "bureau": 200,
+    "firm_admin": 200,
     "sysadmin": 200,
 }
 SEES_FIRM_A = SEES_A
@@ -90,14 +95,22 @@ ONLY_SYSADMIN = {"sysadmin": 200}
 def lawyer_body(w: World, role: str, inside: bool) -> dict:
     n = next(_serial)
     firm = w.firm_a if inside else w.firm_other
-    return {"name": f"新律师{n}", "licence_number": valid_licence(n), "firm_id": firm.pk, "firm": firm.pk,
-            "phone": valid_phone(n)}
+    return {
+        "name": f"新律师{n}",
+        "licence_number": valid_licence(n),
+        "firm_id": firm.pk,
+        "firm": firm.pk,
+        "phone": valid_phone(n),
+    }
 
 
 def firm_body(w: World, role: str, inside: bool) -> dict:
     n = next(_serial)
-    return {"name": f"新律所{n}", "credit_code": valid_credit_code(n),
-            "district_code": w.district.code if inside else w.district2.code}
+    return {
+        "name": f"新律所{n}",
+        "credit_code": valid_credit_code(n),
+        "district_code": w.district.code if inside else w.district2.code,
+    }
 
 
 def assignment_body(w: World, role: str, inside: bool) -> dict:
@@ -106,66 +119,98 @@ def assignment_body(w: World, role: str, inside: bool) -> dict:
 
     lawyer = make_lawyer(w.firm_a, f"备岗{next(_serial)}")
     community = w.community_a if inside else w.community_e
-    return {"lawyer_id": lawyer.pk, "licence_number": lawyer.licence_number, "community_code": community.code,
-            "role": "backup", "starts_on": "2026-01-01"}
+    return {
+        "lawyer_id": lawyer.pk,
+        "licence_number": lawyer.licence_number,
+        "community_code": community.code,
+        "role": "backup",
+        "starts_on": "2026-01-01",
+    }
 
 
 ROWS: list[Row] = [
     Row("home", "GET", fixed("/"), everyone(200)),
     Row("healthz", "GET", fixed("/healthz"), everyone(200)),
-    Row("accounts:login", "GET", fixed("/accounts/login/"), {"resident": 200, **dict.fromkeys(LOGGED_IN, 302)}),
+    Row(
+        "accounts:login", "GET", fixed("/accounts/login/"), {"resident": 200, **dict.fromkeys(LOGGED_IN, 302)}
+    ),
     Row("accounts:logout", "POST", fixed("/accounts/logout/"), everyone(302)),
     Row("accounts:otp_setup", "GET", fixed("/accounts/otp/setup/"), page(200)),
     Row(
-        "accounts:otp_verify", "GET", fixed("/accounts/otp/verify/"),
+        "accounts:otp_verify",
+        "GET",
+        fixed("/accounts/otp/verify/"),
         # Users without a confirmed device are sent to enrol first.
         page({**dict.fromkeys(LOGGED_IN, 302), "office": 200, "bureau": 200, "sysadmin": 200}),
     ),
     Row("accounts:profile", "GET", fixed("/accounts/me/"), page(200)),
     Row("regions:region_list", "GET", fixed("/regions/"), page(200)),
     Row(
-        "regions:region_detail", "GET",
+        "regions:region_detail",
+        "GET",
         lambda w, role, inside: f"/regions/{(own_community(w, role) if inside else w.community_e).code}/",
-        page(SEES_A), page(ONLY_SYSADMIN),
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
     ),
     Row(
-        "regions:assignment_create", "GET",
-        lambda w, role, inside: f"/regions/{(w.community_a if inside else w.community_e).code}/assignments/new/",
-        page(MANAGES_A), page(ONLY_SYSADMIN),
+        "regions:assignment_create",
+        "GET",
+        lambda w, role, inside: (
+            f"/regions/{(w.community_a if inside else w.community_e).code}/assignments/new/"
+        ),
+        page(MANAGES_A),
+        page(ONLY_SYSADMIN),
     ),
     Row(
-        "regions:assignment_create", "POST",
-        lambda w, role, inside: f"/regions/{(w.community_a if inside else w.community_e).code}/assignments/new/",
-        page({"office": 302, "bureau": 302, "sysadmin": 302}), page({"sysadmin": 302}), body=assignment_body,
+        "regions:assignment_create",
+        "POST",
+        lambda w, role, inside: (
+            f"/regions/{(w.community_a if inside else w.community_e).code}/assignments/new/"
+        ),
+        page({"office": 302, "bureau": 302, "sysadmin": 302}),
+        page({"sysadmin": 302}),
+        body=assignment_body,
     ),
     Row(
-        "regions:assignment_end", "GET",
+        "regions:assignment_end",
+        "GET",
         lambda w, role, inside: f"/assignments/{(w.assignment_a if inside else w.assignment_e).pk}/end/",
-        page(MANAGES_A), page(ONLY_SYSADMIN),
+        page(MANAGES_A),
+        page(ONLY_SYSADMIN),
     ),
     Row("regions:firm_list", "GET", fixed("/firms/"), page(200)),
     Row("regions:firm_create", "GET", fixed("/firms/new/"), page({"bureau": 200, "sysadmin": 200})),
     Row(
-        "regions:firm_detail", "GET",
+        "regions:firm_detail",
+        "GET",
         lambda w, role, inside: f"/firms/{(own_firm(w, role) if inside else w.firm_other).pk}/",
-        page(SEES_FIRM_A), page(ONLY_SYSADMIN),
+        page(SEES_FIRM_A),
+        page(ONLY_SYSADMIN),
     ),
     Row("regions:lawyer_list", "GET", fixed("/lawyers/"), page(200)),
     Row(
-        "regions:lawyer_create", "GET", fixed("/lawyers/new/"),
+        "regions:lawyer_create",
+        "GET",
+        fixed("/lawyers/new/"),
         page({"firm_admin": 200, "bureau": 200, "sysadmin": 200}),
     ),
     Row(
-        "regions:lawyer_create", "POST", fixed("/lawyers/new/"),
-        page({"firm_admin": 302, "bureau": 302, "sysadmin": 302}), body=lawyer_body,
+        "regions:lawyer_create",
+        "POST",
+        fixed("/lawyers/new/"),
+        page({"firm_admin": 302, "bureau": 302, "sysadmin": 302}),
+        body=lawyer_body,
     ),
     Row(
-        "regions:lawyer_detail", "GET",
+        "regions:lawyer_detail",
+        "GET",
         lambda w, role, inside: f"/lawyers/{(own_lawyer(w, role) if inside else w.lawyer_e).pk}/",
-        page(SEES_FIRM_A), page(ONLY_SYSADMIN),
+        page(SEES_FIRM_A),
+        page(ONLY_SYSADMIN),
     ),
     Row(
-        "regions:lawyer_id_number", "POST",
+        "regions:lawyer_id_number",
+        "POST",
         lambda w, role, inside: f"/lawyers/{(own_lawyer(w, role) if inside else w.lawyer_e).pk}/id-number/",
         # The lawyer themself, their firm admin, the bureau and system admins may read it in full.
         page({"advisor_a": 200, "advisor_b": 200, "firm_admin": 200, "bureau": 200, "sysadmin": 200}),
@@ -178,37 +223,60 @@ ROWS: list[Row] = [
     Row("api:me", "GET", fixed("/api/v1/me"), api_route(200), json=True),
     Row("api:list_regions", "GET", fixed("/api/v1/regions"), api_route(200), json=True),
     Row(
-        "api:get_region", "GET",
-        lambda w, role, inside: f"/api/v1/regions/{(own_community(w, role) if inside else w.community_e).code}",
-        api_route(SEES_A), api_route(ONLY_SYSADMIN), json=True,
+        "api:get_region",
+        "GET",
+        lambda w, role, inside: (
+            f"/api/v1/regions/{(own_community(w, role) if inside else w.community_e).code}"
+        ),
+        api_route(SEES_A),
+        api_route(ONLY_SYSADMIN),
+        json=True,
     ),
     Row("api:list_firms", "GET", fixed("/api/v1/firms"), api_route(200), json=True),
     Row(
-        "api:create_firm", "POST", fixed("/api/v1/firms"),
+        "api:create_firm",
+        "POST",
+        fixed("/api/v1/firms"),
         api_route({"bureau": 201, "sysadmin": 201}, default=403),
-        api_route({"bureau": 422, "sysadmin": 201}, default=403), body=firm_body, json=True,
+        api_route({"bureau": 422, "sysadmin": 201}, default=403),
+        body=firm_body,
+        json=True,
     ),
     Row(
-        "api:get_firm", "GET",
+        "api:get_firm",
+        "GET",
         lambda w, role, inside: f"/api/v1/firms/{(own_firm(w, role) if inside else w.firm_other).pk}",
-        api_route(SEES_FIRM_A), api_route(ONLY_SYSADMIN), json=True,
+        api_route(SEES_FIRM_A),
+        api_route(ONLY_SYSADMIN),
+        json=True,
     ),
     Row("api:list_lawyers", "GET", fixed("/api/v1/lawyers"), api_route(200), json=True),
     Row(
-        "api:create_lawyer", "POST", fixed("/api/v1/lawyers"),
+        "api:create_lawyer",
+        "POST",
+        fixed("/api/v1/lawyers"),
         api_route({"firm_admin": 201, "bureau": 201, "sysadmin": 201}),
-        api_route({"sysadmin": 201}), body=lawyer_body, json=True,
+        api_route({"sysadmin": 201}),
+        body=lawyer_body,
+        json=True,
     ),
     Row(
-        "api:get_lawyer", "GET",
+        "api:get_lawyer",
+        "GET",
         lambda w, role, inside: f"/api/v1/lawyers/{(own_lawyer(w, role) if inside else w.lawyer_e).pk}",
-        api_route(SEES_FIRM_A), api_route(ONLY_SYSADMIN), json=True,
+        api_route(SEES_FIRM_A),
+        api_route(ONLY_SYSADMIN),
+        json=True,
     ),
     Row("api:list_assignments", "GET", fixed("/api/v1/assignments"), api_route(200), json=True),
     Row(
-        "api:create_assignment", "POST", fixed("/api/v1/assignments"),
+        "api:create_assignment",
+        "POST",
+        fixed("/api/v1/assignments"),
         api_route({"office": 201, "bureau": 201, "sysadmin": 201}),
-        api_route({"sysadmin": 201}), body=assignment_body, json=True,
+        api_route({"sysadmin": 201}),
+        body=assignment_body,
+        json=True,
     ),
 ]
 
@@ -219,8 +287,14 @@ def _admin_rows() -> list[Row]:
     rows = [Row("admin:index", "GET", fixed("/admin/"), staff_only)]
     for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        rows.append(Row(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist", "GET", fixed(url),
-                        staff_only))
+        rows.append(
+            Row(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist",
+                "GET",
+                fixed(url),
+                staff_only,
+            )
+        )
     return rows
 
 

@@ -202,7 +202,9 @@ def test_user_created_without_password_cannot_log_in_by_password(db):
 
 
 def test_superuser_is_also_staff(db):
-    user = services.user_create(username="root", password="a long enough password", by=None, is_superuser=True)
+    user = services.user_create(
+        username="root", password="a long enough password", by=None, is_superuser=True
+    )
 
     assert user.is_superuser
     assert user.is_staff

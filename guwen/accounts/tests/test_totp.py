@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -72,7 +73,7 @@ def test_office_user_without_device_is_sent_to_setup_from_any_work_page(world, p
     response = client.get(path)
 
     assert response.status_code == 302
-    assert response.url == f"{SETUP_URL}?next={path}"
+    assert response.url == f"{SETUP_URL}?{urlencode({'next': path})}"
 
 
 @pytest.mark.parametrize("role", ["bureau", "sysadmin"])
@@ -85,7 +86,9 @@ def test_bureau_and_sysadmin_are_asked_for_totp_too(world, role):
     assert response.url.startswith(SETUP_URL)
 
 
-@pytest.mark.parametrize("role", ["advisor_a", "advisor_b", "staff_a", "firm_admin", "association", "outsider"])
+@pytest.mark.parametrize(
+    "role", ["advisor_a", "advisor_b", "staff_a", "firm_admin", "association", "outsider"]
+)
 def test_roles_without_totp_go_straight_to_work_pages(world, role):
     client = password_login(role)
 
@@ -209,7 +212,7 @@ def test_after_enrolment_a_new_login_must_give_a_code(world):
     client = password_login("office")
     response = client.get("/regions/")
     assert response.status_code == 302
-    assert response.url == f"{VERIFY_URL}?next=/regions/"
+    assert response.url == f"{VERIFY_URL}?next=%2Fregions%2F"
     # Enrolling a second device is no way round the code.
     assert client.get(SETUP_URL).url == VERIFY_URL
     assert client.get(VERIFY_URL).status_code == 200
@@ -305,3 +308,15 @@ def test_no_waiver_banner_when_totp_is_enforced(world):
 
     assert response.status_code == 200
     assert WAIVER_BANNER not in response.content.decode()
+
+
+def test_redirect_keeps_the_query_string(client_for, world):
+    from guwen.accounts.models import User
+    from guwen.testing import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username="office"))
+    response = client.get("/regions/", {"q": "南龙", "page": "2"})
+    assert response.status_code == 302
+    next_url = "/regions/?" + urlencode({"q": "南龙", "page": "2"})
+    assert response.url == f"{SETUP_URL}?{urlencode({'next': next_url})}"

@@ -28,7 +28,9 @@ def test_keyed_hash_is_stable_and_keyed():
 
 
 @pytest.mark.parametrize(
-    "garbage", ["", "not a token", "gAAAAAB" + "x" * 80, "令牌", "truncated"], ids=["empty", "text", "fake", "cjk", "cut"]
+    "garbage",
+    ["", "not a token", "gAAAAAB" + "x" * 80, "令牌", "truncated"],
+    ids=["empty", "text", "fake", "cjk", "cut"],
 )
 def test_decrypting_garbage_raises_decryption_error(garbage):
     if garbage == "truncated":

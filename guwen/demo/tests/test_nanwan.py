@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from guwen.accounts.scope import regions_visible_to
 from guwen.accounts.models import User
+from guwen.accounts.scope import regions_visible_to
 from guwen.demo import nanwan
 from guwen.regions.models import Assignment, LawFirm, Lawyer, Region
 from guwen.regions.selectors import coverage, primary_assignment
@@ -13,10 +13,19 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_loads_nanwan_and_is_rerunnable():
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (Region.objects.count(), LawFirm.objects.count(), Lawyer.objects.count(), Assignment.objects.count())
+    counts = (
+        Region.objects.count(),
+        LawFirm.objects.count(),
+        Lawyer.objects.count(),
+        Assignment.objects.count(),
+    )
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (Region.objects.count(), LawFirm.objects.count(), Lawyer.objects.count(),
-            Assignment.objects.count()) == counts
+    assert (
+        Region.objects.count(),
+        LawFirm.objects.count(),
+        Lawyer.objects.count(),
+        Assignment.objects.count(),
+    ) == counts
     street = Region.objects.get(code=nanwan.STREET)
     communities = Region.objects.filter(parent=street)
     assert communities.count() == 14
@@ -29,8 +38,16 @@ def test_demo_loads_nanwan_and_is_rerunnable():
 def test_every_demo_login_works_and_sees_its_scope(settings):
     settings.GUWEN_WAIVE_STAFF_TOTP = True
     nanwan.load()
-    expected_regions = {"admin": 17, "bureau": 16, "office": 15, "staff": 1, "advisor": 1, "advisor2": 1,
-                        "firm": 3, "association": 0}
+    expected_regions = {
+        "admin": 17,
+        "bureau": 16,
+        "office": 15,
+        "staff": 1,
+        "advisor": 1,
+        "advisor2": 1,
+        "firm": 3,
+        "association": 0,
+    }
     for username, count in expected_regions.items():
         client = Client()
         response = client.post("/accounts/login/", {"username": username, "password": nanwan.DEMO_PASSWORD})

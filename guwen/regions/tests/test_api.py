@@ -45,7 +45,9 @@ def test_create_firm_rejects_bad_values(client_for, world, overrides, field, sta
 
 
 def test_duplicate_credit_code_is_a_conflict(client_for, world):
-    response = post(client_for("bureau"), "/api/v1/firms", {"name": "另一", "credit_code": world.firm_a.credit_code})
+    response = post(
+        client_for("bureau"), "/api/v1/firms", {"name": "另一", "credit_code": world.firm_a.credit_code}
+    )
     assert response.status_code == 409
     assert response.json()["field"] == "credit_code"
 
@@ -60,7 +62,12 @@ def test_duplicate_credit_code_is_a_conflict(client_for, world):
     ],
 )
 def test_create_lawyer_rejects_bad_values(client_for, world, overrides, field):
-    body = {"name": "接口律师", "licence_number": valid_licence(), "phone": valid_phone(), "firm_id": world.firm_a.pk}
+    body = {
+        "name": "接口律师",
+        "licence_number": valid_licence(),
+        "phone": valid_phone(),
+        "firm_id": world.firm_a.pk,
+    }
     body.update(overrides)
     before = Lawyer.objects.count()
     response = post(client_for("firm_admin"), "/api/v1/lawyers", body)
@@ -70,7 +77,12 @@ def test_create_lawyer_rejects_bad_values(client_for, world, overrides, field):
 
 
 def test_out_of_scope_firm_is_404(client_for, world):
-    body = {"name": "越权", "licence_number": valid_licence(), "phone": valid_phone(), "firm_id": world.firm_b.pk}
+    body = {
+        "name": "越权",
+        "licence_number": valid_licence(),
+        "phone": valid_phone(),
+        "firm_id": world.firm_b.pk,
+    }
     response = post(client_for("firm_admin"), "/api/v1/lawyers", body)
     assert response.status_code == 404
     assert response.json()["field"] == "firm_id"
@@ -80,7 +92,8 @@ def test_overlapping_primary_is_a_conflict(client_for, world):
     other = make_lawyer(world.firm_b, "重叠")
     before = Assignment.objects.count()
     response = post(
-        client_for("office"), "/api/v1/assignments",
+        client_for("office"),
+        "/api/v1/assignments",
         {"lawyer_id": other.pk, "community_code": world.community_a.code, "starts_on": "2026-02-01"},
     )
     assert response.status_code == 409
@@ -100,8 +113,13 @@ def test_overlapping_primary_is_a_conflict(client_for, world):
 )
 def test_create_assignment_rejects_bad_values(client_for, world, overrides, field, status):
     other = make_lawyer(world.firm_b, "备岗")
-    body = {"lawyer_id": other.pk, "community_code": world.community_b.code, "role": "backup",
-            "starts_on": "2026-02-01", **overrides}
+    body = {
+        "lawyer_id": other.pk,
+        "community_code": world.community_b.code,
+        "role": "backup",
+        "starts_on": "2026-02-01",
+        **overrides,
+    }
     before = Assignment.objects.count()
     response = post(client_for("office"), "/api/v1/assignments", body)
     assert response.status_code == status, response.content

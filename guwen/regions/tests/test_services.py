@@ -55,7 +55,10 @@ def test_rejects_duplicate_credit_code(world):
 )
 def test_rejects_bad_lawyer_fields(world, field, overrides):
     data = {
-        "name": "新律师", "licence_number": valid_licence(), "phone": valid_phone(), "id_number": valid_id_number(),
+        "name": "新律师",
+        "licence_number": valid_licence(),
+        "phone": valid_phone(),
+        "id_number": valid_id_number(),
     }
     data.update(overrides)
     before = Lawyer.objects.count()
@@ -69,7 +72,11 @@ def test_rejects_bad_lawyer_fields(world, field, overrides):
 def test_id_number_is_encrypted_hashed_and_masked(world):
     number = valid_id_number("19851231")
     lawyer = services.lawyer_create(
-        name="加密", licence_number=valid_licence(), firm=world.firm_a, phone=valid_phone(), id_number=number,
+        name="加密",
+        licence_number=valid_licence(),
+        firm=world.firm_a,
+        phone=valid_phone(),
+        id_number=number,
         by=None,
     )
     lawyer.refresh_from_db()
@@ -98,7 +105,9 @@ def test_refuses_second_primary_for_overlapping_period(world):
     other = make_lawyer(world.firm_b, "后来者")
     before = Assignment.objects.count()
     with pytest.raises(Conflict) as exc:
-        services.assignment_create(lawyer=other, community=world.community_a, starts_on=date(2025, 3, 1), by=None)
+        services.assignment_create(
+            lawyer=other, community=world.community_a, starts_on=date(2025, 3, 1), by=None
+        )
     assert "主顾问" in str(exc.value.message)
     assert Assignment.objects.count() == before
 
@@ -109,7 +118,10 @@ def test_refuses_dated_primary_overlapping_a_closed_period(world):
     other = make_lawyer(world.firm_b, "接任")
     with pytest.raises(Conflict):
         services.assignment_create(
-            lawyer=other, community=world.community_a, starts_on=date(2025, 6, 1), ends_on=date(2025, 12, 31),
+            lawyer=other,
+            community=world.community_a,
+            starts_on=date(2025, 6, 1),
+            ends_on=date(2025, 12, 31),
             by=None,
         )
 
@@ -132,7 +144,9 @@ def test_backup_may_overlap_primary(world):
 
 def test_rejects_assignment_to_a_street(world):
     with pytest.raises(DomainError) as exc:
-        services.assignment_create(lawyer=world.lawyer_c, community=world.street, starts_on=date(2025, 1, 1), by=None)
+        services.assignment_create(
+            lawyer=world.lawyer_c, community=world.street, starts_on=date(2025, 1, 1), by=None
+        )
     assert exc.value.field == "community"
 
 
@@ -140,8 +154,12 @@ def test_rejects_end_before_start(world):
     other = make_lawyer(world.firm_b, "倒序")
     with pytest.raises(DomainError) as exc:
         services.assignment_create(
-            lawyer=other, community=world.community_b, role="backup", starts_on=date(2025, 5, 1),
-            ends_on=date(2025, 4, 1), by=None,
+            lawyer=other,
+            community=world.community_b,
+            role="backup",
+            starts_on=date(2025, 5, 1),
+            ends_on=date(2025, 4, 1),
+            by=None,
         )
     assert exc.value.field == "ends_on"
 
@@ -153,7 +171,11 @@ def test_database_refuses_two_open_primaries(world):
     other = make_lawyer(world.firm_b, "绕过")
     with pytest.raises(IntegrityError), transaction.atomic():
         Assignment.objects.create(
-            lawyer=other, community=world.community_a, firm=world.firm_b, role="primary", starts_on=date(2026, 1, 1)
+            lawyer=other,
+            community=world.community_a,
+            firm=world.firm_b,
+            role="primary",
+            starts_on=date(2026, 1, 1),
         )
 
 
@@ -167,8 +189,12 @@ def test_postgres_exclusion_refuses_overlapping_dated_primaries(world):
     other = make_lawyer(world.firm_b, "绕过")
     with pytest.raises(IntegrityError), transaction.atomic():
         Assignment.objects.create(
-            lawyer=other, community=world.community_a, firm=world.firm_b, role="primary",
-            starts_on=date(2025, 6, 1), ends_on=date(2025, 7, 31),
+            lawyer=other,
+            community=world.community_a,
+            firm=world.firm_b,
+            role="primary",
+            starts_on=date(2025, 6, 1),
+            ends_on=date(2025, 7, 31),
         )
 
 

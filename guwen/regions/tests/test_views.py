@@ -49,7 +49,12 @@ def test_firm_form_rejects_bad_values(client_for, world, field, value, message):
     ],
 )
 def test_lawyer_form_rejects_bad_values(client_for, world, field, value, message):
-    data = {"name": "新律师", "licence_number": valid_licence(), "phone": valid_phone(), "firm": world.firm_a.pk}
+    data = {
+        "name": "新律师",
+        "licence_number": valid_licence(),
+        "phone": valid_phone(),
+        "firm": world.firm_a.pk,
+    }
     data[field] = value
     before = Lawyer.objects.count()
     response = client_for("firm_admin").post("/lawyers/new/", data)
@@ -60,7 +65,12 @@ def test_lawyer_form_rejects_bad_values(client_for, world, field, value, message
 
 
 def test_firm_admin_cannot_register_lawyer_for_another_firm(client_for, world):
-    data = {"name": "越权", "licence_number": valid_licence(), "phone": valid_phone(), "firm": world.firm_b.pk}
+    data = {
+        "name": "越权",
+        "licence_number": valid_licence(),
+        "phone": valid_phone(),
+        "firm": world.firm_b.pk,
+    }
     response = client_for("firm_admin").post("/lawyers/new/", data)
     assert response.status_code == 400
     assert not Lawyer.objects.filter(name="越权").exists()
@@ -81,7 +91,10 @@ def test_overlapping_primary_is_refused_on_the_form(client_for, world):
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"licence_number": "00000000000000000", "role": "primary", "starts_on": "2026-01-01"}, "licence_number"),
+        (
+            {"licence_number": "00000000000000000", "role": "primary", "starts_on": "2026-01-01"},
+            "licence_number",
+        ),
         ({"licence_number": "x", "role": "primary", "starts_on": "2026-13-01"}, "starts_on"),
         ({"licence_number": "x", "role": "chief", "starts_on": "2026-01-01"}, "role"),
     ],
@@ -96,7 +109,9 @@ def test_assignment_form_rejects_bad_values(client_for, world, data, field):
 
 def test_office_hands_over_a_community(client_for, world):
     client = client_for("office")
-    response = client.post(f"/assignments/{world.assignment_a.pk}/end/", {"ends_on": "2026-06-30", "reason": "合同到期"})
+    response = client.post(
+        f"/assignments/{world.assignment_a.pk}/end/", {"ends_on": "2026-06-30", "reason": "合同到期"}
+    )
     assert response.status_code == 302
     successor = make_lawyer(world.firm_b, "接任律师")
     response = client.post(
@@ -110,7 +125,9 @@ def test_office_hands_over_a_community(client_for, world):
 
 
 def test_end_date_before_start_is_refused(client_for, world):
-    response = client_for("office").post(f"/assignments/{world.assignment_a.pk}/end/", {"ends_on": "2020-01-01"})
+    response = client_for("office").post(
+        f"/assignments/{world.assignment_a.pk}/end/", {"ends_on": "2020-01-01"}
+    )
     assert response.status_code == 400
     world.assignment_a.refresh_from_db()
     assert world.assignment_a.ends_on is None
