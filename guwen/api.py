@@ -12,7 +12,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from guwen.accounts.scope import roles_of
+from guwen.consultations.api import router as consultations_router
 from guwen.core.errors import Conflict, DomainError, NotFound
+from guwen.duty.api import router as duty_router
+from guwen.knowledge.api import router as knowledge_router
+from guwen.notifications.api import router as notifications_router
 from guwen.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -95,3 +99,7 @@ def me(request):
 
 
 api.add_router("/", regions_router)
+api.add_router("/", notifications_router)
+api.add_router("/", knowledge_router)
+api.add_router("/", duty_router)
+api.add_router("/", consultations_router)

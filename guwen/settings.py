@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "guwen.core",
     "guwen.regions",
     "guwen.accounts",
+    "guwen.notifications",
+    "guwen.knowledge",
+    "guwen.duty",
+    "guwen.consultations",
     "guwen.demo",
 ]
 
@@ -221,6 +225,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- email ---------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "guwen@localhost")
 
 # --- Guwen ----------------------------------------------------------------------------------
 GUWEN_SITE_NAME = env_str("GUWEN_SITE_NAME", "顾问 · 社区法律顾问服务平台")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -110,6 +110,7 @@ class World:
     assignment_c: Assignment
     assignment_e: Assignment
     users: dict[str, User | None]
+    extras: dict = field(default_factory=dict)  # records a test or access-matrix row adds
 
     def user(self, role: str) -> User | None:
         return self.users[role]

@@ -15,6 +15,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("guwen.accounts.urls")),
     path("", include("guwen.regions.urls")),
+    path("", include("guwen.notifications.urls")),
+    path("", include("guwen.knowledge.urls")),
+    path("", include("guwen.duty.urls")),
+    path("", include("guwen.consultations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,127 +6,33 @@ Out-of-scope objects answer 404, never 403, so a user cannot learn that they exi
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from guwen.api import api
-from guwen.testing import ROLES, World, valid_credit_code, valid_licence, valid_phone, verified_client
-
-_serial = itertools.count(5000)
-
-LOGGED_IN = [r for r in ROLES if r != "resident"]
-
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(ROLES, status)
-
-
-def page(status_logged_in: int | dict[str, int]) -> dict[str, int]:
-    """A login-required page: anonymous residents are sent to the login page."""
-    expect = {"resident": 302}
-    if isinstance(status_logged_in, int):
-        expect.update(dict.fromkeys(LOGGED_IN, status_logged_in))
-    else:
-        expect.update(dict.fromkeys(LOGGED_IN, 404))
-        expect.update(status_logged_in)
-    return expect
-
-
-def api_route(status_logged_in: int | dict[str, int], default: int = 404) -> dict[str, int]:
-    """An API operation: anonymous callers get 401."""
-    expect = {"resident": 401}
-    if isinstance(status_logged_in, int):
-        expect.update(dict.fromkeys(LOGGED_IN, status_logged_in))
-    else:
-        expect.update(dict.fromkeys(LOGGED_IN, default))
-        expect.update(status_logged_in)
-    return expect
-
-
-@dataclass
-class Row:
-    name: str
-    method: str
-    path: Callable[[World, str, bool], str]
-    inside: dict[str, int]
-    outside: dict[str, int] | None = None  # None: the route has no object to be out of scope of
-    body: Callable[[World, str, bool], dict] | None = None
-    json: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
-def own_community(w: World, role: str):
-    return w.community_b if role == "advisor_b" else w.community_a
-
-
-def own_firm(w: World, role: str):
-    return w.firm_b if role == "advisor_b" else w.firm_a
-
-
-def own_lawyer(w: World, role: str):
-    return w.lawyer_b if role == "advisor_b" else w.lawyer_a
-
-
-def fixed(path: str) -> Callable[[World, str, bool], str]:
-    return lambda w, role, inside: path
-
-
-# Community A and its firm: advisor B is checked against B (own_community), the firm admin sees A
-# because firm A's lawyer serves there today.
-SEES_A = {
-    "advisor_a": 200,
-    "advisor_b": 200,
-    "staff_a": 200,
-    "office": 200,
-    "bureau": 200,
-    "firm_admin": 200,
-    "sysadmin": 200,
-}
-SEES_FIRM_A = SEES_A
-MANAGES_A = {"office": 200, "bureau": 200, "sysadmin": 200}
-ONLY_SYSADMIN = {"sysadmin": 200}
-
-
-def lawyer_body(w: World, role: str, inside: bool) -> dict:
-    n = next(_serial)
-    firm = w.firm_a if inside else w.firm_other
-    return {
-        "name": f"新律师{n}",
-        "licence_number": valid_licence(n),
-        "firm_id": firm.pk,
-        "firm": firm.pk,
-        "phone": valid_phone(n),
-    }
-
-
-def firm_body(w: World, role: str, inside: bool) -> dict:
-    n = next(_serial)
-    return {
-        "name": f"新律所{n}",
-        "credit_code": valid_credit_code(n),
-        "district_code": w.district.code if inside else w.district2.code,
-    }
-
-
-def assignment_body(w: World, role: str, inside: bool) -> dict:
-    # A backup appointment of a different lawyer each time, so no row clashes with another.
-    from guwen.testing import make_lawyer
-
-    lawyer = make_lawyer(w.firm_a, f"备岗{next(_serial)}")
-    community = w.community_a if inside else w.community_e
-    return {
-        "lawyer_id": lawyer.pk,
-        "licence_number": lawyer.licence_number,
-        "community_code": community.code,
-        "role": "backup",
-        "starts_on": "2026-01-01",
-    }
-
+from guwen.testing import ROLES, verified_client
+from guwen.tests.matrix import (
+    LOGGED_IN,
+    MANAGES_A,
+    ONLY_SYSADMIN,
+    SEES_A,
+    SEES_FIRM_A,
+    Row,
+    api_route,
+    assignment_body,
+    everyone,
+    firm_body,
+    fixed,
+    lawyer_body,
+    own_community,
+    own_firm,
+    own_lawyer,
+    page,
+)
 
 ROWS: list[Row] = [
     Row("home", "GET", fixed("/"), everyone(200)),
@@ -298,7 +204,21 @@ def _admin_rows() -> list[Row]:
     return rows
 
 
-ALL_ROWS = ROWS + _admin_rows()
+def _app_rows() -> list[Row]:
+    rows = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("guwen."):
+            try:
+                module = importlib.import_module(f"{config.name}.tests.access_rows")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.tests.access_rows":
+                    raise
+                continue
+            rows.extend(module.ROWS)
+    return rows
+
+
+ALL_ROWS = ROWS + _app_rows() + _admin_rows()
 
 
 def _cases():
@@ -320,6 +240,9 @@ def _request(client, row: Row, path: str, body: dict | None):
 def test_access(world, row: Row, inside: bool):
     expected = row.inside if inside else row.outside
     assert set(expected) == set(ROLES), f"{row.name}: every role needs an expected status"
+    world.extras = {}
+    if row.setup is not None:
+        row.setup(world)
     wrong = []
     for role in ROLES:
         client = verified_client(world.user(role))
