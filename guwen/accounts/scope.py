@@ -185,12 +185,5 @@ def can_read_personal_numbers(user, lawyer: Lawyer) -> bool:
         return True
     if lawyer.firm_id in _admin_firm_ids(user):
         return True
-    return (
-        lawyer.pk is not None
-        and manageable_firms(user).filter(pk=lawyer.firm_id).exists()
-        and bool(_region_anchors(user, {Role.BUREAU}))
-    )
-
-
-def user_label(user: User) -> str:
-    return str(user)
+    is_bureau = bool(_region_anchors(user, {Role.BUREAU}))
+    return is_bureau and manageable_firms(user).filter(pk=lawyer.firm_id).exists()
