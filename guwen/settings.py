@@ -242,3 +242,20 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "guwen@localhost")
 GUWEN_SITE_NAME = env_str("GUWEN_SITE_NAME", "顾问 · 社区法律顾问服务平台")
 GUWEN_SHARED_DIR = Path(env_str("GUWEN_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 GUWEN_RETENTION_YEARS = env_int("GUWEN_RETENTION_YEARS", 5)
+
+# --- notifications ---
+# Outbound senders: which ones are on, robot URLs and e-mail lists are data per region (admin:
+# 通知渠道配置); how hard to try is configured here.
+GUWEN_NOTIFY_MAX_ATTEMPTS = env_int("GUWEN_NOTIFY_MAX_ATTEMPTS", 6)
+GUWEN_NOTIFY_BACKOFF_SECONDS = env_int("GUWEN_NOTIFY_BACKOFF_SECONDS", 30)
+GUWEN_NOTIFY_BACKOFF_MAX_SECONDS = env_int("GUWEN_NOTIFY_BACKOFF_MAX_SECONDS", 3600)
+GUWEN_NOTIFY_TIMEOUT_SECONDS = env_int("GUWEN_NOTIFY_TIMEOUT_SECONDS", 10)
+GUWEN_NOTIFY_SWEEP_SECONDS = env_int("GUWEN_NOTIFY_SWEEP_SECONDS", 30)
+GUWEN_NOTIFY_SWEEP_BATCH = env_int("GUWEN_NOTIFY_SWEEP_BATCH", 100)
+# A new delivery is sent by its queued task; the sweep steps in only after this grace period.
+GUWEN_NOTIFY_SWEEP_GRACE_SECONDS = env_int("GUWEN_NOTIFY_SWEEP_GRACE_SECONDS", 120)
+# An SMS provider: a class with send(*, phone, text). The default writes a masked log line only.
+GUWEN_SMS_BACKEND = env_str("GUWEN_SMS_BACKEND", "guwen.notifications.senders.LogOnlySmsBackend")
+# Links in e-mails, robot messages and event webhooks are made absolute with this (e.g. https://guwen.example.cn).
+GUWEN_PUBLIC_URL = env_str("GUWEN_PUBLIC_URL", "")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("guwen.notifications.context_processors.unread")

@@ -1,25 +1,575 @@
-"""Notifications: an in-app inbox always, plus pluggable senders (email, group-robot webhook, SMS).
+"""Notifications: an in-app inbox always, plus pluggable senders (email, group-robot webhook, SMS)
+and outbound event webhooks for integration.
 
 The public entry points other modules call (after commit, via ``transaction.on_commit``):
 
-- ``notify(*, recipients, event, title, body, url="", context=None)`` — in-app notices for users,
-  plus delivery through each sender the recipient's region/settings enable.
-- ``notify_phone(*, phone, text, event, context=None)`` — an SMS to a resident (no account).
-- ``notify_group(*, webhook_url, title, body, event)`` — a group-robot webhook message.
+- ``notify(*, recipients, event, title, body, url="", context=None, region=None)`` — in-app notices
+  for users, plus delivery through each sender the region's channel configuration enables, plus
+  the event webhooks subscribed to ``event``. With no recipients it only publishes the event.
+- ``notify_phone(*, phone, text, event, context=None, region=None)`` — an SMS to a resident.
+- ``notify_group(*, webhook_url, title, body, event, secret="", style="text")`` — a group-robot
+  message to an explicit robot URL.
+
+Every outbound message is a ``Delivery`` row, sent by a task queued after commit and retried with
+exponential backoff; a sweep resends whatever a lost task left behind. ``context`` travels to
+event webhooks as ``data``: never put personal data (phones, ID numbers, names) in it.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guwen.core import audit
+from guwen.core.crypto import DecryptionError, decrypt_text, encrypt_text
+from guwen.core.errors import DomainError
+from guwen.core.masking import mask_phone
+from guwen.core.validators import normalize_mobile, validate_mobile
+from guwen.notifications import selectors, senders
+from guwen.notifications.models import (
+    Channel,
+    ChannelConfig,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Notification,
+    RobotStyle,
+    WebhookSubscription,
+    event_matches,
+    parse_email_list,
+    validate_event_code,
+    validate_outbound_url,
+)
+from guwen.regions.models import Region
+
+logger = logging.getLogger("guwen.notifications")
+
+TITLE_MAX = 200
+BODY_MAX = 4000
+SMS_MAX = 500
 
 
-def notify(*, recipients: Iterable, event: str, title: str, body: str, url: str = "", context: dict | None = None):
-    raise NotImplementedError("implemented by the notifications module")
+# --- checking input ---------------------------------------------------------------------------
 
 
-def notify_phone(*, phone: str, text: str, event: str, context: dict | None = None):
-    raise NotImplementedError("implemented by the notifications module")
+def _check_event(event: str) -> str:
+    try:
+        validate_event_code(event)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="event") from exc
+    if len(event) > 60:
+        raise DomainError(_("事件代码不能超过60个字符"), field="event")
+    return event
 
 
-def notify_group(*, webhook_url: str, title: str, body: str, event: str):
-    raise NotImplementedError("implemented by the notifications module")
+def _check_text(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError(_("请填写%(label)s") % {"label": label}, field=field)
+    if len(text) > limit:
+        raise DomainError(_("%(label)s不能超过%(n)d个字符") % {"label": label, "n": limit}, field=field)
+    return text
+
+
+def _check_local_url(url: str) -> str:
+    """In-app links are paths on this site: never another host (no open redirect from the inbox)."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if len(url) > 300 or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        raise DomainError(_("通知链接必须是本站路径，例如 /consultations/12/"), field="url")
+    return url
+
+
+def _check_url(url: str, *, field: str) -> str:
+    try:
+        validate_outbound_url(url)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field=field) from exc
+    return url.strip()
+
+
+def _users(recipients: Iterable) -> list:
+    """Users from user objects or primary keys, active only, each once, in the order given."""
+    if isinstance(recipients, str | bytes) or recipients is None:
+        raise DomainError(_("接收人必须是用户列表"), field="recipients")
+    User = get_user_model()
+    ids: list[int] = []
+    given = {}
+    for item in recipients:
+        pk = getattr(item, "pk", item)
+        if not isinstance(pk, int) or isinstance(pk, bool):
+            raise DomainError(_("接收人必须是用户或用户编号"), field="recipients")
+        if pk not in given:
+            ids.append(pk)
+            given[pk] = item if isinstance(item, User) else None
+    if not ids:
+        return []
+    missing = [pk for pk in ids if given[pk] is None]
+    if missing:
+        for user in User.objects.filter(pk__in=missing):
+            given[user.pk] = user
+    return [given[pk] for pk in ids if given[pk] is not None and given[pk].is_active]
+
+
+# --- masking targets --------------------------------------------------------------------------
+
+
+def mask_email(address: str) -> str:
+    local, _sep, domain = (address or "").partition("@")
+    return (local[:2] + "***@" + domain) if domain else "***"
+
+
+def mask_url(url: str) -> str:
+    """Scheme, host and the shape of the path; tokens in the path and every query value hidden."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    segments = [seg if len(seg) <= 16 else seg[:4] + "***" for seg in parts.path.split("/")]
+    query = "&".join(f"{pair.split('=', 1)[0]}=***" for pair in parts.query.split("&") if pair)
+    return urlunsplit((parts.scheme, parts.hostname or "", "/".join(segments), query, ""))[:200]
+
+
+def _link(url: str) -> str:
+    base = getattr(settings, "GUWEN_PUBLIC_URL", "").rstrip("/")
+    return f"{base}{url}" if url and base else url
+
+
+# --- creating deliveries -------------------------------------------------------------------------
+
+
+def _delivery(
+    *,
+    channel: str,
+    event: str,
+    address: str,
+    target: str,
+    payload: dict,
+    secret: str = "",
+    options: dict | None = None,
+    subscription: WebhookSubscription | None = None,
+    now: datetime,
+) -> Delivery:
+    return Delivery(
+        channel=channel,
+        event=event,
+        target=target[:200],
+        address_encrypted=encrypt_text(address),
+        secret_encrypted=encrypt_text(secret) if secret else "",
+        options=options or {},
+        payload=payload,
+        max_attempts=max(1, int(settings.GUWEN_NOTIFY_MAX_ATTEMPTS)),
+        # The queued task sends at once; the sweep only steps in if the task is lost.
+        next_attempt_at=now + timedelta(seconds=settings.GUWEN_NOTIFY_SWEEP_GRACE_SECONDS),
+        subscription=subscription,
+        created_at=now,
+    )
+
+
+def _save_and_queue(deliveries: list[Delivery]) -> list[Delivery]:
+    if not deliveries:
+        return []
+    created = Delivery.objects.bulk_create(deliveries)
+    ids = [d.pk for d in created]
+    transaction.on_commit(lambda: [_enqueue(pk) for pk in ids])
+    return created
+
+
+def _enqueue(delivery_id: int, run_after: datetime | None = None) -> None:
+    """Queue the send; a failure to queue loses nothing, because the sweep resends due deliveries."""
+    from guwen.notifications.tasks import send_delivery
+
+    try:
+        task = send_delivery
+        if run_after is not None:
+            if not task.get_backend().supports_defer:
+                return  # the sweep picks it up when due
+            task = task.using(run_after=run_after)
+        task.enqueue(delivery_id)
+    except Exception:  # the queue is best effort; the sweep is the guarantee
+        logger.warning("delivery %s could not be queued; the sweep will send it", delivery_id, exc_info=True)
+
+
+def _hook_deliveries(
+    *, event: str, title: str, body: str, url: str, region: Region | None, context: dict | None, now
+) -> list[Delivery]:
+    deliveries = []
+    for sub in selectors.subscriptions_for(event=event, region=region):
+        payload = {
+            "event": event,
+            "occurred_at": now.isoformat(),
+            "region": region.code if region is not None else None,
+            "title": title,
+            "body": body,
+            "url": _link(url),
+            "data": audit.json_safe(context or {}),
+        }
+        deliveries.append(
+            _delivery(
+                channel=Channel.HOOK,
+                event=event,
+                address=sub.url,
+                target=mask_url(sub.url),
+                payload=payload,
+                secret=sub.secret,
+                subscription=sub,
+                now=now,
+            )
+        )
+    return deliveries
+
+
+def _channel_deliveries(
+    *, config: ChannelConfig, users: list, event: str, title: str, body: str, url: str, now
+) -> list[Delivery]:
+    link = _link(url)
+    deliveries = []
+    if config.email_enabled:
+        addresses = [u.email for u in users if u.email] if config.email_users else []
+        addresses += parse_email_list(config.email_recipients)
+        seen = set()
+        for address in addresses:
+            key = address.lower()
+            try:
+                validate_email(address)
+            except ValidationError:
+                continue  # a bad address on an account must not stop the others
+            if key in seen:
+                continue
+            seen.add(key)
+            deliveries.append(
+                _delivery(
+                    channel=Channel.EMAIL,
+                    event=event,
+                    address=address,
+                    target=mask_email(address),
+                    payload={"subject": title, "body": "\n\n".join(p for p in (body, link) if p)},
+                    now=now,
+                )
+            )
+    if config.robot_enabled and config.robot_url:
+        content = "\n".join(p for p in (f"【{title}】", body, link) if p)
+        deliveries.append(
+            _delivery(
+                channel=Channel.ROBOT,
+                event=event,
+                address=config.robot_url,
+                target=mask_url(config.robot_url),
+                payload={"content": content},
+                secret=config.robot_secret,
+                options={"style": config.robot_style},
+                now=now,
+            )
+        )
+    if config.sms_enabled:
+        text = f"{title}：{body}" if body else title
+        for user in users:
+            phone = normalize_mobile(user.phone or "")
+            if phone:
+                try:
+                    validate_mobile(phone)
+                except ValidationError:
+                    continue
+                deliveries.append(
+                    _delivery(
+                        channel=Channel.SMS,
+                        event=event,
+                        address=phone,
+                        target=mask_phone(phone),
+                        payload={"text": text[:SMS_MAX]},
+                        now=now,
+                    )
+                )
+    return deliveries
+
+
+# --- the public entry points ---------------------------------------------------------------------
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    event: str,
+    title: str,
+    body: str,
+    url: str = "",
+    context: dict | None = None,
+    region: Region | None = None,
+) -> list[Notification]:
+    """Put a notice in each recipient's inbox and send it on the region's configured channels and to
+    the event webhooks subscribed to ``event``. Returns the in-app notices."""
+    event = _check_event(event)
+    title = _check_text(title, field="title", label=_("标题"), limit=TITLE_MAX)
+    body = _check_text(body, field="body", label=_("内容"), limit=BODY_MAX, required=False)
+    url = _check_local_url(url)
+    if region is not None and not isinstance(region, Region):
+        raise DomainError(_("区域不正确"), field="region")
+    users = _users(recipients)
+    now = timezone.now()
+    config = selectors.channel_config_for(region)
+    with transaction.atomic():
+        notes = Notification.objects.bulk_create(
+            [
+                Notification(recipient=user, event=event, title=title, body=body, url=url, created_at=now)
+                for user in users
+            ]
+        )
+        deliveries = _hook_deliveries(
+            event=event, title=title, body=body, url=url, region=region, context=context, now=now
+        )
+        if config is not None and event_matches(config.event_patterns, event):
+            deliveries += _channel_deliveries(
+                config=config, users=users, event=event, title=title, body=body, url=url, now=now
+            )
+        _save_and_queue(deliveries)
+    return notes
+
+
+def notify_phone(
+    *, phone: str, text: str, event: str, context: dict | None = None, region: Region | None = None
+) -> Delivery | None:
+    """An SMS to a resident. Returns the delivery, or None when the region has SMS turned off.
+    ``sms_is_real()`` says whether messages actually reach phones (the default backend only logs)."""
+    event = _check_event(event)
+    number = normalize_mobile(phone or "")
+    try:
+        validate_mobile(number)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="phone") from exc
+    text = _check_text(text, field="text", label=_("短信内容"), limit=SMS_MAX)
+    config = selectors.channel_config_for(region)
+    if config is not None and not config.sms_enabled:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        [delivery] = _save_and_queue(
+            [
+                _delivery(
+                    channel=Channel.SMS,
+                    event=event,
+                    address=number,
+                    target=mask_phone(number),
+                    payload={"text": text},
+                    now=now,
+                )
+            ]
+        )
+    return delivery
+
+
+def notify_group(
+    *, webhook_url: str, title: str, body: str, event: str, secret: str = "", style: str = RobotStyle.TEXT
+) -> Delivery:
+    """A message to a group robot (企业微信/钉钉/飞书 style JSON POST), signed when ``secret`` is given."""
+    event = _check_event(event)
+    url = _check_url(webhook_url, field="webhook_url")
+    title = _check_text(title, field="title", label=_("标题"), limit=TITLE_MAX)
+    body = _check_text(body, field="body", label=_("内容"), limit=BODY_MAX, required=False)
+    if style not in RobotStyle.values:
+        raise DomainError(_("群机器人类型不正确"), field="style")
+    if len(secret or "") > 200:
+        raise DomainError(_("签名密钥不能超过200个字符"), field="secret")
+    now = timezone.now()
+    content = "\n".join(p for p in (f"【{title}】", body) if p)
+    with transaction.atomic():
+        [delivery] = _save_and_queue(
+            [
+                _delivery(
+                    channel=Channel.ROBOT,
+                    event=event,
+                    address=url,
+                    target=mask_url(url),
+                    payload={"content": content},
+                    secret=secret or "",
+                    options={"style": style},
+                    now=now,
+                )
+            ]
+        )
+    return delivery
+
+
+def sms_is_real() -> bool:
+    """Whether an SMS provider is configured (the default backend only writes a masked log line)."""
+    return senders.sms_backend().real
+
+
+# --- the inbox ------------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification, by) -> Notification:
+    """Mark one of the user's own notices read; marking a read notice again changes nothing."""
+    if notification.recipient_id != getattr(by, "pk", None):
+        raise DomainError(_("只能处理自己的通知"), field="notification")
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        if changed:
+            audit.record(actor=by, action="notification.read", obj=notification)
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, by) -> int:
+    """Mark every unread notice of the user read; returns how many changed."""
+    with transaction.atomic():
+        changed = (
+            selectors.notifications_visible_to(by).filter(read_at__isnull=True).update(read_at=timezone.now())
+        )
+        if changed:
+            audit.record(
+                actor=by,
+                action="notification.read_all",
+                object_type="notifications.notification",
+                context={"count": changed},
+            )
+    return changed
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Wait after failed attempt ``attempt`` (1-based): base × 2^(attempt-1), capped."""
+    base = float(settings.GUWEN_NOTIFY_BACKOFF_SECONDS)
+    return min(base * (2 ** max(0, attempt - 1)), float(settings.GUWEN_NOTIFY_BACKOFF_MAX_SECONDS))
+
+
+def _lease() -> timedelta:
+    # How long a claimed attempt may run before the sweep treats the worker as gone.
+    return timedelta(seconds=float(settings.GUWEN_NOTIFY_TIMEOUT_SECONDS) * 2 + 60)
+
+
+def _send(delivery: Delivery) -> senders.Sent:
+    try:
+        address = decrypt_text(delivery.address_encrypted)
+        secret = decrypt_text(delivery.secret_encrypted) if delivery.secret_encrypted else ""
+    except DecryptionError:
+        raise senders.SendFailed("无法解密发送地址（数据密钥已更换？）", retryable=False) from None
+    if delivery.channel == Channel.EMAIL:
+        return senders.send_email(address=address, payload=delivery.payload)
+    if delivery.channel == Channel.SMS:
+        return senders.send_sms(phone=address, payload=delivery.payload)
+    if delivery.channel == Channel.ROBOT:
+        return senders.send_robot(
+            url=address, payload=delivery.payload, secret=secret, options=delivery.options
+        )
+    if delivery.channel == Channel.HOOK:
+        return senders.send_hook(
+            url=address, payload=delivery.payload, secret=secret, delivery_id=delivery.pk
+        )
+    raise senders.SendFailed(f"未知渠道 {delivery.channel}", retryable=False)
+
+
+def delivery_attempt(*, delivery_id: int, now: datetime | None = None, due_only: bool = False) -> str:
+    """Make the next attempt at one delivery. Returns "sent", "retry", "failed" or "skipped".
+
+    The attempt is claimed with a compare-and-set on (status, attempts): of two workers holding the
+    same delivery, one claims attempt n and the other finds nothing to do. A claim left in
+    "sending" by a worker that died expires at ``next_attempt_at`` and may then be claimed again.
+    ``due_only`` (the sweep) also skips pending deliveries whose next attempt is not yet due.
+    """
+    now = now or timezone.now()
+    row = Delivery.objects.filter(pk=delivery_id).values("status", "attempts", "next_attempt_at").first()
+    if row is None or row["status"] not in (DeliveryStatus.PENDING, DeliveryStatus.SENDING):
+        return "skipped"
+    not_due = row["next_attempt_at"] is not None and row["next_attempt_at"] > now
+    if not_due and (due_only or row["status"] == DeliveryStatus.SENDING):
+        return "skipped"
+    number = row["attempts"] + 1
+    claimed = Delivery.objects.filter(pk=delivery_id, status=row["status"], attempts=row["attempts"]).update(
+        status=DeliveryStatus.SENDING, attempts=number, next_attempt_at=now + _lease()
+    )
+    if claimed != 1:
+        return "skipped"
+    delivery = Delivery.objects.get(pk=delivery_id)
+    started = timezone.now()
+    clock = time.perf_counter()
+    error = None
+    try:
+        result = _send(delivery)
+    except senders.SendFailed as exc:
+        error, result = exc, senders.Sent(status_code=exc.status_code)
+    duration = int((time.perf_counter() - clock) * 1000)
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery_id=delivery_id,
+            number=number,
+            started_at=started,
+            duration_ms=duration,
+            ok=error is None,
+            status_code=result.status_code,
+            error=error.message if error else "",
+        )
+        mine = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, attempts=number)
+        if error is None:
+            mine.update(
+                status=DeliveryStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+            )
+            outcome = "sent"
+        elif not error.retryable or number >= delivery.max_attempts:
+            mine.update(status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=error.message)
+            outcome = "failed"
+        else:
+            retry_at = now + timedelta(seconds=backoff_seconds(number))
+            if mine.update(status=DeliveryStatus.PENDING, next_attempt_at=retry_at, last_error=error.message):
+                transaction.on_commit(lambda: _enqueue(delivery_id, run_after=retry_at))
+            outcome = "retry"
+    log = logger.info if error is None else logger.warning
+    log(
+        "delivery %s (%s, %s) attempt %s: %s%s",
+        delivery_id,
+        delivery.channel,
+        delivery.target,
+        number,
+        outcome,
+        f" ({error.message})" if error else "",
+    )
+    return outcome
+
+
+def deliveries_send_due(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Resend every delivery whose next attempt is due (the sweep); returns how many were attempted
+    by this caller. Safe in several workers at once: each attempt is claimed by compare-and-set."""
+    now = now or timezone.now()
+    done = 0
+    for delivery_id in selectors.deliveries_due(now=now, limit=limit):
+        if delivery_attempt(delivery_id=delivery_id, now=now, due_only=True) != "skipped":
+            done += 1
+    return done
+
+
+def delivery_retry(*, delivery: Delivery, by) -> Delivery:
+    """Give a failed delivery another round of attempts (an administrator fixed the receiving end)."""
+    if delivery.status != DeliveryStatus.FAILED:
+        raise DomainError(_("只有发送失败的记录可以重新发送"), field="status")
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING,
+            max_attempts=delivery.attempts + max(1, int(settings.GUWEN_NOTIFY_MAX_ATTEMPTS)),
+            next_attempt_at=now,
+        )
+        if changed:
+            audit.record(
+                actor=by,
+                action="delivery.retry",
+                obj=delivery,
+                old={"status": "failed"},
+                new={"status": "pending"},
+            )
+            transaction.on_commit(lambda: _enqueue(delivery.pk))
+    delivery.refresh_from_db()
+    return delivery

@@ -1,0 +1,84 @@
+"""The entry points other modules call: notify, notify_phone, notify_group."""
+
+import logging
+
+import pytest
+from django.core import mail
+
+from guwen.core.errors import DomainError
+from guwen.notifications import services
+from guwen.notifications.models import ChannelConfig, Delivery, DeliveryStatus, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notify_puts_a_notice_in_each_inbox_only(world, django_capture_on_commit_callbacks):
+    advisor, office = world.user("advisor_a"), world.user("office")
+    with django_capture_on_commit_callbacks(execute=True):
+        notes = services.notify(
+            recipients=[advisor, office.pk, advisor],
+            event="consultation.assigned",
+            title="新咨询",
+            body="南龙社区有一条新咨询",
+            url="/consultations/1/",
+            region=world.community_a,
+        )
+    assert [n.recipient for n in notes] == [advisor, office]
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+    assert not Delivery.objects.exists()  # no channel configured: in-app only
+
+
+def test_notify_sends_email_through_configured_region(world, django_capture_on_commit_callbacks):
+    advisor = world.user("advisor_a")
+    advisor.email = "advisor@example.cn"
+    advisor.save()
+    ChannelConfig.objects.create(
+        region=world.street, email_enabled=True, email_recipients="office@example.cn", sms_enabled=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipients=[advisor],
+            event="consultation.overdue",
+            title="咨询超时",
+            body="请尽快答复",
+            url="/c/1/",
+            region=world.community_a,
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == ["advisor@example.cn", "office@example.cn"]
+    assert mail.outbox[0].subject == "咨询超时"
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert set(Delivery.objects.values_list("target", flat=True)) == {"ad***@example.cn", "of***@example.cn"}
+
+
+def test_notify_phone_log_only_masks_the_phone(world, caplog, django_capture_on_commit_callbacks):
+    caplog.set_level(logging.DEBUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = services.notify_phone(
+            phone="13800138000", text="您的咨询已答复，张三", event="consultation.answered"
+        )
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert delivery.target == "138****8000"
+    assert "13800138000" not in caplog.text
+    assert "138****8000" in caplog.text
+    assert "张三" not in caplog.text
+    assert "13800138000" not in str(Delivery.objects.values().get())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"phone": "12345"}, "phone"),
+        ({"phone": ""}, "phone"),
+        ({"text": ""}, "text"),
+        ({"text": "长" * 501}, "text"),
+        ({"event": "Bad Event"}, "event"),
+    ],
+)
+def test_notify_phone_rejects_bad_values(world, kwargs, field):
+    args = {"phone": "13800138000", "text": "答复已发布", "event": "consultation.answered", **kwargs}
+    with pytest.raises(DomainError) as info:
+        services.notify_phone(**args)
+    assert info.value.field == field
+    assert str(info.value.message)
+    assert not Delivery.objects.exists()
