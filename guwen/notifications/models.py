@@ -36,8 +36,8 @@ def validate_outbound_url(value: str) -> None:
     try:
         parts = urlsplit(text)
         port = parts.port
-    except ValueError as exc:
-        raise ValidationError(_("推送地址格式不正确"), code="url_format") from exc
+    except ValueError as exc:  # urlsplit refuses a port that is not a number in 0–65535
+        raise ValidationError(_("推送地址格式不正确（请检查端口号）"), code="url_format") from exc
     if parts.scheme not in {"http", "https"}:
         raise ValidationError(_("推送地址必须以 http:// 或 https:// 开头"), code="url_scheme")
     if not parts.hostname:
