@@ -13,12 +13,15 @@ STAMP := $(VENV)/.installed
 #   chromium        – the real browser the Playwright tests drive (never a downloaded browser build)
 #   fonts-noto-cjk  – a CJK font so Chinese renders in screenshots and PDFs
 #   poppler-utils   – pdftoppm, which the document tests use to look at generated PDFs
+#   fonts-wqy-microhei – a TrueType-outline CJK font the duty notice boards (公示牌) embed: reportlab
+#                     cannot embed the CFF outlines of Noto CJK
 # Installed only when missing, and only where apt-get can run as root.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -n "$$(fc-list :lang=zh 2>/dev/null | head -n1)" ] || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian packages:$$missing"; \

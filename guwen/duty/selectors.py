@@ -1,10 +1,31 @@
-"""Reads of duty data that other modules use (consultation routing, appraisal, subsidies)."""
+"""Reads of duty data: the scoped record sets every page and API route fetches through, the settings
+in force, and the figures other modules use (consultation routing, appraisal, subsidies)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
-from guwen.regions.models import Lawyer, Region
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from guwen.accounts.scope import manageable_regions, regions_visible_to
+from guwen.duty.models import (
+    Booking,
+    BookingStatus,
+    DutyChangeRequest,
+    DutyRule,
+    DutySettings,
+    DutyShift,
+    RotaSlot,
+    ShiftStatus,
+)
+from guwen.regions.models import Assignment, AssignmentRole, Lawyer, Level, Region
+
+HELD = (ShiftStatus.COMPLETED, ShiftStatus.CONFIRMED)
+DUE = (*HELD, ShiftStatus.MISSED)
 
 
 def online_responder(*, community: Region, at: datetime) -> Lawyer | None:
@@ -13,3 +34,326 @@ def online_responder(*, community: Region, at: datetime) -> Lawyer | None:
     from guwen.duty.rota import responder_at  # the rota module owns the lookup
 
     return responder_at(community=community, at=at)
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def settings_for(region: Region, on: date | None = None) -> DutySettings:
+    """The duty settings in force for a region's district on a date: the district's latest row,
+    else the global default row, else the built-in defaults (an unsaved row)."""
+    day = on or timezone.localdate()
+    codes = [code for code in region.path.split("/") if code]
+    rows = DutySettings.objects.filter(effective_from__lte=day).order_by("-effective_from")
+    row = rows.filter(district__code__in=codes).first() or rows.filter(district__isnull=True).first()
+    return row or DutySettings(effective_from=date(2000, 1, 1))
+
+
+# --- scope -------------------------------------------------------------------------------------
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def rules_visible_to(user) -> QuerySet[DutyRule]:
+    if not _signed_in(user):
+        return DutyRule.objects.none()
+    return DutyRule.objects.filter(Q(community__in=regions_visible_to(user)) | Q(lawyer__user=user))
+
+
+def shifts_visible_to(user) -> QuerySet[DutyShift]:
+    """Shifts of the communities the user sees, and a lawyer's own shifts wherever they are."""
+    if not _signed_in(user):
+        return DutyShift.objects.none()
+    return DutyShift.objects.filter(Q(community__in=regions_visible_to(user)) | Q(lawyer__user=user))
+
+
+def bookings_visible_to(user) -> QuerySet[Booking]:
+    return Booking.objects.filter(shift__in=shifts_visible_to(user))
+
+
+def change_requests_visible_to(user) -> QuerySet[DutyChangeRequest]:
+    visible = shifts_visible_to(user)
+    return DutyChangeRequest.objects.filter(Q(shift__in=visible) | Q(other_shift__in=visible))
+
+
+def streets_visible_to(user) -> QuerySet[Region]:
+    """Streets the user sees, or in which they see a community (an advisor sees their street's rota)."""
+    visible = regions_visible_to(user)
+    return (
+        Region.objects.filter(level=Level.STREET)
+        .filter(Q(pk__in=visible) | Q(children__in=visible))
+        .distinct()
+    )
+
+
+def rota_visible_to(user) -> QuerySet[RotaSlot]:
+    if not _signed_in(user):
+        return RotaSlot.objects.none()
+    return RotaSlot.objects.filter(Q(street__in=streets_visible_to(user)) | Q(lawyer__user=user))
+
+
+def manageable_communities(user) -> QuerySet[Region]:
+    """Communities whose duty rules and shifts the user may set: an office's street, a bureau's district."""
+    return manageable_regions(user)
+
+
+def manageable_streets(user) -> QuerySet[Region]:
+    return Region.objects.filter(level=Level.STREET, children__in=manageable_regions(user)).distinct()
+
+
+# --- records for pages ---------------------------------------------------------------------------
+
+
+def active_rules(community: Region, on: date | None = None) -> QuerySet[DutyRule]:
+    day = on or timezone.localdate()
+    return (
+        DutyRule.objects.filter(community=community, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("lawyer", "lawyer__firm")
+        .order_by("weekdays", "start_time")
+    )
+
+
+def upcoming_shifts(community: Region, *, now: datetime | None = None, days: int = 14) -> QuerySet[DutyShift]:
+    moment = now or timezone.now()
+    return (
+        DutyShift.objects.filter(
+            community=community,
+            status=ShiftStatus.SCHEDULED,
+            starts_at__gt=moment,
+            starts_at__lte=moment + timedelta(days=days),
+        )
+        .select_related("lawyer")
+        .annotate(booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)))
+        .order_by("starts_at")
+    )
+
+
+def bookable_shifts(community: Region, *, now: datetime | None = None, days: int = 21) -> list[DutyShift]:
+    """Future scheduled shifts of the community that still have room."""
+    return [s for s in upcoming_shifts(community, now=now, days=days) if s.booked < s.capacity]
+
+
+def missed_shifts(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
+    return (
+        shifts.filter(status=ShiftStatus.MISSED).select_related("community", "lawyer").order_by("-starts_at")
+    )
+
+
+def flagged_shifts(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
+    """Late, short and missed shifts: what the judicial office follows up."""
+    return (
+        shifts.filter(Q(status=ShiftStatus.MISSED) | Q(is_late=True) | Q(is_short=True))
+        .select_related("community", "lawyer")
+        .order_by("-starts_at")
+    )
+
+
+def unconfirmed_shifts(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
+    return (
+        shifts.filter(status=ShiftStatus.COMPLETED)
+        .select_related("community", "lawyer")
+        .order_by("starts_at")
+    )
+
+
+def attended_bookings(*, community: Region | None = None, since: datetime | None = None) -> QuerySet[Booking]:
+    """Bookings that took place (marked attended), for the consultations module to log."""
+    rows = Booking.objects.filter(status=BookingStatus.ATTENDED).select_related("shift", "shift__community")
+    if community is not None:
+        rows = rows.filter(shift__community=community)
+    if since is not None:
+        rows = rows.filter(attended_at__gte=since)
+    return rows.order_by("attended_at", "id")
+
+
+# --- attendance figures (appraisal and subsidy read these) ------------------------------------
+
+
+@dataclass
+class Attendance:
+    """On-site attendance over a period. Shifts in the future or still open are not yet due."""
+
+    shifts_due: int = 0
+    shifts_held: int = 0
+    shifts_missed: int = 0
+    shifts_late: int = 0
+    shifts_short: int = 0
+    scheduled_minutes: int = 0
+    held_minutes: int = 0
+    required_minutes: int = 0
+    label: str = ""
+    community: Region | None = None
+    lawyer: Lawyer | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Held shifts over due shifts, 0-1 with four places; None when nothing was due."""
+        if not self.shifts_due:
+            return None
+        return (Decimal(self.shifts_held) / Decimal(self.shifts_due)).quantize(
+            Decimal("0.0001"), ROUND_HALF_UP
+        )
+
+    @property
+    def held_hours(self) -> Decimal:
+        return _hours(self.held_minutes)
+
+    @property
+    def required_hours(self) -> Decimal:
+        return _hours(self.required_minutes)
+
+    @property
+    def scheduled_hours(self) -> Decimal:
+        return _hours(self.scheduled_minutes)
+
+    @property
+    def meets_requirement(self) -> bool:
+        return self.held_minutes >= self.required_minutes
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _figures(rows: QuerySet[DutyShift]) -> dict:
+    return rows.aggregate(
+        shifts_due=Count("id", filter=Q(status__in=DUE)),
+        shifts_held=Count("id", filter=Q(status__in=HELD)),
+        shifts_missed=Count("id", filter=Q(status=ShiftStatus.MISSED)),
+        shifts_late=Count("id", filter=Q(is_late=True)),
+        shifts_short=Count("id", filter=Q(is_short=True)),
+        held_minutes=Sum("held_minutes", filter=Q(status__in=HELD), default=0),
+    )
+
+
+def _scheduled_minutes(rows: QuerySet[DutyShift]) -> int:
+    return sum(
+        int((end - start).total_seconds() // 60)
+        for start, end in rows.exclude(status=ShiftStatus.CANCELLED).values_list("starts_at", "ends_at")
+    )
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def _month_segments(start: date, end: date):
+    cursor = start.replace(day=1)
+    while cursor <= end:
+        first, last = month_bounds(cursor)
+        yield first, last, max(first, start), min(last, end)
+        cursor = last + timedelta(days=1)
+
+
+def _primary_days(lawyer: Lawyer, community: Region, start: date, end: date) -> int:
+    days = 0
+    for a in Assignment.objects.filter(lawyer=lawyer, community=community, role=AssignmentRole.PRIMARY):
+        lo, hi = max(a.starts_on, start), min(a.ends_on or end, end)
+        if hi >= lo:
+            days += (hi - lo).days + 1
+    return days
+
+
+def required_minutes(*, community: Region, start: date, end: date, lawyer: Lawyer | None = None) -> int:
+    """The on-site minutes the district's standard requires of the community over the period,
+    pro rata by day in part months; for a lawyer, the share of the days they were its primary advisor."""
+    total = Decimal(0)
+    for first, last, lo, hi in _month_segments(start, end):
+        monthly = Decimal(settings_for(community, first).min_monthly_onsite_hours * 60)
+        days_in_month = (last - first).days + 1
+        days = (hi - lo).days + 1 if lawyer is None else _primary_days(lawyer, community, lo, hi)
+        total += monthly * days / days_in_month
+    return int(total.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def attendance(
+    *, start: date, end: date, lawyer: Lawyer | None = None, community: Region | None = None
+) -> Attendance:
+    """Attendance of one advisor, one community, or one advisor in one community, over [start, end]."""
+    rows = DutyShift.objects.filter(date__gte=start, date__lte=end)
+    if lawyer is not None:
+        rows = rows.filter(lawyer=lawyer)
+    if community is not None:
+        rows = rows.filter(community=community)
+    result = Attendance(
+        **_figures(rows), scheduled_minutes=_scheduled_minutes(rows), community=community, lawyer=lawyer
+    )
+    if community is not None:
+        result.required_minutes = required_minutes(community=community, start=start, end=end, lawyer=lawyer)
+    elif lawyer is not None:
+        served = Assignment.objects.filter(lawyer=lawyer, role=AssignmentRole.PRIMARY).values("community_id")
+        result.required_minutes = sum(
+            required_minutes(community=c, start=start, end=end, lawyer=lawyer)
+            for c in Region.objects.filter(pk__in=served)
+        )
+    return result
+
+
+def attendance_by_community(*, communities: QuerySet[Region], start: date, end: date) -> list[Attendance]:
+    out = []
+    for community in communities.filter(level=Level.COMMUNITY).order_by("code"):
+        row = attendance(start=start, end=end, community=community)
+        row.label = community.name
+        out.append(row)
+    return out
+
+
+def attendance_by_advisor(*, communities: QuerySet[Region], start: date, end: date) -> list[Attendance]:
+    """One row per advisor and community with shifts in the period, in the given communities."""
+    pairs = (
+        DutyShift.objects.filter(community__in=communities, date__gte=start, date__lte=end)
+        .values_list("lawyer_id", "community_id")
+        .distinct()
+    )
+    lawyers = {lw.pk: lw for lw in Lawyer.objects.filter(pk__in={p[0] for p in pairs}).select_related("firm")}
+    places = {c.pk: c for c in Region.objects.filter(pk__in={p[1] for p in pairs})}
+    out = []
+    for lawyer_id, community_id in sorted(set(pairs), key=lambda p: (places[p[1]].code, lawyers[p[0]].name)):
+        row = attendance(start=start, end=end, lawyer=lawyers[lawyer_id], community=places[community_id])
+        row.label = f"{lawyers[lawyer_id].name} · {places[community_id].name}"
+        out.append(row)
+    return out
+
+
+# --- the public card (三公开) ----------------------------------------------------------------
+
+
+@dataclass
+class PublicCard:
+    community: Region
+    lawyer: Lawyer | None
+    rules: list[DutyRule]
+    settings: DutySettings
+    upcoming: list[DutyShift]
+
+
+def public_card(community: Region, on: date | None = None) -> PublicCard:
+    """What the community's public card and notice board show today: the primary advisor of the
+    current assignment (so the card follows a change of advisor), the duty rules and work rules."""
+    from guwen.regions.selectors import primary_assignment
+
+    day = on or timezone.localdate()
+    assignment = primary_assignment(community=community, on=day)
+    return PublicCard(
+        community=community,
+        lawyer=assignment.lawyer if assignment else None,
+        rules=list(active_rules(community, day)),
+        settings=settings_for(community, day),
+        upcoming=bookable_shifts(community),
+    )
+
+
+def public_community(code: str) -> Region | None:
+    """The active community with this 12-digit code, or None (unknown, malformed or not a community)."""
+    if not isinstance(code, str) or len(code) != 12 or not code.isascii() or not code.isdigit():
+        return None
+    return (
+        Region.objects.filter(code=code, level=Level.COMMUNITY, is_active=True)
+        .select_related("parent")
+        .first()
+    )
