@@ -82,3 +82,82 @@ def test_notify_phone_rejects_bad_values(world, kwargs, field):
     assert info.value.field == field
     assert str(info.value.message)
     assert not Delivery.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"event": ""}, "event"),
+        ({"event": "咨询.分配"}, "event"),
+        ({"event": "a." + "b" * 60}, "event"),
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "长" * 201}, "title"),
+        ({"body": "长" * 4001}, "body"),
+        ({"url": "https://evil.example/"}, "url"),
+        ({"url": "//evil.example/"}, "url"),
+        ({"url": "javascript:alert(1)"}, "url"),
+        ({"recipients": "advisor_a"}, "recipients"),
+        ({"recipients": ["advisor_a"]}, "recipients"),
+        ({"recipients": None}, "recipients"),
+        ({"region": "440307012002"}, "region"),
+    ],
+)
+def test_notify_rejects_bad_values(world, kwargs, field):
+    args = {
+        "recipients": [world.user("advisor_a")],
+        "event": "consultation.assigned",
+        "title": "新咨询",
+        "body": "正文",
+        **kwargs,
+    }
+    with pytest.raises(DomainError) as info:
+        services.notify(**args)
+    assert info.value.field == field
+    assert str(info.value.message)
+    assert not Notification.objects.exists()
+
+
+def test_notify_skips_inactive_and_unknown_users(world):
+    outsider = world.user("outsider")
+    outsider.is_active = False
+    outsider.save()
+    notes = services.notify(
+        recipients=[outsider, 999999, world.user("office").pk], event="a.b", title="t", body=""
+    )
+    assert [n.recipient for n in notes] == [world.user("office")]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"event": "BAD"}, "event"),
+        ({"style": "slack"}, "style"),
+        ({"secret": "s" * 201}, "secret"),
+    ],
+)
+def test_notify_group_rejects_bad_values(world, kwargs, field):
+    args = {
+        "webhook_url": "https://robot.example.cn/send",
+        "title": "t",
+        "body": "b",
+        "event": "a.b",
+        **kwargs,
+    }
+    with pytest.raises(DomainError) as info:
+        services.notify_group(**args)
+    assert info.value.field == field
+    assert not Delivery.objects.exists()
+
+
+def test_robot_secret_and_address_are_stored_encrypted(world):
+    delivery = services.notify_group(
+        webhook_url="https://robot.example.cn/send?access_token=tok123",
+        title="t",
+        body="b",
+        event="a.b",
+        secret="SECsecret",
+    )
+    row = str(Delivery.objects.values().get(pk=delivery.pk))
+    assert "tok123" not in row and "SECsecret" not in row
