@@ -256,6 +256,4 @@ GUWEN_NOTIFY_SWEEP_BATCH = env_int("GUWEN_NOTIFY_SWEEP_BATCH", 100)
 GUWEN_NOTIFY_SWEEP_GRACE_SECONDS = env_int("GUWEN_NOTIFY_SWEEP_GRACE_SECONDS", 120)
 # An SMS provider: a class with send(*, phone, text). The default writes a masked log line only.
 GUWEN_SMS_BACKEND = env_str("GUWEN_SMS_BACKEND", "guwen.notifications.senders.LogOnlySmsBackend")
-# Links in e-mails, robot messages and event webhooks are made absolute with this (e.g. https://guwen.example.cn).
-GUWEN_PUBLIC_URL = env_str("GUWEN_PUBLIC_URL", "")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("guwen.notifications.context_processors.unread")

@@ -36,6 +36,7 @@ from guwen.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from guwen.core.errors import DomainError
 from guwen.core.masking import mask_phone
 from guwen.core.validators import normalize_mobile, validate_mobile
+from guwen.envconf import env_str
 from guwen.notifications import selectors, senders
 from guwen.notifications.models import (
     Channel,
@@ -143,8 +144,24 @@ def mask_url(url: str) -> str:
 
 
 def _link(url: str) -> str:
-    base = getattr(settings, "GUWEN_PUBLIC_URL", "").rstrip("/")
+    """Links that leave the site are absolute when GUWEN_PUBLIC_BASE_URL (https://…) is set."""
+    base = getattr(settings, "GUWEN_PUBLIC_BASE_URL", "") or env_str("GUWEN_PUBLIC_BASE_URL", "")
+    base = base.rstrip("/")
     return f"{base}{url}" if url and base else url
+
+
+def _region_from(region, context: dict | None) -> Region | None:
+    """The region an event belongs to: ``region=`` when given, else a region code under ``region`` or
+    ``community`` in the context (so callers that only pass a context still reach their channels)."""
+    if region is not None:
+        if not isinstance(region, Region):
+            raise DomainError(_("区域不正确"), field="region")
+        return region
+    for key in ("region", "community"):
+        code = (context or {}).get(key)
+        if isinstance(code, str) and len(code) == 12 and code.isdigit():
+            return Region.objects.filter(code=code).first()
+    return None
 
 
 # --- creating deliveries -------------------------------------------------------------------------
@@ -314,8 +331,7 @@ def notify(
     title = _check_text(title, field="title", label=_("标题"), limit=TITLE_MAX)
     body = _check_text(body, field="body", label=_("内容"), limit=BODY_MAX, required=False)
     url = _check_local_url(url)
-    if region is not None and not isinstance(region, Region):
-        raise DomainError(_("区域不正确"), field="region")
+    region = _region_from(region, context)
     users = _users(recipients)
     now = timezone.now()
     config = selectors.channel_config_for(region)
@@ -349,7 +365,7 @@ def notify_phone(
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="phone") from exc
     text = _check_text(text, field="text", label=_("短信内容"), limit=SMS_MAX)
-    config = selectors.channel_config_for(region)
+    config = selectors.channel_config_for(_region_from(region, context))
     if config is not None and not config.sms_enabled:
         return None
     now = timezone.now()

@@ -161,3 +161,41 @@ def test_robot_secret_and_address_are_stored_encrypted(world):
     )
     row = str(Delivery.objects.values().get(pk=delivery.pk))
     assert "tok123" not in row and "SECsecret" not in row
+
+
+def test_region_comes_from_context_when_not_given(world, django_capture_on_commit_callbacks):
+    ChannelConfig.objects.create(
+        region=world.street,
+        email_enabled=True,
+        email_users=False,
+        email_recipients="office@example.cn",
+        sms_enabled=False,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipients=[],
+            event="consultation.urgent",
+            title="紧急",
+            body="",
+            context={"consultation": 3, "community": world.community_a.code},
+        )
+        services.notify(
+            recipients=[],
+            event="consultation.urgent",
+            title="紧急",
+            body="",
+            context={"community": world.community_e.code},
+        )
+    assert [m.to for m in mail.outbox] == [["office@example.cn"]]
+
+
+def test_links_are_absolute_when_a_public_base_is_set(world, settings, django_capture_on_commit_callbacks):
+    settings.GUWEN_PUBLIC_BASE_URL = "https://guwen.example.cn/"
+    ChannelConfig.objects.create(
+        region=world.street, email_enabled=True, email_users=False, email_recipients="office@example.cn"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipients=[], event="a.b", title="t", body="b", url="/c/1/", region=world.community_a
+        )
+    assert mail.outbox[0].body.endswith("https://guwen.example.cn/c/1/")
