@@ -24,6 +24,7 @@ from guwen.notifications.models import (
     DeliveryStatus,
     WebhookSubscription,
 )
+from guwen.notifications.services import outbound
 
 pytestmark = pytest.mark.django_db
 
@@ -357,7 +358,7 @@ def test_two_workers_never_make_the_same_attempt(fake_server):
     fake_server.answer((200, b"{}", 0.2))
     ids = []
     for _ in range(5):
-        delivery = services._delivery(
+        delivery = outbound._delivery(
             channel=Channel.ROBOT,
             event="a.b",
             address=fake_server.url,
