@@ -1,5 +1,262 @@
-"""JSON API routes of consultations (mounted under /api/v1/ by guwen/api.py)."""
+"""JSON API of consultations (mounted under /api/v1/ by guwen/api.py).
 
-from ninja import Router
+Public, no session: ``POST /consultations`` (intake, with an ``Idempotency-Key`` header) and
+``POST /hooks/group-message/{community_code}`` (a group-chat robot, HMAC-signed). The rest is for
+signed-in staff, scoped by ``consultations_visible_to``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Header, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from guwen.consultations import conf, selectors, services, throttle
+from guwen.consultations.models import Channel, Consultation
+from guwen.consultations.workflow import is_open
+from guwen.core.errors import DomainError
+from guwen.core.workflow import TransitionNotAllowed
 
 router = Router(tags=["consultations"])
+
+API_CHANNELS = {Channel.API, Channel.HOTLINE}
+
+
+class IntakeIn(Schema):
+    community_code: str = Field(description="社区 12 位统计用区划代码", examples=["440307012002"])
+    phone: str = Field(description="居民手机号（11 位）")
+    text: str = Field(description="问题，10–2000 字")
+    resident_name: str = Field("", description="称呼，可不填")
+    channel: str = Field("api", description="api（默认）或 hotline（热线转入）")
+    privacy_consent: bool = Field(description="居民已同意隐私说明；必须为 true")
+    hotline_ref: str = Field("", description="热线工单号（热线转入时）", max_length=40)
+
+
+class IntakeOut(Schema):
+    receipt_code: str = Field(description="回执码：居民凭手机号和回执码查询答复")
+    status: str
+    level: str
+    urgency: str
+    due_at: datetime | None = Field(description="首次答复期限")
+    status_url: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+class ConsultationOut(Schema):
+    id: int
+    receipt_code: str
+    community_code: str
+    channel: str
+    status: str
+    level: str
+    urgency: str
+    category: str
+    phone_masked: str
+    owner: str | None
+    due_at: datetime | None
+    overdue: bool
+    created_at: datetime
+    summary: str
+
+    @staticmethod
+    def resolve_community_code(obj: Consultation) -> str:
+        return obj.community.code
+
+    @staticmethod
+    def resolve_owner(obj: Consultation) -> str | None:
+        return str(obj.owner) if obj.owner_id else None
+
+    @staticmethod
+    def resolve_overdue(obj: Consultation) -> bool:
+        return obj.is_overdue
+
+    @staticmethod
+    def resolve_summary(obj: Consultation) -> str:
+        return obj.text[:60]
+
+
+class MessageOut(Schema):
+    author: str
+    kind: str
+    body: str
+    created_at: datetime
+
+
+class ConsultationDetailOut(ConsultationOut):
+    text: str
+    resident_name: str
+    messages: list[MessageOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_messages(obj: Consultation) -> list:
+        return list(obj.messages.all())
+
+
+class ReplyIn(Schema):
+    body: str
+
+
+class EscalateIn(Schema):
+    reason: str
+
+
+def _status_url(consultation: Consultation) -> str:
+    from django.urls import reverse
+
+    return reverse("consultations:public_status", args=[consultation.community.code])
+
+
+def _intake_out(consultation: Consultation) -> dict:
+    return {
+        "receipt_code": consultation.receipt_code,
+        "status": consultation.status,
+        "level": consultation.level,
+        "urgency": consultation.urgency,
+        "due_at": consultation.due_at if is_open(consultation.status) else None,
+        "status_url": _status_url(consultation),
+    }
+
+
+@router.post(
+    "/consultations",
+    auth=None,
+    response={201: IntakeOut, 200: IntakeOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="提交法律咨询（公开，无需登录）",
+    description=(
+        "与扫码提问页面相同的受理流程。必须带 `Idempotency-Key` 请求头（1–80 个可见字符，每个问题一个）："
+        "同一键重试时返回第一次的结果（200），不会产生第二条记录。按客户端地址限流，超限返回 429。"
+    ),
+)
+def create_consultation(
+    request: HttpRequest,
+    payload: IntakeIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", description="客户端生成的幂等键"),
+):
+    limit, window = conf.api_limit()
+    if not throttle.allow(
+        scope="api", address=throttle.client_address(request), limit=limit, window_seconds=window
+    ):
+        return Status(429, {"detail": "提交过于频繁，请稍后再试"})
+    if payload.channel not in API_CHANNELS:
+        raise DomainError("渠道只能是 api 或 hotline", field="channel")
+    community = services.community_by_code(payload.community_code)
+    result = services.consultation_submit(
+        community=community,
+        channel=payload.channel,
+        text=payload.text,
+        phone=payload.phone,
+        resident_name=payload.resident_name,
+        consent=payload.privacy_consent,
+        idempotency_key=f"api:{idempotency_key}",
+        source={"hotline_ref": payload.hotline_ref} if payload.hotline_ref else None,
+    )
+    return Status(201 if result.created else 200, _intake_out(result.consultation))
+
+
+@router.post(
+    "/hooks/group-message/{community_code}",
+    auth=None,
+    response={201: IntakeOut, 200: IntakeOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="群聊机器人消息转咨询（签名验证）",
+    description=(
+        '请求体为 JSON：`{"timestamp": <与 X-Guwen-Timestamp 相同>, "text": "…", "sender_name": "…", '
+        '"group_name": "…", "message_id": "…", "sender_phone": "（可选）"}`。'
+        "`X-Guwen-Signature: sha256=<用社区密钥对原始请求体做 HMAC-SHA256 的十六进制>`；"
+        "时间戳超过 5 分钟或签名重复使用时拒绝。"
+    ),
+)
+def group_message(
+    request: HttpRequest,
+    community_code: str,
+    x_guwen_signature: str = Header("", alias="X-Guwen-Signature"),
+    x_guwen_timestamp: str = Header("", alias="X-Guwen-Timestamp"),
+):
+    try:
+        result = services.group_message_receive(
+            community_code=community_code,
+            body=request.body,
+            signature=x_guwen_signature,
+            timestamp=x_guwen_timestamp,
+        )
+    except services.SignatureRefused as exc:
+        return Status(401, {"detail": str(exc.message), "field": exc.field})
+    return Status(201 if result.created else 200, _intake_out(result.consultation))
+
+
+@router.get("/consultations", response=list[ConsultationOut], summary="我可见的咨询")
+@paginate(LimitOffsetPagination)
+def list_consultations(request, status: str | None = None, level: str | None = None, tab: str | None = None):
+    rows = selectors.consultations_visible_to(request.user)
+    if tab:
+        rows = selectors.inbox(rows, request.user, tab=tab)
+    if status:
+        rows = rows.filter(status=status)
+    if level:
+        rows = rows.filter(level=level)
+    return rows.select_related("community", "owner").order_by("-created_at", "-id")
+
+
+def _get(request, consultation_id: int) -> Consultation:
+    return get_object_or_404(
+        selectors.consultations_visible_to(request.user).select_related("community", "owner"),
+        pk=consultation_id,
+    )
+
+
+def _forbidden(exc: TransitionNotAllowed) -> HttpError:
+    return HttpError(403 if exc.code == "forbidden_role" else 409, str(exc.message))
+
+
+def _detail(request, consultation: Consultation) -> dict:
+    from guwen.consultations.workflow import allowed_actions
+
+    consultation.allowed_actions = allowed_actions(consultation, request.user)
+    return consultation
+
+
+@router.get(
+    "/consultations/{consultation_id}", response=ConsultationDetailOut, summary="咨询详情（读取留痕）"
+)
+def get_consultation(request, consultation_id: int):
+    consultation = _get(request, consultation_id)
+    services.consultation_record_read(consultation=consultation, by=request.user, request=request)
+    return _detail(request, consultation)
+
+
+@router.post("/consultations/{consultation_id}/reply", response=ConsultationDetailOut, summary="答复居民")
+def reply_consultation(request, consultation_id: int, payload: ReplyIn):
+    consultation = _get(request, consultation_id)
+    try:
+        services.consultation_reply(consultation=consultation, body=payload.body, by=request.user)
+    except TransitionNotAllowed as exc:
+        raise _forbidden(exc) from None
+    return _detail(request, consultation)
+
+
+@router.post("/consultations/{consultation_id}/claim", response=ConsultationDetailOut, summary="从咨询池认领")
+def claim_consultation(request, consultation_id: int):
+    consultation = _get(request, consultation_id)
+    try:
+        services.consultation_claim(consultation=consultation, by=request.user)
+    except TransitionNotAllowed as exc:
+        raise _forbidden(exc) from None
+    return _detail(request, consultation)
+
+
+@router.post("/consultations/{consultation_id}/escalate", response=ConsultationDetailOut, summary="提交上级")
+def escalate_consultation(request, consultation_id: int, payload: EscalateIn):
+    consultation = _get(request, consultation_id)
+    try:
+        services.consultation_escalate(consultation=consultation, reason=payload.reason, by=request.user)
+    except TransitionNotAllowed as exc:
+        raise _forbidden(exc) from None
+    return _detail(request, consultation)

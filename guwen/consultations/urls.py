@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from guwen.consultations.views import public, work
 
 app_name = "consultations"
-urlpatterns: list = []
+urlpatterns = [
+    # Residents, no account: reached by the community's QR code.
+    path("c/<str:code>/ask", public.ask, name="public_ask"),
+    path("c/<str:code>/status", public.status, name="public_status"),
+    path("c/<str:code>/status/<int:pk>/message", public.resident_message, name="public_message"),
+    path("c/rate/<str:token>", public.rate, name="rate"),
+    # Work pages.
+    path("consultations/", work.inbox, name="inbox"),
+    path("consultations/street/", work.street_queue, name="street_queue"),
+    path("consultations/district/", work.district_queue, name="district_queue"),
+    path("consultations/new/", work.log_new, name="log_new"),
+    path("consultations/away/", work.away, name="away"),
+    path("consultations/away/<int:away_id>/end/", work.away_end, name="away_end"),
+    path("consultations/<int:pk>/", work.detail, name="detail"),
+    path("consultations/<int:pk>/reply/", work.reply, name="reply"),
+    path("consultations/<int:pk>/ask-info/", work.ask_info, name="ask_info"),
+    path("consultations/<int:pk>/escalate/", work.escalate, name="escalate"),
+    path("consultations/<int:pk>/claim/", work.claim, name="claim"),
+    path("consultations/<int:pk>/reassign/", work.reassign, name="reassign"),
+    path("consultations/<int:pk>/close/", work.close, name="close"),
+    path("consultations/<int:pk>/reusable/", work.reusable, name="reusable"),
+    path("consultations/<int:pk>/convert/<slug:target>/", work.convert, name="convert"),
+    path("consultations/<int:pk>/phone/", work.phone, name="phone"),
+    path("consultations/<int:pk>/attachments/<int:attachment_id>/", work.attachment, name="attachment"),
+]

@@ -1,0 +1,89 @@
+"""Admin: the district's configuration tables (deadlines, urgency rules, group robots) are edited
+here; consultations themselves are read-only (changes go through the work pages' services)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from guwen.consultations.models import (
+    AdvisorAway,
+    Consultation,
+    DeadlinePolicy,
+    DeadlineRule,
+    GroupChannel,
+    UrgencyRule,
+)
+from guwen.consultations.rules import compile_rule
+
+
+class DeadlineRuleInline(admin.TabularInline):
+    model = DeadlineRule
+    extra = 0
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "district", "effective_from", "note"]
+    list_filter = ["district"]
+    inlines = [DeadlineRuleInline]
+
+
+class UrgencyRuleForm(forms.ModelForm):
+    class Meta:
+        model = UrgencyRule
+        fields = ["district", "label", "kind", "pattern", "effective_from", "effective_to"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("pattern"):
+            try:
+                compile_rule(data["kind"], data["pattern"])
+            except re.error as exc:
+                self.add_error("pattern", _("关键词或正则表达式无效：%(e)s") % {"e": exc})
+        return data
+
+
+@admin.register(UrgencyRule)
+class UrgencyRuleAdmin(admin.ModelAdmin):
+    form = UrgencyRuleForm
+    list_display = ["label", "district", "kind", "effective_from", "effective_to"]
+    list_filter = ["district", "kind"]
+
+
+@admin.register(GroupChannel)
+class GroupChannelAdmin(admin.ModelAdmin):
+    list_display = ["community", "group_name", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    raw_id_fields = ["community"]
+
+
+@admin.register(AdvisorAway)
+class AdvisorAwayAdmin(admin.ModelAdmin):
+    list_display = ["lawyer", "starts_at", "ends_at", "reason"]
+    raw_id_fields = ["lawyer", "created_by"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    """Read-only: every change is a service with an audit event."""
+
+    list_display = ["receipt_code", "community", "channel", "status", "level", "urgency", "created_at"]
+    list_filter = ["status", "level", "urgency", "channel"]
+    search_fields = ["receipt_code"]
+    exclude = ["phone_encrypted", "phone_hash", "text"]
+    readonly_fields = [
+        f.name for f in Consultation._meta.fields if f.name not in ("phone_encrypted", "phone_hash", "text")
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,221 @@
+"""Forms of the consultation pages. They only parse input; the services validate and decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guwen.consultations.models import Channel, Level, Status
+from guwen.consultations.services.common import TEXT_MAX
+from guwen.knowledge.selectors import category_names
+
+REQUIRED = {"required": _("此项为必填项")}
+DATE_ERRORS = {"invalid": _("请输入正确的日期")}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class AskForm(forms.Form):
+    text = forms.CharField(
+        label=_("您的问题"),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "maxlength": TEXT_MAX,
+                "placeholder": _("请说明发生了什么、想问什么（10–2000 字）"),
+            }
+        ),
+        error_messages=REQUIRED,
+        strip=True,
+    )
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        error_messages=REQUIRED,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("用于查询答复和接收短信通知，不会公开"),
+    )
+    resident_name = forms.CharField(label=_("称呼（可不填）"), max_length=40, required=False)
+    attachments = MultipleFileField(
+        label=_("照片或 PDF（可不传，最多 5 个，每个不超过 10 MB）"),
+        required=False,
+        error_messages={"invalid": _("文件上传不完整，请重新选择")},
+    )
+    consent = forms.BooleanField(
+        label=_("我已阅读并同意：所填信息仅用于法律咨询服务，由社区法律顾问和司法行政部门依法保密处理"),
+        error_messages={"required": _("请阅读并同意隐私说明后再提交")},
+    )
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+
+
+class LookupForm(forms.Form):
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        error_messages=REQUIRED,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    receipt_code = forms.CharField(label=_("回执码"), max_length=20, error_messages=REQUIRED)
+
+
+class ResidentMessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("补充或追问"),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
+        error_messages=REQUIRED,
+    )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("满意度"),
+        coerce=int,
+        choices=[
+            (5, _("5 星 · 非常满意")),
+            (4, _("4 星 · 满意")),
+            (3, _("3 星 · 一般")),
+            (2, _("2 星 · 不满意")),
+            (1, _("1 星 · 很不满意")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={**REQUIRED, "invalid_choice": _("请选择 1 到 5 星")},
+    )
+    comment = forms.CharField(
+        label=_("意见建议（可不填）"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 5}), error_messages=REQUIRED
+    )
+
+
+class AskInfoForm(forms.Form):
+    body = forms.CharField(
+        label=_("需要居民补充什么"), widget=forms.Textarea(attrs={"rows": 3}), error_messages=REQUIRED
+    )
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(label=_("提交上级的原因"), max_length=200, error_messages=REQUIRED)
+
+
+class CloseForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("确认咨询类别"), error_messages={**REQUIRED, "invalid_choice": _("请从列表中选择咨询类别")}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("请选择"))] + [(name, name) for name in category_names()]
+
+
+class ReassignForm(forms.Form):
+    owner = forms.TypedChoiceField(
+        label=_("改派给"),
+        coerce=int,
+        error_messages={**REQUIRED, "invalid_choice": _("请选择本街道的顾问律师或司法所工作人员")},
+    )
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("请选择"))] + [(u.pk, str(u)) for u in owners]
+
+
+class LogForm(forms.Form):
+    """A phone or walk-in question, logged by the advisor in a few taps."""
+
+    channel = forms.ChoiceField(
+        label=_("来源"),
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.WALK_IN, Channel.WALK_IN.label)],
+        initial=Channel.PHONE,
+        widget=forms.RadioSelect,
+        error_messages=REQUIRED,
+    )
+    community = forms.ChoiceField(
+        label=_("社区"), error_messages={**REQUIRED, "invalid_choice": _("请选择您服务的社区")}
+    )
+    phone = forms.CharField(
+        label=_("居民手机号"),
+        max_length=20,
+        error_messages=REQUIRED,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    resident_name = forms.CharField(label=_("称呼（可不填）"), max_length=40, required=False)
+    text = forms.CharField(label=_("问题"), widget=forms.Textarea(attrs={"rows": 4}), error_messages=REQUIRED)
+    answer = forms.CharField(
+        label=_("当场答复（可不填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("已当场解答的，填写答复要点即记为已答复"),
+    )
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [(c.code, c.name) for c in communities]
+        if len(self.fields["community"].choices) == 1:
+            self.fields["community"].initial = self.fields["community"].choices[0][0]
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
+    level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部")), *Level.choices])
+    category = forms.ChoiceField(label=_("类别"), required=False)
+    community = forms.ChoiceField(label=_("社区"), required=False)
+    date_from = forms.DateField(
+        label=_("起始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=DATE_ERRORS,
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=DATE_ERRORS,
+    )
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("全部"))] + [(n, n) for n in category_names()]
+        self.fields["community"].choices = [("", _("全部"))] + [(c.code, c.name) for c in communities]
+        for field in self.fields.values():
+            field.error_messages.setdefault("invalid_choice", _("请选择列表中的选项"))
+            field.error_messages["invalid_choice"] = _("请选择列表中的选项")
+
+
+class AwayForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={**REQUIRED, "invalid": _("请输入正确的时间")},
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={**REQUIRED, "invalid": _("请输入正确的时间")},
+    )
+    reason = forms.CharField(label=_("事由"), max_length=100, required=False)

@@ -1,0 +1,218 @@
+"""Deadlines and urgency, read from the district's versioned tables (DeadlinePolicy, UrgencyRule).
+
+The tables are seeded by a migration with the defaults below and edited in the admin. The same
+defaults stand in, with a warning, when a district's table is empty, so an intake is never refused
+because configuration was deleted ("nothing acknowledged is ever lost").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from guwen.consultations.models import (
+    DeadlinePolicy,
+    DeadlineRule,
+    Level,
+    MatchKind,
+    Schedule,
+    Urgency,
+    UrgencyRule,
+)
+from guwen.core import workcalendar
+
+logger = logging.getLogger("guwen.consultations")
+
+# (level, urgency) → (minutes, schedule). First response within 2 working hours on the online
+# clock (08:30–21:00 every day); urgent items within 30 minutes at any hour.
+DEFAULT_DEADLINES: dict[tuple[str, str], tuple[int, str]] = {
+    (level, urgency): (30, Schedule.ALWAYS) if urgency == Urgency.URGENT else (120, Schedule.ONLINE)
+    for level in Level.values
+    for urgency in Urgency.values
+}
+
+# label → (kind, pattern). Wage arrears count only when many workers are affected.
+DEFAULT_URGENCY_RULES: list[tuple[str, str, str]] = [
+    (
+        "暴力",
+        MatchKind.KEYWORDS,
+        "家暴、家庭暴力、殴打、动手打、被打、打伤、砍人、持刀、拿刀、威胁要杀、要杀了",
+    ),
+    ("自伤自杀", MatchKind.KEYWORDS, "自杀、轻生、跳楼、不想活、寻死、割腕、喝农药、想死、活不下去"),
+    (
+        "群体性事件",
+        MatchKind.KEYWORDS,
+        "集体上访、群体上访、群体性、围堵、堵路、堵门、拉横幅、聚集起来、闹事、游行",
+    ),
+    (
+        "多人欠薪",
+        MatchKind.REGEX,
+        r"(?=.*(拖欠|欠|没发|不发|未发|克扣|结不到).{0,12}(工资|工钱|薪水|薪资|血汗钱))"
+        r"(?=.*(\d{2,}|[十百千几两]+|好多|很多|多名|全体|集体|一群|大批|所有|全部).{0,4}"
+        r"(工人|员工|工友|农民工|师傅|同事|人))",
+    ),
+]
+
+SCHEDULES = {
+    Schedule.ONLINE: workcalendar.ONLINE_HOURS,
+    Schedule.ALWAYS: workcalendar.ALWAYS,
+    Schedule.OFFICE: workcalendar.OFFICE_HOURS,
+}
+CACHE_SECONDS = 60.0
+KEYWORD_SPLIT = re.compile(r"[、,，|｜;；\n]+")
+SPACES = re.compile(r"\s+")
+
+_cache: dict[tuple, tuple[float, object]] = {}
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+@receiver(post_save, sender=DeadlinePolicy, dispatch_uid="consult_policy_saved")
+@receiver(post_delete, sender=DeadlinePolicy, dispatch_uid="consult_policy_deleted")
+@receiver(post_save, sender=DeadlineRule, dispatch_uid="consult_rule_saved")
+@receiver(post_delete, sender=DeadlineRule, dispatch_uid="consult_rule_deleted")
+@receiver(post_save, sender=UrgencyRule, dispatch_uid="consult_urgency_saved")
+@receiver(post_delete, sender=UrgencyRule, dispatch_uid="consult_urgency_deleted")
+def _config_changed(**kwargs: object) -> None:
+    clear_cache()
+
+
+def _cached(key: tuple, load):
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    _cache[key] = (now, value)
+    return value
+
+
+def district_code_of(community) -> str:
+    """The district's code from the community's path (city/district/street/community/)."""
+    parts = [part for part in community.path.split("/") if part]
+    return parts[-3] if len(parts) >= 3 else ""
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    minutes: int
+    schedule: str
+    policy_id: int | None
+
+    @property
+    def work_schedule(self) -> workcalendar.WorkSchedule:
+        return SCHEDULES[Schedule(self.schedule)]
+
+
+def _policy_table(district_code: str, day: date) -> tuple[int | None, dict[tuple[str, str], tuple[int, str]]]:
+    policies = DeadlinePolicy.objects.filter(effective_from__lte=day).filter(
+        Q(district__code=district_code) | Q(district__isnull=True)
+    )
+    # The district's own latest version wins over the default's.
+    policy = (
+        policies.filter(district__code=district_code).order_by("-effective_from").first()
+        or policies.filter(district__isnull=True).order_by("-effective_from").first()
+    )
+    if policy is None:
+        return None, {}
+    table = {(r.level, r.urgency): (r.minutes, r.schedule) for r in policy.rules.all()}
+    return policy.pk, table
+
+
+def deadline_spec(*, community, level: str, urgency: str, on: date) -> DeadlineSpec:
+    district_code = district_code_of(community)
+    policy_id, table = _cached(("deadline", district_code, on), lambda: _policy_table(district_code, on))
+    entry = table.get((level, urgency))
+    if entry is None:
+        logger.warning(
+            "no deadline rule for district %s level %s urgency %s; using the built-in default",
+            district_code,
+            level,
+            urgency,
+        )
+        entry = DEFAULT_DEADLINES[(level, urgency)]
+        policy_id = None
+    return DeadlineSpec(minutes=entry[0], schedule=entry[1], policy_id=policy_id)
+
+
+def due_from(*, start: datetime, spec: DeadlineSpec) -> datetime:
+    return workcalendar.add_working_minutes(start=start, minutes=spec.minutes, schedule=spec.work_schedule)
+
+
+def remaining_working_minutes(*, now: datetime, due_at: datetime, schedule: str) -> int:
+    """Working minutes left before ``due_at`` (0 when it has passed): what a pause keeps."""
+    return workcalendar.working_minutes_between(start=now, end=due_at, schedule=SCHEDULES[Schedule(schedule)])
+
+
+def resume_due(*, paused_at: datetime, due_at: datetime, now: datetime, schedule: str) -> datetime:
+    """The deadline after a pause: the working minutes that were left at the pause, counted from now."""
+    left = remaining_working_minutes(now=paused_at, due_at=due_at, schedule=schedule)
+    return workcalendar.add_working_minutes(start=now, minutes=left, schedule=SCHEDULES[Schedule(schedule)])
+
+
+# --- urgency ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    label: str
+    regex: re.Pattern[str]
+
+
+def compile_rule(kind: str, pattern: str) -> re.Pattern[str]:
+    """A rule's pattern as a regular expression; raises ``re.error`` for a bad one."""
+    if kind == MatchKind.KEYWORDS:
+        words = [SPACES.sub("", word) for word in KEYWORD_SPLIT.split(pattern)]
+        words = [re.escape(word) for word in words if word]
+        if not words:
+            raise re.error("no keywords")
+        return re.compile("|".join(words), re.IGNORECASE)
+    return re.compile(pattern, re.IGNORECASE | re.DOTALL)
+
+
+def _urgency_rules(district_code: str, day: date) -> list[CompiledRule]:
+    rows = (
+        UrgencyRule.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
+        .filter(Q(district__code=district_code) | Q(district__isnull=True))
+        .order_by("district_id", "id")
+    )
+    compiled = []
+    for row in rows:
+        try:
+            compiled.append(CompiledRule(row.label, compile_rule(row.kind, row.pattern)))
+        except re.error:
+            logger.warning("urgency rule %s has a bad pattern and is skipped", row.pk)
+    if not compiled and not UrgencyRule.objects.exists():
+        logger.warning("the urgency rule table is empty; using the built-in defaults")
+        compiled = [
+            CompiledRule(label, compile_rule(kind, pattern)) for label, kind, pattern in DEFAULT_URGENCY_RULES
+        ]
+    return compiled
+
+
+def match_urgency(text: str, rules: list[CompiledRule]) -> tuple[str, str]:
+    """(urgency, the first matching rule's label) for ``text``; whitespace inside words is ignored."""
+    squeezed = SPACES.sub("", text or "")
+    for rule in rules:
+        if rule.regex.search(squeezed):
+            return Urgency.URGENT, rule.label
+    return Urgency.NORMAL, ""
+
+
+def urgency_of(*, text: str, community, on: date) -> tuple[str, str]:
+    district_code = district_code_of(community)
+    rules = _cached(("urgency", district_code, on), lambda: _urgency_rules(district_code, on))
+    return match_urgency(text, rules)

@@ -1,0 +1,176 @@
+"""Reads of consultations, all scoped through ``consultations_visible_to``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from guwen.accounts.models import Role
+from guwen.accounts.scope import current_memberships, is_sysadmin, roles_of
+from guwen.consultations.models import AdvisorAway, Attachment, Consultation, Level, Message, Status
+from guwen.consultations.workflow import OPEN_STATUSES, WAITING_STATUSES, advisor_street_ids
+from guwen.regions.models import Lawyer, Region
+from guwen.regions.selectors import current_assignments
+
+HANDLING_ROLES = frozenset({Role.ADVISOR, Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
+
+
+def can_handle_consultations(user) -> bool:
+    """Whether the user works on consultations at all (advisor, judicial office, bureau, admin)."""
+    return bool(roles_of(user) & HANDLING_ROLES)
+
+
+def consultations_visible_to(user) -> QuerySet[Consultation]:
+    """The one definition of which consultations a user may see.
+
+    The judicial office sees its street, the bureau its district (the region anchors of
+    ``regions_visible_to``); an advisor sees the communities they serve today, what they own, and the
+    unowned street-pool items of the streets they serve in (to claim them). Community staff, firm
+    admins and the association do not see residents' questions: the questions are confidential
+    advice between resident and lawyer, and their own pages show counts instead.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Consultation.objects.none()
+    if is_sysadmin(user):
+        return Consultation.objects.all()
+    condition = Q(owner=user)
+    for membership in current_memberships(user):
+        if membership.role in (Role.OFFICE, Role.BUREAU) and membership.region is not None:
+            condition |= Q(community__path__startswith=membership.region.path)
+    communities = current_assignments().filter(lawyer__user=user).values("community_id")
+    condition |= Q(community_id__in=communities)
+    streets = advisor_street_ids(user)
+    if streets:
+        condition |= Q(level=Level.STREET, owner__isnull=True, community__parent_id__in=streets)
+    return Consultation.objects.filter(condition)
+
+
+TABS = ["new", "mine", "pool", "overdue", "waiting", "answered", "closed", "all"]
+
+
+def _tab_conditions(user, now: datetime) -> dict[str, Q]:
+    return {
+        "new": Q(status=Status.NEW),
+        "mine": Q(owner=user, status__in=[*OPEN_STATUSES, *WAITING_STATUSES]),
+        "pool": Q(owner__isnull=True, status__in=OPEN_STATUSES),
+        "overdue": Q(status__in=OPEN_STATUSES, due_at__lt=now),
+        "waiting": Q(status__in=WAITING_STATUSES),
+        "answered": Q(status=Status.ANSWERED),
+        "closed": Q(status=Status.CLOSED),
+        "all": Q(),
+    }
+
+
+def inbox_counts(queryset: QuerySet[Consultation], user, now: datetime | None = None) -> dict[str, int]:
+    """Counts per inbox tab in one query."""
+    conditions = _tab_conditions(user, now or timezone.now())
+    return queryset.aggregate(**{tab: Count("pk", filter=cond) for tab, cond in conditions.items()})
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    category: str = ""
+    community: str = ""
+    level: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def inbox(
+    queryset: QuerySet[Consultation], user, *, tab: str = "new", filters: Filters | None = None
+) -> QuerySet[Consultation]:
+    """A tab of the inbox with filters applied, most urgent and soonest due first."""
+    now = timezone.now()
+    rows = queryset.filter(_tab_conditions(user, now).get(tab, Q()))
+    f = filters or Filters()
+    if f.status:
+        rows = rows.filter(status=f.status)
+    if f.category:
+        rows = rows.filter(category=f.category)
+    if f.community:
+        rows = rows.filter(community__code=f.community)
+    if f.level:
+        rows = rows.filter(level=f.level)
+    if f.date_from:
+        rows = rows.filter(created_at__date__gte=f.date_from)
+    if f.date_to:
+        rows = rows.filter(created_at__date__lte=f.date_to)
+    order = (
+        ["-urgency", "due_at", "-created_at"]
+        if tab in ("new", "mine", "pool", "overdue")
+        else ["-created_at"]
+    )
+    return rows.select_related("community", "owner").order_by(*order, "-id")
+
+
+def street_queue(user) -> QuerySet[Consultation]:
+    return consultations_visible_to(user).filter(level=Level.STREET)
+
+
+def district_queue(user) -> QuerySet[Consultation]:
+    return consultations_visible_to(user).filter(level=Level.DISTRICT)
+
+
+def can_see_street_queue(user) -> bool:
+    return bool(roles_of(user) & {Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
+
+
+def can_see_district_queue(user) -> bool:
+    return bool(roles_of(user) & {Role.BUREAU, Role.SYSADMIN})
+
+
+def consultation_thread(consultation: Consultation) -> list[Message]:
+    return list(
+        consultation.messages.select_related("author_user").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+        )
+    )
+
+
+def consultation_events(consultation: Consultation):
+    return consultation.events.select_related("actor", "owner")
+
+
+def advisor_communities(user) -> QuerySet[Region]:
+    """Communities where the user's lawyer serves today (where they log phone and walk-in questions)."""
+    return Region.objects.filter(
+        pk__in=current_assignments().filter(lawyer__user=user).values("community_id")
+    ).order_by("code")
+
+
+def lawyer_of(user) -> Lawyer | None:
+    return Lawyer.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+
+
+def away_periods(lawyer: Lawyer) -> QuerySet[AdvisorAway]:
+    return AdvisorAway.objects.filter(lawyer=lawyer, ends_at__gt=timezone.now()).order_by("starts_at")
+
+
+def resident_view(consultation_ids: list[int], community: Region) -> list[Consultation]:
+    """The consultations a resident has proved (phone + receipt code) in this browser session."""
+    return list(
+        Consultation.objects.filter(pk__in=consultation_ids, community=community)
+        .select_related("community")
+        .prefetch_related("messages", "attachments")
+        .order_by("-created_at")
+    )
+
+
+def minutes_left(consultation: Consultation, now: datetime | None = None) -> int | None:
+    """Wall-clock minutes to the deadline while the item waits on an advisor (negative when overdue);
+    None when no clock runs (answered, closed, waiting on the resident)."""
+    if consultation.status not in OPEN_STATUSES or consultation.due_at is None:
+        return None
+    return int((consultation.due_at - (now or timezone.now())).total_seconds() // 60)
+
+
+def rating_summary(queryset: QuerySet[Consultation]) -> dict:
+    from django.db.models import Avg
+
+    return queryset.filter(rating__isnull=False).aggregate(
+        count=Count("rating"), average=Avg("rating__score")
+    )

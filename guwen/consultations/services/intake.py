@@ -1,0 +1,336 @@
+"""Taking a question in, from any channel: the public page, the advisor's phone/walk-in log, the
+group-chat robot and the JSON API all end in ``consultation_submit``."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guwen.consultations import conf, notices, rules
+from guwen.consultations.models import (
+    Attachment,
+    Author,
+    Channel,
+    Consultation,
+    EventCode,
+    GroupChannel,
+    Level,
+    Message,
+    MessageKind,
+    SeenSignature,
+    Status,
+    Urgency,
+)
+from guwen.consultations.routing import Route, route
+from guwen.consultations.services.common import (
+    add_event,
+    clean_name,
+    clean_phone,
+    clean_text,
+    phone_fields,
+    phone_hash,
+)
+from guwen.core import audit
+from guwen.core.errors import Conflict, DomainError, NotFound
+from guwen.core.uploads import CheckedUpload, check_upload
+from guwen.regions.models import Level as RegionLevel
+from guwen.regions.models import Region
+
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
+RECEIPT_LENGTH = 8
+KEY_MAX = 80
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    consultation: Consultation
+    created: bool
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def normalize_receipt_code(value: str) -> str:
+    return "".join((value or "").split()).upper()[: RECEIPT_LENGTH * 2]
+
+
+def community_by_code(code: str) -> Region:
+    """An active community by its 12-digit code, or NotFound (same message for any bad code)."""
+    community = (
+        Region.objects.filter(code=str(code)[:12], level=RegionLevel.COMMUNITY, is_active=True)
+        .only("id", "code", "name", "path", "parent_id")
+        .first()
+        if str(code).isdigit() and len(str(code)) == 12
+        else None
+    )
+    if community is None:
+        raise NotFound(_("未找到该社区，请核对二维码或社区代码"), field="community")
+    return community
+
+
+def check_files(files: Sequence, *, field: str = "attachments") -> list[tuple[object, CheckedUpload]]:
+    limit = conf.max_attachments()
+    if len(files) > limit:
+        raise DomainError(_("最多上传 %(n)d 个文件") % {"n": limit}, field=field)
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, check_upload(upload)))
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field=field) from exc
+    return checked
+
+
+def _clean_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    value = key.strip()
+    if not value or len(value) > KEY_MAX or not value.isprintable():
+        raise DomainError(_("幂等键应为 1–%(n)d 个可见字符") % {"n": KEY_MAX}, field="idempotency_key")
+    return value
+
+
+def _existing(key: str, number_hash: str) -> Consultation | None:
+    found = Consultation.objects.filter(idempotency_key=key).first()
+    if found is not None and found.phone_hash != number_hash:
+        # Someone else's key: never hand back another person's receipt.
+        raise Conflict(_("该幂等键已被其他提交使用，请换一个"), field="idempotency_key")
+    return found
+
+
+def consultation_submit(
+    *,
+    community: Region,
+    channel: str,
+    text: str,
+    phone: str,
+    resident_name: str = "",
+    files: Sequence = (),
+    idempotency_key: str | None = None,
+    source: dict | None = None,
+    consent: bool = True,
+    owner=None,
+    by=None,
+    at: datetime | None = None,
+    phone_required: bool = True,
+    is_demo: bool = False,
+) -> IntakeResult:
+    """File a question. A retry with the same idempotency key returns the first consultation.
+
+    ``owner`` is the advisor who took a phone or walk-in question themself; otherwise the question is
+    routed (primary advisor → backup → duty rota → street pool). Urgent questions alert the office.
+    """
+    if channel not in Channel.values:
+        raise DomainError(_("渠道不正确"), field="channel")
+    if not consent:
+        raise DomainError(_("请阅读并同意隐私说明后再提交"), field="consent")
+    if community.level != RegionLevel.COMMUNITY:
+        raise DomainError(_("只能向社区提问"), field="community")
+    body = clean_text(text)
+    number = clean_phone(phone) if (phone or phone_required) else ""
+    name = clean_name(resident_name)
+    key = _clean_key(idempotency_key)
+    number_hash = phone_hash(number) if number else ""
+    if key is not None:
+        found = _existing(key, number_hash)
+        if found is not None:
+            return IntakeResult(found, False)
+    checked = check_files(files)
+    now = at or timezone.now()
+    day = timezone.localdate(now)
+    urgency, reason = rules.urgency_of(text=body, community=community, on=day)
+    if owner is not None:
+        routed = Route(Level.COMMUNITY, owner, "taken")
+    else:
+        routed = route(community=community, at=now)
+    spec = rules.deadline_spec(community=community, level=routed.level, urgency=urgency, on=day)
+    try:
+        with transaction.atomic():
+            consultation = _create(
+                community=community,
+                channel=channel,
+                body=body,
+                number=number,
+                name=name,
+                key=key,
+                source=source or {},
+                routed=routed,
+                urgency=urgency,
+                reason=reason,
+                due_at=rules.due_from(start=now, spec=spec),
+                schedule=spec.schedule,
+                now=now,
+                is_demo=is_demo,
+            )
+            message = Message.objects.create(
+                consultation=consultation,
+                author=Author.RESIDENT,
+                kind=MessageKind.QUESTION,
+                body=body,
+                created_at=now,
+            )
+            _save_files(consultation, message, checked)
+            add_event(consultation, EventCode.CREATED, actor=by, at=now, reason=routed.via)
+            if urgency == Urgency.URGENT:
+                add_event(consultation, EventCode.URGENT_ALERT, at=now, reason=reason, automatic=True)
+            audit.record(
+                actor=by,
+                action="consultation.create",
+                obj=consultation,
+                new={
+                    "channel": channel,
+                    "community": community.code,
+                    "level": consultation.level,
+                    "owner": consultation.owner_id,
+                    "urgency": urgency,
+                    "due_at": consultation.due_at,
+                    "policy": spec.policy_id,
+                    "attachments": len(checked),
+                },
+            )
+            pk = consultation.pk
+            transaction.on_commit(lambda: notices.send_new(pk))
+            if urgency == Urgency.URGENT:
+                transaction.on_commit(lambda: notices.send_urgent(pk))
+    except IntegrityError:
+        if key is not None:
+            found = _existing(key, number_hash)
+            if found is not None:  # the same key won a race in another process
+                return IntakeResult(found, False)
+        raise
+    return IntakeResult(consultation, True)
+
+
+def _create(*, routed: Route, number: str, name: str, key, body: str, now, **fields) -> Consultation:
+    values = dict(
+        community=fields["community"],
+        channel=fields["channel"],
+        resident_name=name,
+        text=body,
+        urgency=fields["urgency"],
+        urgency_reason=fields["reason"],
+        level=routed.level,
+        owner=routed.owner,
+        status=Status.NEW,
+        due_at=fields["due_at"],
+        deadline_schedule=fields["schedule"],
+        idempotency_key=key,
+        source=fields["source"],
+        created_at=now,
+        is_demo=fields["is_demo"],
+        **phone_fields(number),
+    )
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Consultation.objects.create(receipt_code=new_receipt_code(), **values)
+        except IntegrityError:
+            if key is not None and Consultation.objects.filter(idempotency_key=key).exists():
+                raise
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _save_files(consultation: Consultation, message: Message, checked) -> None:
+    for upload, info in checked:
+        attachment = Attachment(
+            consultation=consultation,
+            message=message,
+            original_name=info.name,
+            content_type=info.file_type.content_type,
+            size=info.size,
+            sha256=info.sha256,
+        )
+        attachment.file.save(f"upload{info.file_type.extension}", File(upload), save=False)
+        attachment.save()
+
+
+# --- the group-chat robot ----------------------------------------------------------------------
+
+
+class SignatureRefused(DomainError):
+    """A webhook call whose signature or timestamp is missing, wrong or stale (answered with 401)."""
+
+
+def group_signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def group_message_receive(
+    *, community_code: str, body: bytes, signature: str, timestamp: str, now: datetime | None = None
+) -> IntakeResult:
+    """Turn a signed group-chat message into a consultation.
+
+    The robot signs the raw body: ``X-Guwen-Signature: sha256=<hex HMAC-SHA256(secret, body)>``. The
+    body repeats ``X-Guwen-Timestamp`` as ``timestamp`` so that the signature covers the time; calls
+    older than five minutes, or with a signature already seen, are refused.
+    """
+    now = now or timezone.now()
+    channel = (
+        GroupChannel.objects.select_related("community")
+        .filter(community__code=str(community_code)[:12], is_active=True)
+        .first()
+    )
+    if channel is None:
+        raise NotFound(_("该社区未开通群聊机器人接入"), field="community")
+    expected = group_signature(channel.secret, body)
+    if not signature or not hmac.compare_digest(expected, signature.strip()):
+        raise SignatureRefused(_("签名不正确"), field="X-Guwen-Signature")
+    try:
+        sent_at = int(timestamp)
+    except (TypeError, ValueError):
+        raise SignatureRefused(_("时间戳应为 Unix 秒数"), field="X-Guwen-Timestamp") from None
+    if abs(now.timestamp() - sent_at) > conf.webhook_max_age():
+        raise SignatureRefused(_("请求已过期（时间戳超过 5 分钟）"), field="X-Guwen-Timestamp")
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise DomainError(_("请求体应为 UTF-8 编码的 JSON"), field="body") from None
+    if not isinstance(payload, dict):
+        raise DomainError(_("请求体应为 JSON 对象"), field="body")
+    if str(payload.get("timestamp", "")) != str(sent_at):
+        raise SignatureRefused(_("请求体中的 timestamp 与 X-Guwen-Timestamp 不一致"), field="timestamp")
+    text, sender = payload.get("text"), payload.get("sender_name", "")
+    if not isinstance(text, str):
+        raise DomainError(_("缺少消息内容"), field="text")
+    group_name = str(payload.get("group_name") or channel.group_name)[:80]
+    message_id = str(payload.get("message_id") or "")[:40]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SeenSignature.objects.create(signature=expected.removeprefix("sha256="), received_at=now)
+        except IntegrityError:
+            raise Conflict(_("该签名已使用过（重复请求）"), field="X-Guwen-Signature") from None
+        return consultation_submit(
+            community=channel.community,
+            channel=Channel.GROUP,
+            text=text,
+            phone=str(payload.get("sender_phone") or ""),
+            phone_required=False,
+            resident_name=str(sender or "")[:40],
+            idempotency_key=f"group:{channel.community.code}:{message_id}" if message_id else None,
+            source={
+                "group_name": group_name,
+                "sender_name": str(sender or "")[:40],
+                "message_id": message_id,
+            },
+            at=now,
+        )
+
+
+def seen_signatures_purge(*, now: datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - timedelta(seconds=conf.webhook_max_age() * 2)
+    return SeenSignature.objects.filter(received_at__lt=cutoff).delete()[0]

@@ -1,0 +1,70 @@
+"""The worker's sweep: overdue consultations move one level up; overdue district items alert the
+bureau once. Compare-and-set throughout, so any number of workers may run it at the same time."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guwen.consultations import notices, throttle
+from guwen.consultations.models import Consultation, EventCode, Level
+from guwen.consultations.services.common import add_event
+from guwen.consultations.services.handling import consultation_escalate
+from guwen.consultations.services.intake import seen_signatures_purge
+from guwen.consultations.workflow import OPEN_STATUSES
+from guwen.core import audit, sweeps
+from guwen.core.errors import Conflict
+
+logger = logging.getLogger("guwen.consultations")
+BATCH = 200
+
+
+@sweeps.register("consultations.escalate_overdue", every_seconds=60)
+def escalate_overdue(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Escalate every open item whose deadline has passed; returns how many this call escalated."""
+    now = now or timezone.now()
+    overdue = Consultation.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    escalated = 0
+    for consultation in (
+        overdue.filter(level__in=[Level.COMMUNITY, Level.STREET])
+        .select_related("community")
+        .order_by("due_at")[:batch]
+    ):
+        try:
+            consultation_escalate(
+                consultation=consultation,
+                by=None,
+                reason=_("超过答复期限未答复，自动升级"),
+                automatic=True,
+                now=now,
+                only_if_overdue=True,
+            )
+        except Conflict:
+            continue  # another worker, or a reply, got there first
+        escalated += 1
+    for consultation in overdue.filter(level=Level.DISTRICT, overdue_notified_at__isnull=True)[:batch]:
+        _flag_overdue(consultation, now)
+    seen_signatures_purge(now=now)
+    throttle.purge()
+    if escalated:
+        logger.info("escalated %d overdue consultations", escalated)
+    return escalated
+
+
+def _flag_overdue(consultation: Consultation, now: datetime) -> None:
+    with transaction.atomic():
+        flagged = Consultation.objects.filter(pk=consultation.pk, overdue_notified_at__isnull=True).update(
+            overdue_notified_at=now
+        )
+        if flagged != 1:
+            return
+        add_event(consultation, EventCode.OVERDUE, at=now, automatic=True)
+        audit.record(
+            actor=None, action="consultation.overdue", obj=consultation, context={"level": Level.DISTRICT}
+        )
+        pk = consultation.pk
+        transaction.on_commit(lambda: notices.send_overdue(pk))
