@@ -255,5 +255,7 @@ GUWEN_NOTIFY_SWEEP_BATCH = env_int("GUWEN_NOTIFY_SWEEP_BATCH", 100)
 # A new delivery is sent by its queued task; the sweep steps in only after this grace period.
 GUWEN_NOTIFY_SWEEP_GRACE_SECONDS = env_int("GUWEN_NOTIFY_SWEEP_GRACE_SECONDS", 120)
 # An SMS provider: a class with send(*, phone, text). The default writes a masked log line only.
+# Channel configuration and subscriptions are read on every notice; each process keeps them this long.
+GUWEN_NOTIFY_CONFIG_CACHE_SECONDS = env_int("GUWEN_NOTIFY_CONFIG_CACHE_SECONDS", 0 if TESTING else 30)
 GUWEN_SMS_BACKEND = env_str("GUWEN_SMS_BACKEND", "guwen.notifications.senders.LogOnlySmsBackend")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("guwen.notifications.context_processors.unread")

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from guwen.core.errors import DomainError
-from guwen.notifications import services
+from guwen.notifications import selectors, services
 from guwen.notifications.models import (
     ChannelConfig,
     Delivery,
@@ -18,8 +18,24 @@ from guwen.notifications.models import (
 )
 
 
+class ClearsRouting:
+    """An edit takes effect in this process at once (others within GUWEN_NOTIFY_CONFIG_CACHE_SECONDS)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        selectors.forget_routing()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        selectors.forget_routing()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        selectors.forget_routing()
+
+
 @admin.register(ChannelConfig)
-class ChannelConfigAdmin(admin.ModelAdmin):
+class ChannelConfigAdmin(ClearsRouting, admin.ModelAdmin):
     list_display = ["region", "email_enabled", "robot_enabled", "sms_enabled", "updated_at"]
     list_filter = ["email_enabled", "robot_enabled", "sms_enabled"]
     search_fields = ["region__name", "region__code"]
@@ -33,7 +49,7 @@ class ChannelConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(ClearsRouting, admin.ModelAdmin):
     list_display = ["name", "events", "region", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]

@@ -6,8 +6,11 @@ page and API route fetches through it (anything else is a 404).
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from guwen.notifications.models import (
@@ -41,7 +44,7 @@ def unread_count(user) -> int:
     return notifications_visible_to(user).filter(read_at__isnull=True).count()
 
 
-def _codes_up(region: Region) -> list[str]:
+def region_codes_up(region: Region) -> list[str]:
     """The region's own code and its ancestors', nearest first (from the materialised path)."""
     codes = [code for code in (region.path or "").split("/") if code]
     if region.code not in codes:
@@ -49,29 +52,66 @@ def _codes_up(region: Region) -> list[str]:
     return list(reversed(codes))
 
 
-def channel_config_for(region: Region | None) -> ChannelConfig | None:
+@dataclass(frozen=True)
+class Routing:
+    """Every channel configuration (by region code) and every active subscription, read together."""
+
+    configs: dict[str, ChannelConfig]
+    subscriptions: list[WebhookSubscription]
+
+    @property
+    def empty(self) -> bool:
+        return not self.configs and not self.subscriptions
+
+
+_routing: tuple[float, Routing] | None = None
+
+
+def routing() -> Routing:
+    """The configuration tables, kept in the process for GUWEN_NOTIFY_CONFIG_CACHE_SECONDS: they
+    change a few times a year and are read on every notice. An edit in the admin clears this
+    process's copy at once; other processes pick it up within the cache period."""
+    global _routing
+    ttl = float(settings.GUWEN_NOTIFY_CONFIG_CACHE_SECONDS)
+    now = time.monotonic()
+    cached = _routing
+    if ttl > 0 and cached is not None and now - cached[0] < ttl:
+        return cached[1]
+    table = Routing(
+        configs={c.region.code: c for c in ChannelConfig.objects.select_related("region")},
+        subscriptions=list(WebhookSubscription.objects.filter(is_active=True).select_related("region")),
+    )
+    _routing = (now, table)
+    return table
+
+
+def forget_routing() -> None:
+    global _routing
+    _routing = None
+
+
+def channel_config_for(region: Region | None, table: Routing | None = None) -> ChannelConfig | None:
     """The configuration of the nearest region up the tree that has one, or None (in-app only)."""
-    if region is None:
+    table = table or routing()
+    if region is None or not table.configs:
         return None
-    codes = _codes_up(region)
-    configs = {
-        c.region.code: c
-        for c in ChannelConfig.objects.filter(region__code__in=codes).select_related("region")
-    }
-    for code in codes:
-        if code in configs:
-            return configs[code]
+    for code in region_codes_up(region):
+        if code in table.configs:
+            return table.configs[code]
     return None
 
 
-def subscriptions_for(*, event: str, region: Region | None) -> list[WebhookSubscription]:
+def subscriptions_for(
+    *, event: str, region: Region | None, table: Routing | None = None
+) -> list[WebhookSubscription]:
     """Active subscriptions whose event list matches and whose region (if any) contains ``region``."""
-    subs = WebhookSubscription.objects.filter(is_active=True).select_related("region")
-    if region is None:
-        subs = subs.filter(region__isnull=True)
-    else:
-        subs = subs.filter(Q(region__isnull=True) | Q(region__code__in=_codes_up(region)))
-    return [sub for sub in subs if event_matches(sub.event_patterns, event)]
+    table = table or routing()
+    codes = set(region_codes_up(region)) if region is not None else set()
+    return [
+        sub
+        for sub in table.subscriptions
+        if (sub.region is None or sub.region.code in codes) and event_matches(sub.event_patterns, event)
+    ]
 
 
 def deliveries_due(*, now: datetime, limit: int) -> list[int]:

@@ -219,10 +219,18 @@ def _enqueue(delivery_id: int, run_after: datetime | None = None) -> None:
 
 
 def _hook_deliveries(
-    *, event: str, title: str, body: str, url: str, region: Region | None, context: dict | None, now
+    *,
+    event: str,
+    title: str,
+    body: str,
+    url: str,
+    region: Region | None,
+    context: dict | None,
+    now,
+    table: selectors.Routing,
 ) -> list[Delivery]:
     deliveries = []
-    for sub in selectors.subscriptions_for(event=event, region=region):
+    for sub in selectors.subscriptions_for(event=event, region=region, table=table):
         payload = {
             "event": event,
             "occurred_at": now.isoformat(),
@@ -330,10 +338,14 @@ def notify(
     title = _check_text(title, field="title", label=_("标题"), limit=TITLE_MAX)
     body = _check_text(body, field="body", label=_("内容"), limit=BODY_MAX, required=False)
     url = _check_local_url(url)
-    region = _region_from(region, context)
+    if region is not None and not isinstance(region, Region):
+        raise DomainError(_("区域不正确"), field="region")
     users = _users(recipients)
     now = timezone.now()
-    config = selectors.channel_config_for(region)
+    table = selectors.routing()
+    # With no channel configured and no subscription, a notice stays in-app: no region to look up.
+    region = None if table.empty else _region_from(region, context)
+    config = selectors.channel_config_for(region, table)
     with transaction.atomic():
         notes = Notification.objects.bulk_create(
             [
@@ -342,7 +354,7 @@ def notify(
             ]
         )
         deliveries = _hook_deliveries(
-            event=event, title=title, body=body, url=url, region=region, context=context, now=now
+            event=event, title=title, body=body, url=url, region=region, context=context, now=now, table=table
         )
         if config is not None and event_matches(config.event_patterns, event):
             deliveries += _channel_deliveries(
@@ -364,7 +376,9 @@ def notify_phone(
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="phone") from exc
     text = _check_text(text, field="text", label=_("短信内容"), limit=SMS_MAX)
-    config = selectors.channel_config_for(_region_from(region, context))
+    table = selectors.routing()
+    region = _region_from(region, context) if table.configs else None
+    config = selectors.channel_config_for(region, table)
     if config is not None and not config.sms_enabled:
         return None
     now = timezone.now()

@@ -199,3 +199,41 @@ def test_links_are_absolute_when_a_public_base_is_set(world, settings, django_ca
             recipients=[], event="a.b", title="t", body="b", url="/c/1/", region=world.community_a
         )
     assert mail.outbox[0].body.endswith("https://guwen.example.cn/c/1/")
+
+
+def test_configuration_is_cached_per_process_and_cleared_by_the_admin(world, settings, client_for):
+    from guwen.notifications import selectors
+
+    settings.GUWEN_NOTIFY_CONFIG_CACHE_SECONDS = 300
+    selectors.forget_routing()
+    assert selectors.routing().empty
+    ChannelConfig.objects.create(region=world.street)
+    assert selectors.routing().empty  # still the cached copy
+    response = client_for("sysadmin").post(
+        "/admin/notifications/channelconfig/add/",
+        {
+            "region": world.district.pk,
+            "events": "",
+            "email_users": "on",
+            "robot_style": "text",
+            "sms_enabled": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(selectors.routing().configs) == {world.street.code, world.district.code}
+    selectors.forget_routing()
+
+
+def test_admin_refuses_a_bad_robot_url(world, client_for):
+    response = client_for("sysadmin").post(
+        "/admin/notifications/channelconfig/add/",
+        {
+            "region": world.district.pk,
+            "robot_enabled": "on",
+            "robot_url": "ftp://robot",
+            "robot_style": "text",
+        },
+    )
+    assert response.status_code == 200
+    assert "http:// 或 https://" in response.content.decode()
+    assert not ChannelConfig.objects.exists()
