@@ -1,0 +1,399 @@
+"""Intake under load: `POST /api/v1/consultations` with 32 concurrent clients against gunicorn, side by
+side in the same run and on the same server with a bare Django JSON view (the ceiling).
+
+For each database — SQLite in a temporary directory, then PostgreSQL when it answers at
+GUWEN_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres; a throwaway database
+``guwen_bench`` is created and dropped) — the harness migrates, loads the Nanwan demo, starts gunicorn
+on a free port with DJANGO_SETTINGS_MODULE=benchmarks.bench_settings, drives the bare view and the
+intake endpoint in turn, and prints throughput, p50/p99 latency, the ratio and the error count.
+
+Targets (issue 3): intake ≥ 1/4 of the bare view's throughput, p99 ≤ 100 ms, zero errors.
+
+Run: `.venv/bin/python benchmarks/bench_intake.py` (or `make bench`). Knobs (environment):
+GUWEN_BENCH_CLIENTS (32), GUWEN_BENCH_REQUESTS (per phase, 3000), GUWEN_BENCH_SECONDS (per phase,
+15), GUWEN_BENCH_WORKERS (gunicorn processes, CPU count), GUWEN_BENCH_THREADS (threads each, 4),
+GUWEN_BENCH_DATABASES ("sqlite,postgres").
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = (
+    str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+)
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+
+CLIENTS = int(os.environ.get("GUWEN_BENCH_CLIENTS", "32"))
+REQUESTS = int(os.environ.get("GUWEN_BENCH_REQUESTS", "3000"))
+SECONDS = float(os.environ.get("GUWEN_BENCH_SECONDS", "15"))
+WORKERS = int(os.environ.get("GUWEN_BENCH_WORKERS", str(os.cpu_count() or 2)))
+THREADS = int(os.environ.get("GUWEN_BENCH_THREADS", "4"))
+PG_URL = os.environ.get("GUWEN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DB = "guwen_bench"
+DATABASES = [d.strip() for d in os.environ.get("GUWEN_BENCH_DATABASES", "sqlite,postgres").split(",") if d]
+
+TARGET_RATIO = 0.25
+TARGET_P99_MS = 100.0
+
+# --- the intake request: the one place that knows the endpoint's path and body -------------------
+
+INTAKE_PATH = "/api/v1/consultations"
+BARE_PATH = "/bench/bare"
+QUESTIONS = [
+    "公司拖欠了我三个月工资，老板一直说下个月发，我该怎么办？",
+    "邻居装修把我家墙面弄裂了，物业不管，可以起诉吗？",
+    "离婚时孩子的抚养权一般怎么判，我需要准备什么材料？",
+    "房东提前收回房子不退押金，合同里没写违约金怎么办？",
+    "在工地摔伤了，包工头不给报销医药费，能申请工伤认定吗？",
+]
+
+
+def intake_request(n: int, communities: list[str]) -> tuple[str, bytes, dict[str, str]]:
+    """Request number ``n``: a resident's question to one of the demo communities, with a fresh
+    idempotency key (a retry would reuse it)."""
+    body = {
+        "community_code": communities[n % len(communities)],
+        "phone": f"139{n % 100_000_000:08d}",
+        "text": QUESTIONS[n % len(QUESTIONS)],
+        "privacy_consent": True,
+    }
+    headers = {"Content-Type": "application/json", "Idempotency-Key": f"bench-{uuid.uuid4().hex}"}
+    return INTAKE_PATH, json.dumps(body, ensure_ascii=False).encode(), headers
+
+
+def bare_request(n: int, communities: list[str]) -> tuple[str, bytes, dict[str, str]]:
+    _path, body, headers = intake_request(n, communities)
+    return BARE_PATH, body, headers
+
+
+# --- driving load -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Phase:
+    label: str
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> int:
+        return len(self.latencies_ms)
+
+    @property
+    def throughput(self) -> float:
+        return self.ok / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def drive(port: int, label: str, make_request, communities: list[str]) -> Phase:
+    """CLIENTS threads, each with its own keep-alive connection, until REQUESTS are sent or SECONDS pass."""
+    phase = Phase(label)
+    counter = itertools.count()
+    lock = threading.Lock()
+    deadline = time.monotonic() + SECONDS
+    start_gate = threading.Barrier(CLIENTS + 1)
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local: list[float] = []
+        errors: list[str] = []
+        start_gate.wait()
+        while time.monotonic() < deadline:
+            n = next(counter)
+            if n >= REQUESTS:
+                break
+            path, body, headers = make_request(n, communities)
+            began = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                answer = response.read()
+                took = (time.perf_counter() - began) * 1000
+                if 200 <= response.status < 300:
+                    local.append(took)
+                else:
+                    errors.append(f"HTTP {response.status} {answer[:160].decode(errors='replace')}")
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.close()
+        with lock:
+            phase.latencies_ms.extend(local)
+            phase.errors += len(errors)
+            phase.error_samples.extend(errors[: max(0, 3 - len(phase.error_samples))])
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    start_gate.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join(SECONDS + 60)
+    phase.elapsed = time.perf_counter() - began
+    return phase
+
+
+# --- one database: prepare, serve, measure ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="benchmarks.bench_settings",
+        GUWEN_PROFILE="dev",
+        GUWEN_VAR_DIR=str(var_dir),
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    return env
+
+
+PREPARE = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0, interactive=False)
+from guwen.demo.nanwan import load
+load()
+from guwen.regions.models import Region
+print(",".join(Region.objects.filter(level="community").order_by("code").values_list("code", flat=True)))
+"""
+
+COUNT = """
+import django
+django.setup()
+from django.apps import apps
+try:
+    model = apps.get_model("consultations", "Consultation")
+except LookupError:
+    print(-1)
+else:
+    print(model.objects.filter(idempotency_key__contains="bench-").count()
+          if any(f.name == "idempotency_key" for f in model._meta.fields) else model.objects.count())
+"""
+
+
+def prepare(env: dict[str, str]) -> list[str]:
+    done = subprocess.run(
+        [PYTHON, "-c", PREPARE], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    if done.returncode != 0:
+        raise RuntimeError("migrate/load demo failed:\n" + done.stderr[-2000:])
+    return done.stdout.strip().splitlines()[-1].split(",")
+
+
+def count_consultations(env: dict[str, str]) -> int:
+    done = subprocess.run(
+        [PYTHON, "-c", COUNT], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    return int(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 and done.stdout.strip() else -1
+
+
+def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            "guwen.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(THREADS),
+            "--backlog",
+            "512",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited:\n" + log_path.read_text()[-2000:])
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return process
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s:\n" + log_path.read_text()[-2000:])
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # its own session: the master and its workers only
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+def probe_intake(port: int, communities: list[str]) -> tuple[bool, str]:
+    """Whether the intake endpoint exists and accepts the harness's request."""
+    path, body, headers = intake_request(10**7, communities)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        answer = response.read()[:300].decode(errors="replace")
+    finally:
+        conn.close()
+    if response.status in (404, 405):
+        return False, f"POST {INTAKE_PATH} does not exist yet (HTTP {response.status}); intake not measured"
+    if not 200 <= response.status < 300:
+        return False, f"POST {INTAKE_PATH} refused the benchmark request: HTTP {response.status} {answer}"
+    return True, ""
+
+
+def report(name: str, bare: Phase, intake: Phase | None, note: str, created: int | None) -> bool:
+    def line(phase: Phase) -> str:
+        return (
+            f"  {phase.label:<34} {phase.throughput:8.1f} req/s   p50 {phase.percentile(0.50):7.1f} ms"
+            f"   p99 {phase.percentile(0.99):7.1f} ms   ok {phase.ok:5d}   errors {phase.errors}"
+        )
+
+    print(
+        f"-- {name}: {CLIENTS} clients, gunicorn {WORKERS}×{THREADS} gthread, "
+        f"≤{REQUESTS} requests / ≤{SECONDS:g} s per phase"
+    )
+    print(line(bare))
+    for sample in bare.error_samples:
+        print(f"      error: {sample}")
+    if intake is None:
+        print(f"  {note}")
+        return False
+    print(line(intake))
+    for sample in intake.error_samples:
+        print(f"      error: {sample}")
+    ratio = intake.throughput / bare.throughput if bare.throughput else 0.0
+    p99 = intake.percentile(0.99)
+    errors = intake.errors + bare.errors
+    verdicts = [
+        f"ratio {ratio:.2f} of the bare view "
+        f"({'ok' if ratio >= TARGET_RATIO else 'BELOW'} target {TARGET_RATIO:.2f})",
+        f"p99 {p99:.1f} ms ({'ok' if p99 <= TARGET_P99_MS else 'ABOVE'} target {TARGET_P99_MS:.0f} ms)",
+        f"errors {errors} ({'ok' if errors == 0 else 'NOT ZERO'})",
+    ]
+    print("  " + "; ".join(verdicts))
+    if created is not None and created >= 0:
+        lost = intake.ok - created
+        print(
+            f"  consultations stored for acknowledged requests: {created} of {intake.ok}"
+            + ("" if lost == 0 else f" ({lost} acknowledged but not found)")
+        )
+    return ratio >= TARGET_RATIO and p99 <= TARGET_P99_MS and errors == 0
+
+
+def run_one(name: str, database_url: str, var_dir: Path) -> bool:
+    env = server_env(database_url, var_dir)
+    communities = prepare(env)
+    port = free_port()
+    server = start_server(env, port, var_dir / f"gunicorn-{name}.log")
+    try:
+        # Warm every worker (imports, database connections) outside the measured phases.
+        for n in range(WORKERS * THREADS * 4):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            path, body, headers = bare_request(n, communities)
+            conn.request("POST", path, body=body, headers=headers)
+            conn.getresponse().read()
+            conn.close()
+        available, note = probe_intake(port, communities)
+        bare = drive(port, f"bare Django JSON view ({BARE_PATH})", bare_request, communities)
+        intake = (
+            drive(port, f"intake (POST {INTAKE_PATH})", intake_request, communities) if available else None
+        )
+    finally:
+        stop_server(server)
+    created = count_consultations(env) - 1 if intake is not None else None  # minus the probe
+    return report(name, bare, intake, note, created)
+
+
+def postgres_admin():
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    try:
+        conn = psycopg.connect(
+            PG_URL.replace("postgres://", "postgresql://", 1), autocommit=True, connect_timeout=3
+        )
+    except psycopg.Error:
+        return None
+    return conn
+
+
+def main() -> int:
+    results = []
+    if "sqlite" in DATABASES:
+        var_dir = Path(tempfile.mkdtemp(prefix="guwen-bench-intake-"))
+        try:
+            results.append(run_one("SQLite", f"sqlite:///{var_dir / 'bench.sqlite3'}", var_dir))
+        finally:
+            shutil.rmtree(var_dir, ignore_errors=True)
+    if "postgres" in DATABASES:
+        admin = postgres_admin()
+        if admin is None:
+            print(f"-- PostgreSQL: not reachable at {PG_URL}; skipped")
+        else:
+            var_dir = Path(tempfile.mkdtemp(prefix="guwen-bench-intake-"))
+            base = PG_URL.rsplit("/", 1)[0]
+            try:
+                admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{PG_DB}"')
+                results.append(run_one("PostgreSQL", f"{base}/{PG_DB}", var_dir))
+            finally:
+                admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+                admin.close()
+                shutil.rmtree(var_dir, ignore_errors=True)
+    print("intake targets met" if results and all(results) else "intake targets NOT met (see above)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
