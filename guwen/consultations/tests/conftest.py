@@ -48,3 +48,11 @@ def ask(world):
         ).consultation
 
     return make
+
+
+@pytest.fixture
+def taxonomy(db):
+    """The category table (a browser test's flush may have emptied the seeded one)."""
+    from guwen.consultations.tests.access_rows import _ensure_taxonomy
+
+    _ensure_taxonomy()

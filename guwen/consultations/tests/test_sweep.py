@@ -1,0 +1,130 @@
+"""The worker's sweep: overdue items go community → street → district, once, with notices."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from guwen.consultations import services
+from guwen.consultations.models import Channel, Consultation, Event, EventCode, Level, SeenSignature
+from guwen.consultations.sweeps import escalate_overdue
+from guwen.consultations.tests.conftest import MORNING, QUESTION
+from guwen.core import sweeps
+
+
+def test_the_sweep_is_registered_with_the_worker():
+    assert "consultations.escalate_overdue" in {s.name for s in sweeps.registered()}
+
+
+def test_nothing_moves_before_the_deadline(world, ask):
+    c = ask(at=MORNING)
+    assert escalate_overdue(now=c.due_at - timedelta(minutes=1)) == 0
+    assert Consultation.objects.get(pk=c.pk).level == Level.COMMUNITY
+
+
+def test_an_overdue_item_escalates_to_the_street_then_the_district_with_notices(
+    world, ask, sent, django_capture_on_commit_callbacks
+):
+    c = ask(at=MORNING)
+    later = c.due_at + timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert escalate_overdue(now=later) == 1
+    c.refresh_from_db()
+    assert (c.level, c.owner) == (Level.STREET, None)
+    assert c.due_at == later + timedelta(hours=2)
+    event = c.events.get(code=EventCode.ESCALATED)
+    assert event.automatic and event.due_at == c.due_at
+    assert sent.notify.call_args.kwargs["event"] == "consultation.escalated"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert escalate_overdue(now=c.due_at + timedelta(minutes=1)) == 1
+    c.refresh_from_db()
+    assert c.level == Level.DISTRICT
+    assert [u.username for u in sent.notify.call_args.kwargs["recipients"]] == ["bureau"]
+
+    # At the top: no further level, but the bureau is told once that it is overdue.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert escalate_overdue(now=c.due_at + timedelta(minutes=1)) == 0
+        assert escalate_overdue(now=c.due_at + timedelta(minutes=2)) == 0
+    assert c.events.filter(code=EventCode.OVERDUE).count() == 1
+    assert sent.notify.call_args.kwargs["event"] == "consultation.overdue"
+
+
+def test_answered_and_waiting_items_do_not_escalate(world, ask):
+    answered, waiting = ask(at=MORNING), ask(at=MORNING)
+    services.consultation_reply(consultation=answered, body="答复内容", by=world.user("advisor_a"))
+    services.consultation_ask_info(consultation=waiting, body="请补充材料", by=world.user("advisor_a"))
+    assert escalate_overdue(now=MORNING + timedelta(days=3)) == 0
+
+
+def test_overdue_is_true_from_time_alone_without_any_sweep(world, ask):
+    c = ask(at=timezone.now() - timedelta(days=2))
+    assert c.is_overdue
+    from guwen.consultations.selectors import consultations_visible_to, inbox
+
+    assert (
+        inbox(consultations_visible_to(world.user("advisor_a")), world.user("advisor_a"), tab="overdue").get()
+        == c
+    )
+
+
+def test_a_stale_copy_never_escalates_twice(world, ask):
+    c = ask(at=MORNING)
+    stale = Consultation.objects.get(pk=c.pk)
+    later = c.due_at + timedelta(minutes=5)
+    services.consultation_escalate(
+        consultation=c, by=None, reason="超时", automatic=True, now=later, only_if_overdue=True
+    )
+    from guwen.core.errors import Conflict
+
+    with pytest.raises(Conflict):
+        services.consultation_escalate(
+            consultation=stale, by=None, reason="超时", automatic=True, now=later, only_if_overdue=True
+        )
+    assert Event.objects.filter(consultation=c, code=EventCode.ESCALATED).count() == 1
+
+
+def test_the_sweep_forgets_old_signatures(world):
+    SeenSignature.objects.create(signature="a" * 64, received_at=timezone.now() - timedelta(hours=1))
+    SeenSignature.objects.create(signature="b" * 64, received_at=timezone.now())
+    escalate_overdue()
+    assert list(SeenSignature.objects.values_list("signature", flat=True)) == ["b" * 64]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_escalate_each_item_once(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent sweeps need PostgreSQL; SQLite serialises writers")
+    from guwen.testing import build_world
+
+    world = build_world()
+    items = [
+        services.consultation_submit(
+            community=world.community_a, channel=Channel.WEB, text=QUESTION, phone="13900001111", at=MORNING
+        ).consultation
+        for _ in range(8)
+    ]
+    later = max(c.due_at for c in items) + timedelta(minutes=1)
+    counts, barrier = [], threading.Barrier(2)
+
+    def sweep():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            counts.append(escalate_overdue(now=later))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(counts) == len(items)
+    assert Event.objects.filter(code=EventCode.ESCALATED).count() == len(items)
+    assert set(Consultation.objects.values_list("level", flat=True)) == {Level.STREET}
