@@ -1,5 +1,270 @@
-"""JSON API routes of duty (mounted under /api/v1/ by guwen/api.py)."""
+"""JSON API of duty (mounted under /api/v1/ by guwen/api.py): the same services and scope as the pages.
 
-from ninja import Router
+Check-in and check-out here record the server's time like the pages do; a photo is sent through the
+page (multipart), not through JSON.
+"""
+
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from guwen.accounts.scope import regions_visible_to
+from guwen.core.errors import DomainError, NotFound
+from guwen.duty import selectors, services
+from guwen.duty.forms import parse_month
+from guwen.duty.models import DutyRule, DutyShift
+from guwen.duty.rota import coverage_gaps
+from guwen.regions.models import Lawyer, Level
 
 router = Router(tags=["duty"])
+
+
+class ShiftOut(Schema):
+    id: int
+    community_code: str
+    community_name: str
+    lawyer_id: int
+    lawyer_name: str
+    original_lawyer_id: int | None
+    date: dt.date
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    stands_for: dt.date | None
+    place: str
+    status: str
+    is_late: bool
+    is_short: bool
+    no_check_out: bool
+    checked_in_at: dt.datetime | None
+    checked_out_at: dt.datetime | None
+    held_minutes: int
+    capacity: int
+    confirm_due: dt.date
+
+    @staticmethod
+    def resolve_community_code(obj: DutyShift) -> str:
+        return obj.community.code
+
+    @staticmethod
+    def resolve_community_name(obj: DutyShift) -> str:
+        return obj.community.name
+
+    @staticmethod
+    def resolve_lawyer_name(obj: DutyShift) -> str:
+        return obj.lawyer.name
+
+
+class CheckIn(Schema):
+    note: str = ""
+
+
+class ConfirmIn(Schema):
+    note: str = ""
+
+
+class RuleOut(Schema):
+    id: int
+    community_code: str
+    lawyer_id: int
+    lawyer_name: str
+    weekdays: list[int]
+    start_time: dt.time
+    end_time: dt.time
+    place: str
+    service_content: str
+    capacity: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    @staticmethod
+    def resolve_community_code(obj: DutyRule) -> str:
+        return obj.community.code
+
+    @staticmethod
+    def resolve_lawyer_name(obj: DutyRule) -> str:
+        return obj.lawyer.name
+
+    @staticmethod
+    def resolve_weekdays(obj: DutyRule) -> list[int]:
+        return obj.weekday_list
+
+
+class RuleIn(Schema):
+    community_code: str
+    lawyer_id: int
+    weekdays: list[int]
+    start_time: dt.time
+    end_time: dt.time
+    place: str
+    service_content: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    capacity: int | None = None
+
+
+class GenerateIn(Schema):
+    community_code: str
+    start: dt.date
+    end: dt.date
+
+
+class GenerateOut(Schema):
+    created: int
+    existing: int
+    holidays: int
+    carried: int
+    clashes: list[str]
+
+
+class AttendanceOut(Schema):
+    label: str
+    community_code: str | None
+    lawyer_id: int | None
+    shifts_due: int
+    shifts_held: int
+    shifts_missed: int
+    shifts_late: int
+    shifts_short: int
+    scheduled_minutes: int
+    held_minutes: int
+    required_minutes: int
+    rate: float | None
+
+
+class GapOut(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    minutes: int
+
+
+def _shifts(request):
+    return selectors.shifts_visible_to(request.user).select_related("community", "lawyer")
+
+
+@router.get("/duty/shifts", response=list[ShiftOut])
+@paginate(LimitOffsetPagination)
+def duty_list_shifts(
+    request,
+    community_code: str | None = None,
+    status: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    mine: bool = False,
+):
+    rows = _shifts(request)
+    if community_code:
+        rows = rows.filter(community__code=community_code)
+    if status:
+        rows = rows.filter(status=status)
+    if date_from:
+        rows = rows.filter(date__gte=date_from)
+    if date_to:
+        rows = rows.filter(date__lte=date_to)
+    if mine:
+        rows = rows.filter(lawyer__user=request.user)
+    return rows.order_by("starts_at", "id")
+
+
+@router.get("/duty/shifts/{shift_id}", response=ShiftOut)
+def duty_get_shift(request, shift_id: int):
+    return get_object_or_404(_shifts(request), pk=shift_id)
+
+
+@router.post("/duty/shifts/{shift_id}/check-in", response=ShiftOut)
+def duty_shift_check_in(request, shift_id: int, payload: CheckIn):
+    shift = get_object_or_404(_shifts(request), pk=shift_id)
+    return services.duty_shift_check_in(shift=shift, by=request.user, note=payload.note)
+
+
+@router.post("/duty/shifts/{shift_id}/check-out", response=ShiftOut)
+def duty_shift_check_out(request, shift_id: int, payload: CheckIn):
+    shift = get_object_or_404(_shifts(request), pk=shift_id)
+    return services.duty_shift_check_out(shift=shift, by=request.user, note=payload.note)
+
+
+@router.post("/duty/shifts/{shift_id}/confirm", response=ShiftOut)
+def duty_shift_confirm(request, shift_id: int, payload: ConfirmIn):
+    shift = get_object_or_404(_shifts(request), pk=shift_id)
+    return services.duty_shift_confirm(shift=shift, by=request.user, note=payload.note)
+
+
+@router.get("/duty/rules", response=list[RuleOut])
+@paginate(LimitOffsetPagination)
+def duty_list_rules(request, community_code: str | None = None):
+    rows = selectors.rules_visible_to(request.user).select_related("community", "lawyer")
+    if community_code:
+        rows = rows.filter(community__code=community_code)
+    return rows.order_by("community__code", "weekdays", "start_time", "id")
+
+
+@router.post("/duty/rules", response={201: RuleOut})
+def duty_create_rule(request, payload: RuleIn):
+    community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
+    if community is None:
+        raise NotFound("社区不存在或不在您的管理范围", field="community_code")
+    lawyer = Lawyer.objects.filter(pk=payload.lawyer_id).first()
+    if lawyer is None:
+        raise DomainError("律师不存在", field="lawyer_id")
+    rule = services.duty_rule_create(
+        community=community,
+        lawyer=lawyer,
+        weekdays=payload.weekdays,
+        start_time=payload.start_time,
+        end_time=payload.end_time,
+        place=payload.place,
+        service_content=payload.service_content,
+        valid_from=payload.valid_from,
+        valid_to=payload.valid_to,
+        capacity=payload.capacity,
+        by=request.user,
+    )
+    return Status(201, rule)
+
+
+@router.post("/duty/generate", response=GenerateOut)
+def duty_generate_shifts(request, payload: GenerateIn):
+    community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
+    if community is None:
+        raise NotFound("社区不存在或不在您的管理范围", field="community_code")
+    result = services.duty_shifts_generate(
+        community=community, start=payload.start, end=payload.end, by=request.user
+    )
+    return result.__dict__
+
+
+@router.get("/duty/attendance", response=list[AttendanceOut])
+def duty_attendance(request, month: str | None = None, community_code: str | None = None):
+    """Attendance per advisor and community for a month (YYYY-MM, default this month)."""
+    try:
+        first = parse_month(month, timezone.localdate())
+    except ValueError as exc:
+        raise DomainError(str(exc), field="month") from None
+    start, end = selectors.month_bounds(first)
+    communities = regions_visible_to(request.user).filter(level=Level.COMMUNITY)
+    if community_code:
+        communities = communities.filter(code=community_code)
+        if not communities.exists():
+            raise NotFound("社区不存在或不在您的查看范围", field="community_code")
+    rows = selectors.attendance_by_advisor(communities=communities, start=start, end=end)
+    return [
+        {
+            **{k: getattr(row, k) for k in AttendanceOut.model_fields if hasattr(row, k) and k != "rate"},
+            "community_code": row.community.code if row.community else None,
+            "lawyer_id": row.lawyer.pk if row.lawyer else None,
+            "rate": float(row.rate) if row.rate is not None else None,
+        }
+        for row in rows
+    ]
+
+
+@router.get("/duty/rota/{street_code}/gaps", response=list[GapOut])
+def duty_rota_gaps(request, street_code: str):
+    street = get_object_or_404(selectors.streets_visible_to(request.user), code=street_code)
+    return [
+        {"starts_at": g.starts_at, "ends_at": g.ends_at, "minutes": g.minutes}
+        for g in coverage_gaps(street=street)
+    ]

@@ -17,6 +17,7 @@ from guwen.duty.services.bookings import (
     booking_find,
     booking_mark_attended,
     booking_read_phone,
+    booking_refusal,
 )
 from guwen.duty.services.rota import coverage_warn, rota_slot_create, rota_slot_delete
 from guwen.duty.services.rules import (
@@ -36,6 +37,7 @@ __all__ = [
     "booking_find",
     "booking_mark_attended",
     "booking_read_phone",
+    "booking_refusal",
     "coverage_warn",
     "duty_change_request_approve",
     "duty_change_request_create",

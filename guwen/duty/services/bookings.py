@@ -43,6 +43,17 @@ def _phone_hash(number: str) -> str:
     return keyed_hash(f"phone:{number}")
 
 
+def booking_refusal(shift: DutyShift) -> DomainError | None:
+    """Why the shift cannot take a booking now (cancelled, started or past, full), or None."""
+    if shift.status == ShiftStatus.CANCELLED:
+        return DomainError(_("该班次已取消，请选择其他时间"), field="shift", code="cancelled")
+    if shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= timezone.now():
+        return DomainError(_("该班次已开始或已结束，请选择其他时间"), field="shift", code="past")
+    if Booking.objects.filter(shift=shift, status=BookingStatus.BOOKED).count() >= shift.capacity:
+        return Conflict(_("该班次预约已满，请选择其他时间"), field="shift", code="full")
+    return None
+
+
 def booking_create(
     *, shift: DutyShift, name: str, phone: str, by, topic: str = "", client_key: str | None = None
 ) -> Booking:
@@ -67,13 +78,10 @@ def booking_create(
     with transaction.atomic():
         # Lock the shift so two residents taking the last place queue instead of both getting it.
         locked = DutyShift.objects.select_for_update().get(pk=shift.pk)
-        if locked.status == ShiftStatus.CANCELLED:
-            raise DomainError(_("该班次已取消，请选择其他时间"), field="shift", code="cancelled")
-        if locked.status != ShiftStatus.SCHEDULED or locked.starts_at <= timezone.now():
-            raise DomainError(_("该班次已开始或已结束，请选择其他时间"), field="shift", code="past")
+        refusal = booking_refusal(locked)
+        if refusal is not None:
+            raise refusal
         booked = Booking.objects.filter(shift=locked, status=BookingStatus.BOOKED)
-        if booked.count() >= locked.capacity:
-            raise Conflict(_("该班次预约已满，请选择其他时间"), field="shift", code="full")
         digest = _phone_hash(number)
         if booked.filter(phone_hash=digest).exists():
             raise Conflict(_("该手机号已预约本班次"), field="phone", code="duplicate")
