@@ -1,12 +1,29 @@
-"""Reads of the knowledge base."""
+"""Reads of the knowledge base.
+
+Statutes are public. Answered questions (anonymised) are for staff: ``answered_visible_to`` is the
+one definition of who may read them, and every page, fragment and API route fetches through it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Case, IntegerField, QuerySet, When
+from django.urls import reverse
 from django.utils import timezone
 
-from guwen.knowledge.models import OTHER, Category, CategoryVersion
+from guwen.accounts.models import Role
+from guwen.accounts.scope import roles_of
+from guwen.knowledge.citations import parse_citations
+from guwen.knowledge.models import OTHER, AnsweredQuestion, Article, Category, CategoryVersion, EntryKind, Law
+from guwen.knowledge.search import search_entries
+from guwen.knowledge.text import normalize
+
+# Roles that work on consultations and so may read earlier answers and ask for suggestions.
+STAFF_ROLES = frozenset(
+    {Role.ADVISOR, Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU, Role.FIRM_ADMIN, Role.SYSADMIN}
+)
 
 
 def category_version_current(on: date | None = None) -> CategoryVersion | None:
@@ -27,4 +44,178 @@ def category_is_valid(name: str, on: date | None = None) -> bool:
     return name in category_names(on)
 
 
-__all__ = ["OTHER", "categories_current", "category_is_valid", "category_names", "category_version_current"]
+# --- who may read what --------------------------------------------------------------------------
+
+
+def is_knowledge_staff(user) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+def answered_visible_to(user) -> QuerySet[AnsweredQuestion]:
+    """The one definition of which answered questions a user may read: all of them (they are
+    anonymised) for the roles that answer or oversee consultations, none for anyone else."""
+    if not is_knowledge_staff(user):
+        return AnsweredQuestion.objects.none()
+    return AnsweredQuestion.objects.all()
+
+
+def laws_public() -> QuerySet[Law]:
+    return Law.objects.all()
+
+
+def articles_public() -> QuerySet[Article]:
+    return Article.objects.select_related("law")
+
+
+# --- articles and citations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """An article a text cites, as written and as found."""
+
+    written: str
+    law_code: str
+    law_title: str
+    number: int
+    article_id: int
+    citation: str
+    url: str
+
+
+def article_url(article: Article) -> str:
+    return reverse("knowledge:article", args=[article.law.code, article.number])
+
+
+def _alias_index() -> dict[str, Law]:
+    """alias → the current law of that name (the version in force today)."""
+    index: dict[str, Law] = {}
+    for law in Law.objects.order_by("-is_current", "sort"):
+        for alias in [law.short_title, law.title, *law.alias_list]:
+            index.setdefault(alias, law)
+    return index
+
+
+def find_citations(text: str | None) -> list[ArticleRef]:
+    """Articles cited in ``text`` (劳动合同法第八十二条, 民法典1079条, 《…》第82条 and follow-on
+    、第八十七条) that exist in the knowledge base, in order, without repeats. A bare 第N条 with
+    no law before it is not a citation of anything and is left out."""
+    if not text:
+        return []
+    aliases = _alias_index()
+    matches = parse_citations(normalize(text), tuple(aliases))
+    wanted = [(aliases[m.alias], m) for m in matches if m.alias]
+    if not wanted:
+        return []
+    articles = {
+        (a.law_id, a.number): a
+        for a in Article.objects.select_related("law").filter(
+            law__in={law for law, _ in wanted}, number__in={m.number for _, m in wanted}
+        )
+    }
+    refs, seen = [], set()
+    for law, match in wanted:
+        article = articles.get((law.pk, match.number))
+        if article is None or article.pk in seen:
+            continue
+        seen.add(article.pk)
+        written = normalize(text)[match.start : match.end]
+        refs.append(
+            ArticleRef(
+                written,
+                law.code,
+                law.title,
+                article.number,
+                article.pk,
+                article.citation,
+                article_url(article),
+            )
+        )
+    return refs
+
+
+def articles_by_citation(text: str | None, limit: int = 20) -> list[Article]:
+    """Articles a query names by citation: 劳动合同法第八十二条 gives that article; a bare 第82条
+    gives article 82 of every current law (the most-used laws first)."""
+    if not text or len(text) > 200:
+        return []
+    aliases = _alias_index()
+    matches = parse_citations(normalize(text), tuple(aliases))
+    found: list[Article] = []
+    for match in matches:
+        query = Article.objects.select_related("law").filter(number=match.number)
+        # A bare 第N条 names no law: article N of every current law.
+        law_filter = {"law": aliases[match.alias]} if match.alias else {"law__is_current": True}
+        query = query.filter(**law_filter)
+        found.extend(query.order_by("law__sort")[:limit])
+    unique = list({article.pk: article for article in found}.values())
+    return unique[:limit]
+
+
+def _in_order(queryset: QuerySet, ids: list[int]) -> list:
+    if not ids:
+        return []
+    order = Case(*[When(pk=pk, then=rank) for rank, pk in enumerate(ids)], output_field=IntegerField())
+    return list(queryset.filter(pk__in=ids).order_by(order))
+
+
+def likely_articles(text: str | None, limit: int = 5) -> list[Article]:
+    """Articles most likely to answer ``text``: those it cites first, then the best full-text
+    matches among current laws."""
+    cited = articles_by_citation(text, limit) if text and len(text) <= 200 else []
+    if text and not cited:
+        cited = [Article.objects.select_related("law").get(pk=ref.article_id) for ref in find_citations(text)]
+    hits = search_entries(text, kinds=(EntryKind.ARTICLE,), limit=limit * 3)
+    ranked = _in_order(articles_public().filter(law__is_current=True), [hit.object_id for hit in hits])
+    seen = {article.pk for article in cited}
+    return [*cited, *[article for article in ranked if article.pk not in seen]][:limit]
+
+
+def similar_questions(text: str | None, limit: int = 5, *, user=None) -> list[AnsweredQuestion]:
+    """Earlier answered questions most like ``text``. With ``user`` given, only those the user may
+    read (none for a non-staff user); without it, the caller has already checked."""
+    hits = search_entries(text, kinds=(EntryKind.ANSWERED,), limit=limit)
+    base = answered_visible_to(user) if user is not None else AnsweredQuestion.objects.all()
+    return _in_order(base, [hit.object_id for hit in hits])
+
+
+@dataclass
+class SearchResults:
+    query: str
+    cited: list[Article]
+    articles: list[Article]
+    answered: list[AnsweredQuestion]
+
+
+def knowledge_search(user, text: str | None, *, limit: int = 10) -> SearchResults:
+    """The search page and API: citations first, then ranked articles, then (for staff) answered
+    questions. Never raises on any input."""
+    query = normalize(text or "")[:200].strip()
+    cited = articles_by_citation(query, limit)
+    seen = {article.pk for article in cited}
+    hits = search_entries(query, kinds=(EntryKind.ARTICLE,), limit=limit + len(seen))
+    articles = [
+        article
+        for article in _in_order(articles_public(), [hit.object_id for hit in hits])
+        if article.pk not in seen
+    ][:limit]
+    answered = similar_questions(query, limit, user=user) if is_knowledge_staff(user) else []
+    return SearchResults(query, cited, articles, answered)
+
+
+__all__ = [
+    "OTHER",
+    "ArticleRef",
+    "answered_visible_to",
+    "article_url",
+    "articles_by_citation",
+    "categories_current",
+    "category_is_valid",
+    "category_names",
+    "category_version_current",
+    "find_citations",
+    "is_knowledge_staff",
+    "knowledge_search",
+    "likely_articles",
+    "similar_questions",
+]

@@ -1,0 +1,42 @@
+import pytest
+
+from guwen.knowledge.selectors import articles_by_citation, find_citations, knowledge_search
+
+
+@pytest.mark.parametrize(
+    ("query", "law", "number"),
+    [
+        ("劳动合同法第八十二条", "labor-contract-law", 82),
+        ("劳动合同法第82条", "labor-contract-law", 82),
+        ("《中华人民共和国劳动合同法》第八十二条", "labor-contract-law", 82),
+        ("民法典1079条", "civil-code", 1079),
+        ("民法典第一千零七十九条第二款", "civil-code", 1079),
+        ("道交法第七十六条", "road-traffic-safety-law", 76),
+        ("劳动合同法第８２条", "labor-contract-law", 82),
+    ],
+)
+def test_citation_search_finds_article_in_every_form(statutes, query, law, number):
+    found = articles_by_citation(query)
+    assert found and (found[0].law.code, found[0].number) == (law, number)
+    results = knowledge_search(None, query)
+    assert (results.cited[0].law.code, results.cited[0].number) == (law, number)
+
+
+def test_bare_article_number_lists_that_article_of_every_law(statutes):
+    found = {(a.law.code, a.number) for a in articles_by_citation("第82条")}
+    assert {("labor-contract-law", 82), ("civil-code", 82), ("labor-law", 82)} <= found
+
+
+def test_find_citations_carries_the_law_to_follow_on_articles(statutes):
+    refs = find_citations("依据《劳动合同法》第八十二条、第八十七条和民法典第1079条，另见婚姻法第32条。")
+    assert [(r.law_code, r.number) for r in refs] == [
+        ("labor-contract-law", 82),
+        ("labor-contract-law", 87),
+        ("civil-code", 1079),
+    ]
+    assert refs[0].url == "/laws/labor-contract-law/82/"
+
+
+def test_citation_of_missing_article_is_ignored(statutes):
+    assert find_citations("劳动合同法第九百九十九条") == []
+    assert articles_by_citation("劳动合同法第九百九十九条") == []

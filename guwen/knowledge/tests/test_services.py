@@ -1,0 +1,116 @@
+import pytest
+
+from guwen.core.errors import DomainError
+from guwen.core.models import AuditEvent
+from guwen.knowledge.models import AnsweredQuestion, SearchEntry, TriageCorrection
+from guwen.knowledge.selectors import similar_questions
+from guwen.knowledge.services import answered_import, knowledge_add_answered, triage_correction_record
+
+PERSONAL = {
+    "name": "刘明强",
+    "phone": "13812345678",
+    "landline": "0755-28761234",
+    "id_number": "440307199001011234",
+    "address": "吉祥路12号3栋502室",
+}
+QUESTION = (
+    f"我叫{PERSONAL['name']}，身份证号{PERSONAL['id_number']}，住在深圳市龙岗区{PERSONAL['address']}。"
+    f"老板陈国栋拖欠我三个月工资，电话{PERSONAL['phone']}，办公室{PERSONAL['landline']}。"
+)
+ANSWER = f"{PERSONAL['name']}您好：可以依据劳动合同法第三十条申请支付令，也可以拨打{PERSONAL['phone']}咨询。"
+
+
+def test_answered_question_is_stored_without_personal_data(world):
+    entry = knowledge_add_answered(
+        question=QUESTION, answer=ANSWER, category="劳动争议", source_ref="c-1", by=world.user("advisor_a")
+    )
+    stored = AnsweredQuestion.objects.get(pk=entry.pk)
+    for value in [*PERSONAL.values(), "陈国栋", "明强", "国栋", "12345678"]:
+        assert value not in stored.question, value
+        assert value not in stored.answer, value
+    tokens = SearchEntry.objects.get(kind="answered", object_id=entry.pk).tokens
+    for value in [PERSONAL["name"], PERSONAL["phone"], PERSONAL["id_number"], "吉祥路"]:
+        assert value not in tokens
+    # What is not personal stays, so the entry is still useful.
+    assert "拖欠" in stored.question and "劳动合同法第三十条" in stored.answer
+    assert "刘某" in stored.question and "[身份证号]" in stored.question and "[地址]" in stored.question
+    event = AuditEvent.objects.get(action="knowledge.answered_add")
+    assert PERSONAL["phone"] not in str(event.context)
+
+
+def test_same_source_is_added_once(world):
+    first = knowledge_add_answered(question="问", answer="答", category="其他", source_ref="c-2", by=None)
+    again = knowledge_add_answered(question="问2", answer="答2", category="其他", source_ref="c-2", by=None)
+    assert first.pk == again.pk and AnsweredQuestion.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"question": " ", "answer": "答", "category": "其他"}, "question"),
+        ({"question": "问", "answer": "", "category": "其他"}, "answer"),
+        ({"question": "问", "answer": "答", "category": "不存在"}, "category"),
+        ({"question": "问" * 5001, "answer": "答", "category": "其他"}, "question"),
+    ],
+)
+def test_bad_answered_input_is_refused_and_nothing_saved(db, kwargs, field):
+    with pytest.raises(DomainError) as caught:
+        knowledge_add_answered(by=None, **kwargs)
+    assert caught.value.field == field
+    assert AnsweredQuestion.objects.count() == 0 and SearchEntry.objects.count() == 0
+
+
+def test_similar_questions_use_synonyms(db):
+    knowledge_add_answered(
+        question="用人单位拖欠薪水怎么办",
+        answer="申请劳动仲裁。",
+        category="劳动争议",
+        source_ref="a",
+        by=None,
+    )
+    knowledge_add_answered(
+        question="邻居装修噪音太大", answer="可以找物业调解。", category="邻里纠纷", source_ref="b", by=None
+    )
+    found = similar_questions("老板不给工钱")
+    assert [entry.category for entry in found][:1] == ["劳动争议"]
+
+
+def test_import_reports_bad_lines_and_is_idempotent(db):
+    lines = [
+        '{"id": 1, "question": "公司不发工资", "answer": "申请仲裁", "category": "劳动争议"}',
+        "not json",
+        '{"id": 2, "question": "缺答复", "category": "劳动争议"}',
+        "[1, 2]",
+    ]
+    result = answered_import(lines=lines, by=None, prefix="t")
+    assert result.added == 1 and len(result.errors) == 3
+    assert "第 2 行" in result.errors[0]
+    again = answered_import(lines=lines, by=None, prefix="t")
+    assert again.added == 0 and again.existing == 1
+    assert AnsweredQuestion.objects.count() == 1
+
+
+def test_triage_correction_is_recorded_anonymised(world):
+    correction = triage_correction_record(
+        text_ref="consultation:7",
+        text=f"我叫王小红，电话{PERSONAL['phone']}，房东不退押金",
+        predicted="消费维权",
+        corrected="房产纠纷",
+        by=world.user("advisor_a"),
+        model_version="v",
+    )
+    assert correction is not None
+    stored = TriageCorrection.objects.get()
+    assert PERSONAL["phone"] not in stored.text and "王小红" not in stored.text
+    assert stored.corrected == "房产纠纷" and stored.created_by == world.user("advisor_a")
+    assert AuditEvent.objects.filter(action="knowledge.triage_correct").count() == 1
+
+
+def test_correction_to_same_category_stores_nothing_and_bad_category_is_refused(db):
+    assert (
+        triage_correction_record(text_ref="x", text="t", predicted="其他", corrected="其他", by=None) is None
+    )
+    with pytest.raises(DomainError) as caught:
+        triage_correction_record(text_ref="x", text="t", predicted="其他", corrected="胡说", by=None)
+    assert caught.value.field == "corrected"
+    assert TriageCorrection.objects.count() == 0

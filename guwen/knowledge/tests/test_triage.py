@@ -1,0 +1,118 @@
+import json
+
+import pytest
+
+from guwen.knowledge import triage as triage_module
+from guwen.knowledge.services import triage
+from guwen.knowledge.taxonomy import OTHER, TAXONOMY_V1
+from guwen.knowledge.triage import TriageModelError, load_model, triage_many, urgency_of
+from guwen.testing import shared_dir
+
+ODD = [
+    "",
+    "   ",
+    "x" * 100_000,
+    "😀😀😀🙏",
+    "工资 wage 賃金 زواج",
+    "\x00\x1f",
+    "{}[]\"'",
+    "12345678901234567890",
+]
+
+
+def _valid(result):
+    assert result.category in TAXONOMY_V1
+    assert len(result.category_top3) == 3 and set(result.category_top3) <= set(TAXONOMY_V1)
+    assert len(result.confidences) == 3 and all(0 <= c <= 1 for c in result.confidences)
+    assert result.urgency in {"normal", "urgent"}
+    assert result.model_version
+
+
+def test_shipped_model_loads_and_names_its_version():
+    artefact = load_model()
+    meta = artefact["meta"]
+    import sklearn
+
+    assert meta["sklearn_version"] == sklearn.__version__
+    assert sorted(meta["classes"]) == sorted(TAXONOMY_V1)
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_odd_text_still_gets_a_valid_answer(text):
+    result = triage(text)
+    _valid(result)
+
+
+def test_empty_or_unreadable_text_is_other():
+    assert triage("").category == OTHER
+    assert triage("😀😀😀").category in TAXONOMY_V1
+
+
+def test_everyday_questions_are_routed():
+    assert triage("公司拖欠我三个月工资不发，还不签劳动合同").category == "劳动争议"
+    assert triage("我和老公要离婚，孩子的抚养权归谁").category == "婚姻家庭"
+    assert triage("开车追尾了，对方全责，交警出了事故认定书").category == "交通事故"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("他喝醉了就打人，昨天又把我打伤了", "人身暴力"),
+        ("被逼得不想活了", "自伤自杀"),
+        ("明天我们要集体上访，拉横幅", "群体性事件"),
+        ("包工头拖欠我们三十多个农民工的工资", "大规模欠薪"),
+        ("工地欠了我们40名工人工资", "大规模欠薪"),
+    ],
+)
+def test_urgent_questions_are_flagged_with_a_reason(text, reason):
+    result = triage(text)
+    assert result.urgency == "urgent"
+    assert reason in result.urgency_reasons
+
+
+def test_ordinary_questions_are_normal():
+    assert triage("租房押金不退怎么办").urgency == "normal"
+    assert urgency_of("公司拖欠我一个人的工资")[0] == "normal"
+
+
+def test_batch_matches_single():
+    texts = ["公司拖欠工资", "", "离婚财产怎么分"]
+    assert [r.category for r in triage_many(texts)] == [triage(t).category for t in texts]
+
+
+def test_mismatched_sklearn_version_is_refused(tmp_path):
+    import joblib
+
+    artefact = dict(load_model())
+    artefact["meta"] = {**artefact["meta"], "sklearn_version": "0.0.1"}
+    path = tmp_path / "old.joblib"
+    joblib.dump(artefact, path)
+    with pytest.raises(TriageModelError, match=r"scikit-learn 0\.0\.1"):
+        load_model(path)
+
+
+def test_missing_model_falls_back_to_rules(monkeypatch, tmp_path):
+    monkeypatch.setattr(triage_module, "MODEL_PATH", tmp_path / "none.joblib")
+    monkeypatch.setattr(triage_module, "_loaded", {})
+    result = triage("他拿刀威胁我")
+    assert result.category == OTHER and result.urgency == "urgent" and result.model_version == "rules-only"
+
+
+@pytest.mark.shared
+def test_shipped_model_on_the_held_out_split():
+    """The shipped model is trained on the training part only; its figures on the held-out part
+    are what the README reports (targets 70% / 92%; measured below them, see the README)."""
+    from guwen.knowledge.training import evaluate, read_examples, split
+
+    path = shared_dir() / "consultations" / "train.jsonl"
+    examples, _ = read_examples(path.read_text(encoding="utf-8").splitlines(), TAXONOMY_V1)
+    artefact = load_model()
+    meta = artefact["meta"]
+    assert meta["note"] == "train split", "the shipped model must not have seen the held-out part"
+    _, held_out = split(examples, seed=meta["split"]["seed"], held_out=meta["split"]["held_out"])
+    metrics = evaluate(artefact, held_out)
+    assert metrics.n == len(held_out)
+    assert metrics.accuracy >= 0.60
+    assert metrics.top3 >= 0.85
+    assert metrics.macro_f1 >= 0.50
+    assert json.dumps(meta["held_out"])  # the figures recorded at training time travel with the model
