@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -121,7 +122,9 @@ def _intake_out(consultation: Consultation) -> dict:
         "status": consultation.status,
         "level": consultation.level,
         "urgency": consultation.urgency,
-        "due_at": consultation.due_at if is_open(consultation.status) else None,
+        "due_at": timezone.localtime(consultation.due_at)
+        if consultation.due_at and is_open(consultation.status)
+        else None,
         "status_url": _status_url(consultation),
     }
 

@@ -27,17 +27,14 @@ def allow(*, scope: str, address: str, limit: int, window_seconds: int, now: dat
     start = now - timedelta(seconds=epoch % window_seconds, microseconds=now.microsecond)
     client = keyed_hash(f"throttle:{scope}:{address}")
     bucket = ThrottleBucket.objects.filter(scope=scope, client=client, window_start=start)
-    used = bucket.values_list("count", flat=True).first()
-    if used is not None:
-        if used >= limit:
-            return False
-        bucket.update(count=F("count") + 1)
+    # One statement on the common path: count up only while under the limit.
+    if bucket.filter(count__lt=limit).update(count=F("count") + 1):
         return True
     try:
         with transaction.atomic():
             ThrottleBucket.objects.create(scope=scope, client=client, window_start=start, count=1)
-    except IntegrityError:  # another process opened the window first
-        bucket.update(count=F("count") + 1)
+    except IntegrityError:  # the window exists: it is full, or another process just opened it
+        return bool(bucket.filter(count__lt=limit).update(count=F("count") + 1))
     return True
 
 

@@ -70,7 +70,7 @@ def community_by_code(code: str) -> Region:
     """An active community by its 12-digit code, or NotFound (same message for any bad code)."""
     community = (
         Region.objects.filter(code=str(code)[:12], level=RegionLevel.COMMUNITY, is_active=True)
-        .only("id", "code", "name", "path", "parent_id")
+        .only("id", "code", "name", "path", "parent_id", "level", "is_active")
         .first()
         if str(code).isdigit() and len(str(code)) == 12
         else None
@@ -143,10 +143,7 @@ def consultation_submit(
     name = clean_name(resident_name)
     key = _clean_key(idempotency_key)
     number_hash = phone_hash(number) if number else ""
-    if key is not None:
-        found = _existing(key, number_hash)
-        if found is not None:
-            return IntakeResult(found, False)
+    # A retry is found by the unique key when its insert fails (below): no look-up on the common path.
     checked = check_files(files)
     now = at or timezone.now()
     day = timezone.localdate(now)

@@ -1,0 +1,207 @@
+"""The JSON intake (idempotent, rate-limited), the group-robot webhook (signed, fresh, not replayed)
+and the staff API."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from django.test import Client
+
+from guwen.api import api
+from guwen.consultations import services
+from guwen.consultations.models import Channel, Consultation, SeenSignature
+from guwen.consultations.tests.conftest import QUESTION
+from guwen.testing import verified_client
+
+URL = "/api/v1/consultations"
+
+
+def payload(world, **overrides) -> dict:
+    return {
+        "community_code": world.community_a.code,
+        "phone": "13900001111",
+        "text": QUESTION,
+        "privacy_consent": True,
+        **overrides,
+    }
+
+
+def post(data, key: str | None = "key-1", client=None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+    return (client or Client()).post(URL, json.dumps(data), content_type="application/json", **headers)
+
+
+def test_intake_creates_once_and_a_retry_returns_the_first_result(world):
+    first = post(payload(world))
+    assert first.status_code == 201
+    body = first.json()
+    assert len(body["receipt_code"]) == 8 and body["level"] == "community" and body["due_at"]
+    retry = post(payload(world))
+    assert retry.status_code == 200 and retry.json() == body
+    assert Consultation.objects.count() == 1
+    assert Consultation.objects.get().channel == Channel.API
+
+
+def test_intake_without_idempotency_key_is_refused_naming_the_header(world):
+    response = post(payload(world), key=None)
+    assert response.status_code == 422
+    assert "Idempotency-Key" in response.json()["field"]
+    assert Consultation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "field"),
+    [
+        ({"text": "短"}, 422, "text"),
+        ({"text": "长" * 2001}, 422, "text"),
+        ({"phone": "110"}, 422, "phone"),
+        ({"privacy_consent": False}, 422, "consent"),
+        ({"community_code": "440307999999"}, 404, "community"),
+        ({"community_code": "drop table"}, 404, "community"),
+        ({"channel": "web"}, 422, "channel"),
+        ({"text": 12}, 422, "text"),
+    ],
+)
+def test_bad_intake_gets_a_json_error_naming_the_field_and_saves_nothing(world, overrides, status, field):
+    response = post(payload(world, **overrides))
+    assert response.status_code == status
+    assert response.json()["field"] == field and response.json()["detail"]
+    assert Consultation.objects.count() == 0
+
+
+def test_a_key_reused_by_another_phone_is_a_conflict(world):
+    post(payload(world))
+    response = post(payload(world, phone="13700002222"))
+    assert response.status_code == 409 and response.json()["field"] == "idempotency_key"
+
+
+def test_intake_is_rate_limited_per_address(world, settings):
+    settings.GUWEN_CONSULT_API_LIMIT = 2
+    codes = [post(payload(world), key=f"k{i}").status_code for i in range(3)]
+    assert codes == [201, 201, 429]
+    assert "频繁" in post(payload(world), key="k9").json()["detail"]
+
+
+def test_intake_is_lean_on_queries(world, django_assert_max_num_queries):
+    post(payload(world), key="warm-up")
+    with django_assert_max_num_queries(14):
+        assert post(payload(world), key="measured").status_code == 201
+
+
+def test_the_operation_is_documented_in_openapi(world):
+    schema = api.get_openapi_schema()
+    operation = schema["paths"]["/api/v1/consultations"]["post"]
+    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in operation["parameters"])
+    assert {201, 429} <= {int(code) for code in operation["responses"]}
+
+
+# --- the group-chat robot ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def robot(world):
+    channel = services.group_channel_ensure(community=world.community_a, group_name="南龙社区居民群", by=None)
+
+    def send(
+        body: dict | bytes,
+        *,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        signature: str | None = None,
+    ):
+        ts = int(time.time()) if timestamp is None else timestamp
+        raw = (
+            body
+            if isinstance(body, bytes)
+            else json.dumps({"timestamp": ts, **body}, ensure_ascii=False).encode()
+        )
+        sig = signature if signature is not None else services.group_signature(secret or channel.secret, raw)
+        return Client().post(
+            f"/api/v1/hooks/group-message/{world.community_a.code}",
+            raw,
+            content_type="application/json",
+            HTTP_X_GUWEN_SIGNATURE=sig,
+            HTTP_X_GUWEN_TIMESTAMP=str(ts),
+        )
+
+    send.channel = channel
+    return send
+
+
+def test_a_signed_group_message_becomes_a_consultation(world, robot):
+    response = robot({"text": QUESTION, "sender_name": "李阿姨", "message_id": "m-1"})
+    assert response.status_code == 201
+    c = Consultation.objects.get()
+    assert (c.channel, c.resident_name, c.source["group_name"], c.source["sender_name"]) == (
+        Channel.GROUP,
+        "李阿姨",
+        "南龙社区居民群",
+        "李阿姨",
+    )
+    assert c.phone_masked == ""
+
+
+def test_a_wrong_signature_is_refused(world, robot):
+    response = robot({"text": QUESTION}, secret="not-the-secret")
+    assert response.status_code == 401 and response.json()["field"] == "X-Guwen-Signature"
+    assert robot({"text": QUESTION}, signature="").status_code == 401
+    assert Consultation.objects.count() == 0
+
+
+def test_a_stale_timestamp_is_refused(world, robot):
+    response = robot({"text": QUESTION}, timestamp=int(time.time()) - 301)
+    assert response.status_code == 401 and response.json()["field"] == "X-Guwen-Timestamp"
+    assert Consultation.objects.count() == 0
+
+
+def test_a_replayed_call_is_refused(world, robot):
+    raw = json.dumps({"timestamp": int(time.time()), "text": QUESTION}, ensure_ascii=False).encode()
+    assert robot(raw, timestamp=json.loads(raw)["timestamp"]).status_code == 201
+    again = robot(raw, timestamp=json.loads(raw)["timestamp"])
+    assert again.status_code == 409 and again.json()["field"] == "X-Guwen-Signature"
+    assert Consultation.objects.count() == 1
+
+
+def test_the_timestamp_header_must_match_the_signed_body(world, robot):
+    raw = json.dumps({"timestamp": int(time.time()) - 3600, "text": QUESTION}).encode()
+    response = robot(raw, timestamp=int(time.time()))
+    assert response.status_code == 401 and response.json()["field"] == "timestamp"
+
+
+def test_a_signed_but_bad_message_is_refused_and_its_signature_not_burnt(world, robot):
+    response = robot({"text": "太短"})
+    assert response.status_code == 422 and response.json()["field"] == "text"
+    assert SeenSignature.objects.count() == 0
+    assert robot(b"not json", timestamp=int(time.time())).status_code == 422
+
+
+def test_a_community_without_a_robot_is_not_found(world):
+    response = Client().post(
+        f"/api/v1/hooks/group-message/{world.community_b.code}", b"{}", content_type="application/json"
+    )
+    assert response.status_code == 404
+
+
+# --- staff API ---------------------------------------------------------------------------------
+
+
+def test_staff_list_is_scoped_and_masks_phones(world, ask):
+    ask()
+    ask(community=world.community_e)
+    rows = verified_client(world.user("advisor_a")).get(URL).json()["items"]
+    assert len(rows) == 1 and rows[0]["phone_masked"] == "139****1111"
+    assert "13900001111" not in json.dumps(rows)
+    assert len(verified_client(world.user("sysadmin")).get(URL).json()["items"]) == 2
+
+
+def test_reply_through_the_api(world, ask):
+    c = ask()
+    client = verified_client(world.user("advisor_a"))
+    response = client.post(
+        f"{URL}/{c.pk}/reply", {"body": "您好，可以申请劳动仲裁。"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "answered"
+    empty = client.post(f"{URL}/{c.pk}/reply", {"body": ""}, content_type="application/json")
+    assert empty.status_code == 422 and empty.json()["field"] == "body"
