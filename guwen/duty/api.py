@@ -4,7 +4,6 @@ Check-in and check-out here record the server's time like the pages do; a photo 
 page (multipart), not through JSON.
 """
 
-
 import datetime as dt
 
 from django.shortcuts import get_object_or_404

@@ -151,7 +151,7 @@ def render_board(*, card: PublicCard, ask_url: str, size: str, generated_on: dat
 
     body_w = width - 2 * margin - 8 * mm
     times = [
-        f"{_('每周')}{rule.weekday_text} {rule.start_time:%H:%M}—{rule.end_time:%H:%M} · {rule.place}"
+        f"{rule.weekday_text} {rule.start_time:%H:%M}—{rule.end_time:%H:%M} · {rule.place}"
         for rule in card.rules
     ] or [_("驻点时间待定，请关注社区通知")]
     duty_lines = [line for entry in times for line in wrap(entry, 12.5, body_w)]
