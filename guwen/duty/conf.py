@@ -18,7 +18,12 @@ DEFAULT_FONT_PATHS = (
 def public_base_url(request=None) -> str:
     """The scheme and host residents reach, e.g. ``https://guwen.example.gov.cn``: the
     GUWEN_PUBLIC_BASE_URL setting, or else the scheme and host of the request being served."""
-    configured = env_str("GUWEN_PUBLIC_BASE_URL", "").strip().rstrip("/")
+    from django.conf import settings
+
+    configured = (
+        getattr(settings, "GUWEN_PUBLIC_BASE_URL", "") or env_str("GUWEN_PUBLIC_BASE_URL", "")
+    ).strip()
+    configured = configured.rstrip("/")
     if configured:
         return configured
     if request is None:

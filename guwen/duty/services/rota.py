@@ -126,6 +126,7 @@ def coverage_warn(*, street: Region, now: datetime | None = None) -> CoverageWar
                     body=body,
                     url=url,
                     context={"street": street.code, "gaps": len(gaps)},
+                    region=street,
                 ),
                 robust=True,
             )
