@@ -381,21 +381,9 @@ def notify_phone(
     config = selectors.channel_config_for(region, table)
     if config is not None and not config.sms_enabled:
         return None
-    now = timezone.now()
-    with transaction.atomic():
-        [delivery] = _save_and_queue(
-            [
-                _delivery(
-                    channel=Channel.SMS,
-                    event=event,
-                    address=number,
-                    target=mask_phone(number),
-                    payload={"text": text},
-                    now=now,
-                )
-            ]
-        )
-    return delivery
+    return _send_one(
+        channel=Channel.SMS, event=event, address=number, target=mask_phone(number), payload={"text": text}
+    )
 
 
 def notify_group(
@@ -410,23 +398,21 @@ def notify_group(
         raise DomainError(_("群机器人类型不正确"), field="style")
     if len(secret or "") > 200:
         raise DomainError(_("签名密钥不能超过200个字符"), field="secret")
-    now = timezone.now()
     content = "\n".join(p for p in (f"【{title}】", body) if p)
+    return _send_one(
+        channel=Channel.ROBOT,
+        event=event,
+        address=url,
+        target=mask_url(url),
+        payload={"content": content},
+        secret=secret or "",
+        options={"style": style},
+    )
+
+
+def _send_one(**fields) -> Delivery:
     with transaction.atomic():
-        [delivery] = _save_and_queue(
-            [
-                _delivery(
-                    channel=Channel.ROBOT,
-                    event=event,
-                    address=url,
-                    target=mask_url(url),
-                    payload={"content": content},
-                    secret=secret or "",
-                    options={"style": style},
-                    now=now,
-                )
-            ]
-        )
+        [delivery] = _save_and_queue([_delivery(now=timezone.now(), **fields)])
     return delivery
 
 
