@@ -227,10 +227,8 @@ LOGGING = {
 }
 
 # --- email ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
-)
+_MAIL = "django.core.mail.backends."
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", _MAIL + ("smtp" if PRODUCTION else "console") + ".EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from guwen.accounts.models import Membership, Role, User
+from guwen.accounts.models import Membership, Role
 from guwen.regions.models import Assignment, LawFirm, Lawyer, Region
 
 _CACHE_ATTR = "_guwen_memberships"
