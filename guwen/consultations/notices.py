@@ -1,14 +1,18 @@
 """Who is told what, after commit: assignment, pool, escalation, urgency, answer, overdue.
 
-Services schedule these with ``transaction.on_commit``; each loads the consultation afresh. A failing
-sender is logged (without personal data) and never undoes or blocks the work that was committed.
+Services schedule these with ``after_commit`` (``transaction.on_commit``); each loads the
+consultation afresh. A failing sender is logged (without personal data) and never undoes or blocks
+the work that was committed.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,6 +24,26 @@ from guwen.notifications.services import notify, notify_phone
 from guwen.regions.selectors import current_assignments
 
 logger = logging.getLogger("guwen.consultations")
+
+
+_quiet = threading.local()
+
+
+@contextmanager
+def suppressed():
+    """Back-filled history (a ledger import, the demo) must not notify anyone about the past."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
+
+
+def after_commit(func, *args, **kwargs) -> None:
+    """Run ``func`` once the surrounding transaction commits; nothing while notices are suppressed."""
+    if getattr(_quiet, "on", False):
+        return
+    transaction.on_commit(lambda: func(*args, **kwargs))
 
 
 def _send(func, **kwargs) -> None:

@@ -67,4 +67,4 @@ def _flag_overdue(consultation: Consultation, now: datetime) -> None:
             actor=None, action="consultation.overdue", obj=consultation, context={"level": Level.DISTRICT}
         )
         pk = consultation.pk
-        transaction.on_commit(lambda: notices.send_overdue(pk))
+        notices.after_commit(notices.send_overdue, pk)

@@ -45,7 +45,7 @@ def _require(consultation: Consultation, action: str, by) -> str:
     return CONSULTATION.require(consultation, action, roles)
 
 
-def consultation_claim(*, consultation: Consultation, by) -> Consultation:
+def consultation_claim(*, consultation: Consultation, by, at: datetime | None = None) -> Consultation:
     """Take an unowned item from the street or district pool; two claims at once give one owner."""
     _require(consultation, "claim", by)
     with transaction.atomic():
@@ -54,7 +54,7 @@ def consultation_claim(*, consultation: Consultation, by) -> Consultation:
             {"owner__isnull": True, "level": consultation.level, "status": consultation.status},
             {"owner": by},
         )
-        add_event(consultation, EventCode.CLAIMED, actor=by)
+        add_event(consultation, EventCode.CLAIMED, actor=by, at=at)
         audit.record(actor=by, action="consultation.claim", obj=consultation, new={"owner": by.pk})
     return consultation
 
@@ -92,7 +92,7 @@ def consultation_reply(
         )
         pk, path = consultation.pk, rating_path(consultation)
         if consultation.phone_encrypted:
-            transaction.on_commit(lambda: notices.send_answered(pk, rating_path=path))
+            notices.after_commit(notices.send_answered, pk, rating_path=path)
     return consultation
 
 
@@ -126,13 +126,15 @@ def consultation_ask_info(*, consultation: Consultation, body: str, by) -> Consu
     return consultation
 
 
-def consultation_close(*, consultation: Consultation, category: str, by) -> Consultation:
+def consultation_close(
+    *, consultation: Consultation, category: str, by, at: datetime | None = None
+) -> Consultation:
     """Close after the advisor confirms or corrects the category; the minutes to close are stored."""
     name = (category or "").strip()
     if not name or not category_is_valid(name):
         raise DomainError(_("请从列表中选择咨询类别"), field="category")
     target = _require(consultation, "close", by)
-    now = timezone.now()
+    now = at or timezone.now()
     old = {"status": consultation.status, "category": consultation.category}
     changes = {
         "status": target,
@@ -216,9 +218,7 @@ def consultation_escalate(
             context={"reason": reason, "automatic": automatic},
         )
         pk = consultation.pk
-        transaction.on_commit(
-            lambda: notices.send_escalated(pk, previous_owner_id=old_owner, automatic=automatic)
-        )
+        notices.after_commit(notices.send_escalated, pk, previous_owner_id=old_owner, automatic=automatic)
     return consultation
 
 
@@ -250,7 +250,7 @@ def consultation_reassign(*, consultation: Consultation, owner, by, reason: str 
             context={"reason": reason[:REASON_MAX]},
         )
         pk = consultation.pk
-        transaction.on_commit(lambda: notices.send_assigned(pk))
+        notices.after_commit(notices.send_assigned, pk)
     return consultation
 
 

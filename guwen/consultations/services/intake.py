@@ -198,9 +198,9 @@ def consultation_submit(
                 },
             )
             pk = consultation.pk
-            transaction.on_commit(lambda: notices.send_new(pk))
+            notices.after_commit(notices.send_new, pk)
             if urgency == Urgency.URGENT:
-                transaction.on_commit(lambda: notices.send_urgent(pk))
+                notices.after_commit(notices.send_urgent, pk)
     except IntegrityError:
         if key is not None:
             found = _existing(key, number_hash)

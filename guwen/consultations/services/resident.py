@@ -3,6 +3,8 @@ information, ask a follow-up, rate the answer through a signed one-time link."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -82,7 +84,9 @@ def can_rate(consultation: Consultation) -> bool:
     )
 
 
-def consultation_rate(*, consultation: Consultation, score: int, comment: str = "") -> Rating:
+def consultation_rate(
+    *, consultation: Consultation, score: int, comment: str = "", at: datetime | None = None
+) -> Rating:
     """A 1–5 rating with an optional comment, once, after an answer."""
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise DomainError(_("请选择 1 到 5 星"), field="score")
@@ -93,8 +97,10 @@ def consultation_rate(*, consultation: Consultation, score: int, comment: str = 
         raise DomainError(_("答复之后才能评价"), field="score")
     try:
         with transaction.atomic():
-            rating = Rating.objects.create(consultation=consultation, score=score, comment=text)
-            add_event(consultation, EventCode.RATED, reason=str(score))
+            rating = Rating.objects.create(
+                consultation=consultation, score=score, comment=text, created_at=at or timezone.now()
+            )
+            add_event(consultation, EventCode.RATED, at=at, reason=str(score))
             audit.record(actor=None, action="consultation.rate", obj=consultation, new={"score": score})
     except IntegrityError:
         raise Conflict(_("您已评价过，感谢反馈"), field="score") from None
@@ -145,5 +151,5 @@ def consultation_resident_message(*, consultation: Consultation, text: str) -> C
             new={"status": target},
         )
         pk = consultation.pk
-        transaction.on_commit(lambda: notices.send_new(pk))
+        notices.after_commit(notices.send_new, pk)
     return consultation
