@@ -23,6 +23,8 @@ def navigation(request) -> dict:
         return context
     roles = roles_of(user)
     items = [(_("工作台"), reverse("home"))]
+    if roles & {Role.ADVISOR, Role.OFFICE, Role.BUREAU, Role.SYSADMIN}:
+        items.append((_("法律咨询"), reverse("consultations:inbox")))
     if roles - {Role.ASSOCIATION}:
         items.append((_("区域与社区"), reverse("regions:region_list")))
         items.append((_("律师"), reverse("regions:lawyer_list")))
