@@ -26,6 +26,8 @@ def navigation(request) -> dict:
     if roles & {Role.ADVISOR, Role.OFFICE, Role.BUREAU, Role.SYSADMIN}:
         items.append((_("法律咨询"), reverse("consultations:inbox")))
     if roles - {Role.ASSOCIATION}:
+        items.append((_("驻点值班"), reverse("duty:home")))
+    if roles - {Role.ASSOCIATION}:
         items.append((_("区域与社区"), reverse("regions:region_list")))
         items.append((_("律师"), reverse("regions:lawyer_list")))
         items.append((_("律师事务所"), reverse("regions:firm_list")))
