@@ -10,11 +10,73 @@ SQLite ranks with FTS5's bm25(), PostgreSQL with ts_rank() over the 'simple' tsv
 
 from __future__ import annotations
 
+import random
+import threading
+import time
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
 
 from guwen.knowledge.text import query_terms
+
+# Query planning: a word found in more than COMMON of the index says little about relevance but
+# makes the index rank thousands of rows, so it is left out (unless nothing else is left); at most
+# MAX_TERMS words and MAX_ALTERNATIVES synonyms each are searched, rarest first. Document
+# frequencies come from a random sample of the index, refreshed every SAMPLE_TTL seconds.
+COMMON = 0.06
+MAX_TERMS = 8
+MAX_ALTERNATIVES = 4
+SAMPLE_SIZE = 3_000
+SAMPLE_TTL = 600.0
+
+_frequency_lock = threading.Lock()
+_frequency: dict = {"at": 0.0, "counts": Counter(), "n": 0}
+
+
+def _document_frequencies() -> tuple[Counter, int]:
+    """Per-word share of a random sample of index entries (cached per process)."""
+    now = time.monotonic()
+    if now - _frequency["at"] < SAMPLE_TTL:
+        return _frequency["counts"], _frequency["n"]
+    with _frequency_lock:
+        if now - _frequency["at"] < SAMPLE_TTL:
+            return _frequency["counts"], _frequency["n"]
+        from guwen.knowledge.models import SearchEntry
+
+        ids = list(SearchEntry.objects.values_list("pk", flat=True))
+        chosen = random.sample(ids, min(SAMPLE_SIZE, len(ids)))
+        counts: Counter = Counter()
+        for start in range(0, len(chosen), 500):
+            for tokens in SearchEntry.objects.filter(pk__in=chosen[start : start + 500]).values_list(
+                "tokens", flat=True
+            ):
+                counts.update(set(tokens.split()))
+        _frequency.update(at=now, counts=counts, n=len(chosen))
+        return counts, len(chosen)
+
+
+def forget_frequencies() -> None:
+    _frequency["at"] = 0.0
+
+
+def plan(terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The informative part of a query: common words dropped, rarest words first, bounded."""
+    counts, n = _document_frequencies()
+    if n == 0:
+        return [group[:MAX_ALTERNATIVES] for group in terms[:MAX_TERMS]]
+
+    def share(word: str) -> float:
+        return counts.get(word, 0) / n
+
+    kept = []
+    for group in terms:
+        # The word itself always stays; its synonyms only when they are not common.
+        alternatives = [group[0], *[word for word in group[1:] if share(word) <= COMMON]][:MAX_ALTERNATIVES]
+        kept.append((max(share(word) for word in alternatives), tuple(alternatives)))
+    informative = [item for item in kept if item[0] <= COMMON] or sorted(kept)[:2]
+    informative.sort(key=lambda item: item[0])
+    return [group for _, group in informative[:MAX_TERMS]]
 
 
 @dataclass(frozen=True)
@@ -46,10 +108,13 @@ def search_entries(
     ``ranked=False`` and ``synonyms=False`` give the bare index lookup the benchmark compares against.
     """
     terms = query_terms(text, synonyms=synonyms)
+    if ranked or synonyms:
+        terms = plan(terms)
     limit = max(1, min(int(limit), 100))
     if not terms:
         return []
-    kind_list = list(kinds)
+    # Kinds come from EntryKind (code, never user input); anything else is refused, not quoted.
+    kind_list = [kind for kind in kinds if kind in ("article", "answered")]
     with connection.cursor() as cursor:
         # Only constants and placeholders are joined into the SQL; every value is a parameter.
         if connection.vendor == "postgresql":
@@ -70,15 +135,18 @@ def search_entries(
                 )
             cursor.execute(sql, [*params, limit])
         else:
-            kind_sql = f" AND e.kind IN ({', '.join(['%s'] * len(kind_list))})" if kind_list else ""
+            # The kind is a column of the FTS table: filtering inside MATCH ranks only that kind.
+            match = f"tokens : ({_fts5_query(terms)})"
+            if kind_list:
+                match = f"kind : ({' OR '.join(kind_list)}) AND {match}"
             order = "ORDER BY score DESC, e.id" if ranked else ""
             # bm25() is lower for better matches; negated so both vendors sort higher-is-better.
-            score = "-bm25(knowledge_search_fts)" if ranked else "0"
+            score = "-bm25(knowledge_search_fts, 1.0, 0.0)" if ranked else "0"
             cursor.execute(
                 f"SELECT e.kind, e.object_id, {score} AS score FROM knowledge_search_fts "  # noqa: S608
                 "JOIN knowledge_searchentry e ON e.id = knowledge_search_fts.rowid "
-                f"WHERE knowledge_search_fts MATCH %s{kind_sql} {order} LIMIT %s",
-                [_fts5_query(terms), *kind_list, limit],
+                f"WHERE knowledge_search_fts MATCH %s {order} LIMIT %s",
+                [match, limit],
             )
         rows = cursor.fetchall()
     return [Hit(kind, object_id, float(score)) for kind, object_id, score in rows]

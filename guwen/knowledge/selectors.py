@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, IntegerField, QuerySet, When
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -153,22 +153,30 @@ def articles_by_citation(text: str | None, limit: int = 20) -> list[Article]:
 
 
 def _in_order(queryset: QuerySet, ids: list[int]) -> list:
+    """The rows of ``queryset`` with these ids, in this order (ids outside it are left out)."""
     if not ids:
         return []
-    order = Case(*[When(pk=pk, then=rank) for rank, pk in enumerate(ids)], output_field=IntegerField())
-    return list(queryset.filter(pk__in=ids).order_by(order))
+    rows = queryset.in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def likely_articles(text: str | None, limit: int = 5) -> list[Article]:
-    """Articles most likely to answer ``text``: those it cites first, then the best full-text
-    matches among current laws."""
-    cited = articles_by_citation(text, limit) if text and len(text) <= 200 else []
-    if text and not cited:
-        cited = [Article.objects.select_related("law").get(pk=ref.article_id) for ref in find_citations(text)]
-    hits = search_entries(text, kinds=(EntryKind.ARTICLE,), limit=limit * 3)
-    ranked = _in_order(articles_public().filter(law__is_current=True), [hit.object_id for hit in hits])
-    seen = {article.pk for article in cited}
-    return [*cited, *[article for article in ranked if article.pk not in seen]][:limit]
+    """Articles most likely to answer ``text``: those it cites, then those the most similar earlier
+    answers cite, then the best full-text matches among current laws."""
+    found: list[Article] = []
+    if text and len(text) <= 200:
+        found.extend(articles_by_citation(text, limit))
+    refs = find_citations(text)
+    for entry in similar_questions(text, 3):
+        refs.extend(find_citations(entry.answer))
+    by_id = articles_public().in_bulk([ref.article_id for ref in refs])
+    found.extend(by_id[ref.article_id] for ref in refs if ref.article_id in by_id)
+    if len({article.pk for article in found}) < limit:
+        hits = search_entries(text, kinds=(EntryKind.ARTICLE,), limit=limit * 2)
+        found.extend(
+            _in_order(articles_public().filter(law__is_current=True), [hit.object_id for hit in hits])
+        )
+    return list({article.pk: article for article in found}.values())[:limit]
 
 
 def similar_questions(text: str | None, limit: int = 5, *, user=None) -> list[AnsweredQuestion]:
