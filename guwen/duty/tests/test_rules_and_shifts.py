@@ -255,7 +255,7 @@ def test_duty_never_falls_on_a_statutory_holiday(weekdays, day, mode):
         assert day.weekday() not in weekdays
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rules=st.lists(
         st.tuples(st.sets(st.integers(0, 6), min_size=1, max_size=3), st.integers(7, 18), st.integers(1, 4)),
