@@ -1,6 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from guwen.demo import nanwan
+from guwen.demo import consultations, duty, knowledge, nanwan
+
+# Each module's part of the demo, in the order the modules build on each other. Every step is
+# re-runnable: a second `load_demo` adds nothing.
+STEPS = [("知识库", knowledge.load), ("驻点值班", duty.load), ("法律咨询", consultations.load)]
 
 
 class Command(BaseCommand):
@@ -8,6 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = nanwan.load(stdout=self.stdout)
+        for label, step in STEPS:
+            self.stdout.write(f"{label}……")
+            step(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"南湾演示数据已就绪。演示账号（密码均为 {nanwan.DEMO_PASSWORD}）：")
         )
