@@ -160,6 +160,13 @@ def _users(*, street: Region, district: Region, community: Region, firm: LawFirm
     return users
 
 
+def _advisor_user(number: int, name: str) -> User:
+    """Every demo lawyer can sign in (lawyer03 … lawyer18), so questions route as they would live."""
+    user = _user(f"lawyer{number:02d}", name)
+    _grant(user, Role.ADVISOR)
+    return user
+
+
 def _lawyers_and_assignments(communities: list[Region], firms: list[LawFirm], users: dict[str, User]) -> None:
     """One primary advisor per community (firms take turns), a backup for every other community,
     and one change of advisor in 2025 so the history shows."""
@@ -171,7 +178,7 @@ def _lawyers_and_assignments(communities: list[Region], firms: list[LawFirm], us
         if lawyer is None:
             digits = "一二三四五六七八九十"
             name = f"演示律师 {SURNAMES[i % len(SURNAMES)]}{digits[i % 10]}"
-            user = users["advisor"] if i == 0 else users["advisor2"] if i == 1 else None
+            user = users["advisor"] if i == 0 else users["advisor2"] if i == 1 else _advisor_user(i + 1, name)
             lawyer = regions.lawyer_create(
                 name=name,
                 licence_number=licence,
