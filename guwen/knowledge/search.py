@@ -26,6 +26,9 @@ from guwen.knowledge.text import query_terms
 # frequencies come from a random sample of the index, refreshed every SAMPLE_TTL seconds.
 COMMON = 0.06
 MAX_TERMS = 8
+# ts_rank reads each matching row's tsvector, so PostgreSQL keeps a tighter plan than FTS5's bm25.
+POSTGRES_COMMON = 0.02
+POSTGRES_MAX_TERMS = 6
 MAX_ALTERNATIVES = 4
 SAMPLE_SIZE = 3_000
 SAMPLE_TTL = 600.0
@@ -74,9 +77,12 @@ def plan(terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         # The word itself always stays; its synonyms only when they are not common.
         alternatives = [group[0], *[word for word in group[1:] if share(word) <= COMMON]][:MAX_ALTERNATIVES]
         kept.append((max(share(word) for word in alternatives), tuple(alternatives)))
-    informative = [item for item in kept if item[0] <= COMMON] or sorted(kept)[:2]
+    postgres = connection.vendor == "postgresql"
+    common = POSTGRES_COMMON if postgres else COMMON
+    most = POSTGRES_MAX_TERMS if postgres else MAX_TERMS
+    informative = [item for item in kept if item[0] <= common] or sorted(kept)[:2]
     informative.sort(key=lambda item: item[0])
-    return [group for _, group in informative[:MAX_TERMS]]
+    return [group for _, group in informative[:most]]
 
 
 @dataclass(frozen=True)
