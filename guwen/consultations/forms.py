@@ -105,8 +105,11 @@ class RatingForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    # A distinct id: the knowledge panel beside it inserts citations into this box.
     body = forms.CharField(
-        label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 5}), error_messages=REQUIRED
+        label=_("答复内容"),
+        widget=forms.Textarea(attrs={"rows": 5, "id": "id_reply_body"}),
+        error_messages=REQUIRED,
     )
 
 

@@ -66,6 +66,12 @@ class Consultation(models.Model):
     text = models.TextField(_("咨询内容"))
     category = models.CharField(_("类别"), max_length=20, blank=True)
     category_confirmed = models.BooleanField(_("类别已确认"), default=False)
+    # What automatic triage (the knowledge module's model) proposed; the advisor confirms or corrects
+    # it on closing, and a correction is kept to retrain the model.
+    category_suggested = models.CharField(_("分诊建议类别"), max_length=20, blank=True)
+    category_top3 = models.JSONField(_("分诊前三类别"), default=list, blank=True)
+    category_confidence = models.FloatField(_("分诊置信度"), null=True, blank=True)
+    triage_model = models.CharField(_("分诊模型版本"), max_length=60, blank=True)
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     urgency_reason = models.CharField(_("紧急原因"), max_length=60, blank=True)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices, default=Level.COMMUNITY)

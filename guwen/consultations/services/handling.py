@@ -21,6 +21,7 @@ from guwen.consultations.models import (
 )
 from guwen.consultations.services.common import add_event, clean_reply, minutes_between
 from guwen.consultations.services.resident import rating_path
+from guwen.consultations.services.triage import record_category_correction
 from guwen.consultations.workflow import CONSULTATION, OPEN_STATUSES, SUPERVISORS
 from guwen.core import audit
 from guwen.core.crypto import decrypt_text
@@ -147,6 +148,7 @@ def consultation_close(
     with transaction.atomic():
         _swap(consultation, {"status": consultation.status}, changes)
         add_event(consultation, EventCode.CLOSED, actor=by, at=now, reason=name)
+        record_category_correction(consultation=consultation, category=name, by=by)
         audit.record(
             actor=by,
             action="consultation.close",

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guwen.consultations import conf, notices, rules
+from guwen.consultations import conf, notices, rules, tasks
 from guwen.consultations.models import (
     Attachment,
     Author,
@@ -199,6 +199,8 @@ def consultation_submit(
             )
             pk = consultation.pk
             notices.after_commit(notices.send_new, pk)
+            # Back-filled history keeps the categories it was filed with: triage only live intake.
+            notices.after_commit(tasks.enqueue_triage, pk)
             if urgency == Urgency.URGENT:
                 notices.after_commit(notices.send_urgent, pk)
     except IntegrityError:

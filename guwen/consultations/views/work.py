@@ -117,7 +117,7 @@ def _render_detail(request, consultation, *, bound: dict | None = None, status: 
         "reply": ReplyForm(),
         "ask_info": AskInfoForm(),
         "escalate": EscalateForm(),
-        "close": CloseForm(initial={"category": consultation.category}),
+        "close": CloseForm(initial={"category": consultation.category or consultation.category_suggested}),
         "reassign": ReassignForm(owners=services.eligible_owners(consultation))
         if "reassign" in actions
         else None,

@@ -1,0 +1,89 @@
+"""Automatic triage of a new consultation by the knowledge module's model, after intake commits.
+
+Intake stays fast and never depends on the model: the rules decide urgency at once, and this
+service, run by the worker, adds the suggested category (top three with confidences) and may raise
+the urgency when the model sees what the rules missed. Applied once per consultation (compare-and-set
+on ``triage_model``), so a retried task changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from guwen.consultations import notices, rules
+from guwen.consultations.models import Consultation, EventCode, Urgency
+from guwen.consultations.services.common import add_event
+from guwen.consultations.workflow import is_open
+from guwen.core import audit
+from guwen.knowledge.services import triage, triage_correction_record
+
+
+def consultation_triage(*, consultation_id: int) -> Consultation | None:
+    consultation = (
+        Consultation.objects.select_related("community", "community__parent")
+        .filter(pk=consultation_id)
+        .first()
+    )
+    if consultation is None or consultation.triage_model:
+        return consultation
+    result = triage(consultation.text)
+    changes = {
+        "category_suggested": result.category,
+        "category_top3": list(result.category_top3),
+        "category_confidence": round(float(result.confidences[0]), 4) if result.confidences else None,
+        "triage_model": result.model_version or "rules",
+    }
+    raise_urgency = (
+        result.urgency == Urgency.URGENT
+        and consultation.urgency != Urgency.URGENT
+        and is_open(consultation.status)
+    )
+    if raise_urgency:
+        reasons = getattr(result, "urgency_reasons", ()) or ()
+        spec = rules.deadline_spec(
+            community=consultation.community,
+            level=consultation.level,
+            urgency=Urgency.URGENT,
+            on=timezone.localdate(consultation.created_at),
+        )
+        urgent_due = rules.due_from(start=consultation.created_at, spec=spec)
+        changes["urgency"] = Urgency.URGENT
+        changes["urgency_reason"] = ("分诊：" + "、".join(reasons))[:60] if reasons else "分诊模型判断为紧急"
+        if consultation.due_at is None or urgent_due < consultation.due_at:
+            changes["due_at"] = urgent_due
+    with transaction.atomic():
+        if Consultation.objects.filter(pk=consultation.pk, triage_model="").update(**changes) != 1:
+            return consultation  # another worker applied it first
+        for key, value in changes.items():
+            setattr(consultation, key, value)
+        if raise_urgency:
+            add_event(
+                consultation, EventCode.URGENT_ALERT, reason=consultation.urgency_reason, automatic=True
+            )
+            notices.after_commit(notices.send_urgent, consultation.pk)
+        audit.record(
+            actor=None,
+            action="consultation.triage",
+            obj=consultation,
+            new={
+                "category_suggested": result.category,
+                "top3": list(result.category_top3),
+                "urgency": consultation.urgency,
+                "model": changes["triage_model"],
+            },
+        )
+    return consultation
+
+
+def record_category_correction(*, consultation: Consultation, category: str, by) -> None:
+    """The advisor's confirmed category differs from the model's: keep it for retraining."""
+    if consultation.category_suggested and category != consultation.category_suggested:
+        triage_correction_record(
+            text_ref=f"consultation:{consultation.pk}",
+            text=consultation.text,
+            predicted=consultation.category_suggested,
+            corrected=category,
+            by=by,
+            model_version=consultation.triage_model,
+        )
