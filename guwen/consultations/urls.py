@@ -14,6 +14,7 @@ urlpatterns = [
     path("consultations/street/", work.street_queue, name="street_queue"),
     path("consultations/district/", work.district_queue, name="district_queue"),
     path("consultations/new/", work.log_new, name="log_new"),
+    path("consultations/from-booking/<int:booking_id>/", work.from_booking, name="from_booking"),
     path("consultations/away/", work.away, name="away"),
     path("consultations/away/<int:away_id>/end/", work.away_end, name="away_end"),
     path("consultations/<int:pk>/", work.detail, name="detail"),

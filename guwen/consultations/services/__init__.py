@@ -1,5 +1,6 @@
 """Every write to consultations, one function per action (DESIGN §5). Other modules import from here."""
 
+from guwen.consultations.services.bookings import consultation_from_booking
 from guwen.consultations.services.config import (
     advisor_away_create,
     advisor_away_end,
@@ -49,6 +50,7 @@ __all__ = [
     "consultation_close",
     "consultation_convert",
     "consultation_escalate",
+    "consultation_from_booking",
     "consultation_from_rating_token",
     "consultation_lookup",
     "consultation_mark_reusable",

@@ -48,6 +48,25 @@ def _ensure_taxonomy() -> None:
         )
 
 
+def booking_setup(w: World) -> None:
+    """A booking in community A and one in community E, in shifts that have begun."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guwen.duty.models import DutyShift
+    from guwen.duty.services import booking_create
+    from guwen.duty.tests.helpers import make_shift
+
+    for key, community, lawyer, phone in [
+        ("booking_a", w.community_a, w.lawyer_a, "13900003333"),
+        ("booking_e", w.community_e, w.lawyer_e, "13900004444"),
+    ]:
+        shift = make_shift(w, starts_in=timedelta(hours=2), community=community, lawyer=lawyer)
+        w.extras[key] = booking_create(shift=shift, name="李先生", phone=phone, topic="邻居漏水纠纷", by=None)
+        DutyShift.objects.filter(pk=shift.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+
+
 def setup(w: World) -> None:
     from guwen.consultations import conversions, services
 
@@ -222,6 +241,26 @@ ROWS: list[Row] = [
         fixed("/consultations/new/"),
         page({"advisor_a": 302, "advisor_b": 302}),
         body=log_body,
+    ),
+    Row(
+        "consultations:from_booking",
+        "POST",
+        lambda w, role, inside: (
+            f"/consultations/from-booking/{w.extras['booking_a' if inside else 'booking_e'].pk}/"
+        ),
+        # Whoever sees the shift gets a redirect: to the new consultation, or back with the refusal.
+        page(
+            {
+                "advisor_a": 302,
+                "staff_a": 302,
+                "office": 302,
+                "bureau": 302,
+                "firm_admin": 302,
+                "sysadmin": 302,
+            }
+        ),
+        page({"sysadmin": 302}),
+        setup=booking_setup,
     ),
     Row("consultations:away", "GET", fixed("/consultations/away/"), page(ADVISORS)),
     Row(

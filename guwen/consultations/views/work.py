@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +29,7 @@ from guwen.consultations.workflow import CONSULTATION
 from guwen.core.errors import Conflict, DomainError
 from guwen.core.formtools import add_domain_error, form_status, paginate
 from guwen.core.workflow import TransitionNotAllowed
+from guwen.duty import selectors as duty_selectors
 from guwen.regions.models import Region
 
 TAB_LABELS = {
@@ -353,7 +355,33 @@ def log_new(request):
                 request, _("已登记，回执码 %(code)s") % {"code": result.consultation.receipt_code}
             )
             return redirect("consultations:detail", pk=result.consultation.pk)
-    return render(request, "consultations/log_form.html", {"form": form}, status=form_status(form))
+    bookings = (
+        duty_selectors.bookings_visible_to(request.user)
+        .filter(shift__starts_at__date=timezone.localdate(), status__in=["booked", "attended"])
+        .select_related("shift", "shift__community")
+        .order_by("shift__starts_at", "id")
+    )
+    return render(
+        request, "consultations/log_form.html", {"form": form, "bookings": bookings}, status=form_status(form)
+    )
+
+
+@login_required
+@require_POST
+def from_booking(request, booking_id: int):
+    """The resident who booked an on-site slot came: log it as a walk-in question."""
+    booking = get_object_or_404(duty_selectors.bookings_visible_to(request.user), pk=booking_id)
+    try:
+        result = services.consultation_from_booking(
+            booking=booking, by=request.user, text=request.POST.get("text", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("consultations:log_new")
+    messages.success(
+        request, _("已登记到场并转为咨询，回执码 %(code)s") % {"code": result.consultation.receipt_code}
+    )
+    return redirect("consultations:detail", pk=result.consultation.pk)
 
 
 @login_required
