@@ -39,6 +39,11 @@ def suppressed():
         _quiet.on = False
 
 
+def quiet() -> bool:
+    """Whether notices are suppressed in this thread (back-filling history)."""
+    return getattr(_quiet, "on", False)
+
+
 def after_commit(func, *args, **kwargs) -> None:
     """Run ``func`` once the surrounding transaction commits; nothing while notices are suppressed."""
     if getattr(_quiet, "on", False):

@@ -4,7 +4,7 @@ bureau once. Compare-and-set throughout, so any number of workers may run it at 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,13 +14,37 @@ from guwen.consultations import notices, throttle
 from guwen.consultations.models import Consultation, EventCode, Level
 from guwen.consultations.services.common import add_event
 from guwen.consultations.services.handling import consultation_escalate
-from guwen.consultations.services.intake import seen_signatures_purge
+from guwen.consultations.services.intake import (
+    consultation_dispatch,
+    consultations_undispatched,
+    seen_signatures_purge,
+)
 from guwen.consultations.workflow import OPEN_STATUSES
 from guwen.core import audit, sweeps
 from guwen.core.errors import Conflict
 
 logger = logging.getLogger("guwen.consultations")
 BATCH = 200
+# Intake queues each question's routing task in its own transaction; a question still unrouted this
+# long after it was accepted lost its task (a failed run, a wiped queue) and is routed here.
+DISPATCH_GRACE = timedelta(minutes=1)
+
+
+@sweeps.register("consultations.dispatch_unrouted", every_seconds=30)
+def dispatch_unrouted(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Route accepted questions whose routing task never ran; returns how many this call routed."""
+    now = now or timezone.now()
+    routed = 0
+    for consultation in (
+        consultations_undispatched(before=now - DISPATCH_GRACE)
+        .select_related("community")
+        .order_by("created_at")[:batch]
+    ):
+        if consultation_dispatch(consultation=consultation, at=now):
+            routed += 1
+    if routed:
+        logger.warning("routed %d consultations whose routing task was lost", routed)
+    return routed
 
 
 @sweeps.register("consultations.escalate_overdue", every_seconds=60)

@@ -58,12 +58,12 @@ def clean_name(name: str, *, field: str = "resident_name") -> str:
     return value
 
 
-def phone_fields(number: str) -> dict[str, str]:
+def phone_fields(number: str, *, number_hash: str = "") -> dict[str, str]:
     if not number:
         return {"phone_encrypted": "", "phone_hash": "", "phone_masked": ""}
     return {
         "phone_encrypted": encrypt_text(number),
-        "phone_hash": keyed_hash(number),
+        "phone_hash": number_hash or keyed_hash(number),
         "phone_masked": mask_phone(number),
     }
 

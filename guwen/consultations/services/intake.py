@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +15,8 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +44,7 @@ from guwen.consultations.services.common import (
     phone_fields,
     phone_hash,
 )
+from guwen.consultations.workflow import OPEN_STATUSES
 from guwen.core import audit
 from guwen.core.errors import Conflict, DomainError, NotFound
 from guwen.core.uploads import CheckedUpload, check_upload
@@ -66,15 +70,42 @@ def normalize_receipt_code(value: str) -> str:
     return "".join((value or "").split()).upper()[: RECEIPT_LENGTH * 2]
 
 
-def community_by_code(code: str) -> Region:
-    """An active community by its 12-digit code, or NotFound (same message for any bad code)."""
-    community = (
-        Region.objects.filter(code=str(code)[:12], level=RegionLevel.COMMUNITY, is_active=True)
+# Communities change rarely and every public intake names one: each process keeps what it looked up
+# for a short while (misses too, so a scan of bad codes costs one query per code and minute). A change
+# to a region clears this process's copy at once; other processes follow within COMMUNITY_CACHE_SECONDS.
+COMMUNITY_CACHE_SECONDS = 60.0
+_communities: dict[str, tuple[float, Region | None]] = {}
+COMMUNITY_CACHE_MAX = 20_000
+
+
+@receiver(post_save, sender=Region, dispatch_uid="consult_region_saved")
+@receiver(post_delete, sender=Region, dispatch_uid="consult_region_deleted")
+def clear_community_cache(**kwargs: object) -> None:
+    _communities.clear()
+
+
+def _community_row(code: str) -> Region | None:
+    return (
+        Region.objects.filter(code=code, level=RegionLevel.COMMUNITY, is_active=True)
         .only("id", "code", "name", "path", "parent_id", "level", "is_active")
         .first()
-        if str(code).isdigit() and len(str(code)) == 12
-        else None
     )
+
+
+def community_by_code(code: str) -> Region:
+    """An active community by its 12-digit code, or NotFound (same message for any bad code)."""
+    code = str(code)
+    if not (code.isdigit() and len(code) == 12):
+        raise NotFound(_("未找到该社区，请核对二维码或社区代码"), field="community")
+    now = time.monotonic()
+    hit = _communities.get(code)
+    if hit is not None and now - hit[0] < COMMUNITY_CACHE_SECONDS:
+        community = hit[1]
+    else:
+        community = _community_row(code)
+        if len(_communities) >= COMMUNITY_CACHE_MAX:
+            _communities.clear()
+        _communities[code] = (now, community)
     if community is None:
         raise NotFound(_("未找到该社区，请核对二维码或社区代码"), field="community")
     return community
@@ -129,8 +160,12 @@ def consultation_submit(
 ) -> IntakeResult:
     """File a question. A retry with the same idempotency key returns the first consultation.
 
-    ``owner`` is the advisor who took a phone or walk-in question themself; otherwise the question is
-    routed (primary advisor → backup → duty rota → street pool). Urgent questions alert the office.
+    ``owner`` is the advisor who took a phone or walk-in question themself. Otherwise the question is
+    accepted at once (receipt code, rules-based urgency, stored deadline, the question, the audit
+    event) and routed right after commit by the worker (``consultation_dispatch``: primary advisor →
+    backup → duty rota → street pool, the owner's or pool's notice, the urgent alert, triage). The
+    routing task is queued in the same transaction, so an acknowledged question is never left
+    unrouted; the worker's sweep routes any whose task failed.
     """
     if channel not in Channel.values:
         raise DomainError(_("渠道不正确"), field="channel")
@@ -148,99 +183,140 @@ def consultation_submit(
     now = at or timezone.now()
     day = timezone.localdate(now)
     urgency, reason = rules.urgency_of(text=body, community=community, on=day)
-    if owner is not None:
-        routed = Route(Level.COMMUNITY, owner, "taken")
-    else:
-        routed = route(community=community, at=now)
-    spec = rules.deadline_spec(community=community, level=routed.level, urgency=urgency, on=day)
-    try:
-        with transaction.atomic():
-            consultation = _create(
-                community=community,
-                channel=channel,
-                body=body,
-                number=number,
-                name=name,
-                key=key,
-                source=source or {},
-                routed=routed,
-                urgency=urgency,
-                reason=reason,
-                due_at=rules.due_from(start=now, spec=spec),
-                schedule=spec.schedule,
-                now=now,
-                is_demo=is_demo,
-            )
-            message = Message.objects.create(
-                consultation=consultation,
-                author=Author.RESIDENT,
-                kind=MessageKind.QUESTION,
-                body=body,
-                created_at=now,
-            )
-            _save_files(consultation, message, checked)
-            add_event(consultation, EventCode.CREATED, actor=by, at=now, reason=routed.via)
-            if urgency == Urgency.URGENT:
-                add_event(consultation, EventCode.URGENT_ALERT, at=now, reason=reason, automatic=True)
-            audit.record(
-                actor=by,
-                action="consultation.create",
-                obj=consultation,
-                new={
-                    "channel": channel,
-                    "community": community.code,
-                    "level": consultation.level,
-                    "owner": consultation.owner_id,
-                    "urgency": urgency,
-                    "due_at": consultation.due_at,
-                    "policy": spec.policy_id,
-                    "attachments": len(checked),
-                },
-            )
-            pk = consultation.pk
-            notices.after_commit(notices.send_new, pk)
-            # Back-filled history keeps the categories it was filed with: triage only live intake.
-            notices.after_commit(tasks.enqueue_triage, pk)
-            if urgency == Urgency.URGENT:
-                notices.after_commit(notices.send_urgent, pk)
-    except IntegrityError:
-        if key is not None:
-            found = _existing(key, number_hash)
-            if found is not None:  # the same key won a race in another process
-                return IntakeResult(found, False)
-        raise
-    return IntakeResult(consultation, True)
-
-
-def _create(*, routed: Route, number: str, name: str, key, body: str, now, **fields) -> Consultation:
+    # Every owner starts at the community level; the deadline is set again if routing lands in the pool.
+    spec = rules.deadline_spec(community=community, level=Level.COMMUNITY, urgency=urgency, on=day)
+    # Back-filled history (notices suppressed) and questions an advisor took are settled here and now.
+    inline = owner is not None or notices.quiet()
     values = dict(
-        community=fields["community"],
-        channel=fields["channel"],
+        community=community,
+        channel=channel,
         resident_name=name,
         text=body,
-        urgency=fields["urgency"],
-        urgency_reason=fields["reason"],
-        level=routed.level,
-        owner=routed.owner,
+        urgency=urgency,
+        urgency_reason=reason,
+        level=Level.COMMUNITY,
+        owner=owner,
         status=Status.NEW,
-        due_at=fields["due_at"],
-        deadline_schedule=fields["schedule"],
+        due_at=rules.due_from(start=now, spec=spec),
+        deadline_schedule=spec.schedule,
         idempotency_key=key,
-        source=fields["source"],
+        source=source or {},
         created_at=now,
-        is_demo=fields["is_demo"],
-        **phone_fields(number),
+        is_demo=is_demo,
+        **phone_fields(number, number_hash=number_hash),
     )
     for attempt in range(5):
         try:
             with transaction.atomic():
-                return Consultation.objects.create(receipt_code=new_receipt_code(), **values)
+                consultation = Consultation.objects.create(receipt_code=new_receipt_code(), **values)
+                message = Message.objects.create(
+                    consultation=consultation,
+                    author=Author.RESIDENT,
+                    kind=MessageKind.QUESTION,
+                    body=body,
+                    created_at=now,
+                )
+                _save_files(consultation, message, checked)
+                audit.record(
+                    actor=by,
+                    action="consultation.create",
+                    obj=consultation,
+                    new={
+                        "channel": channel,
+                        "community": community.code,
+                        "level": consultation.level,
+                        "owner": consultation.owner_id,
+                        "urgency": urgency,
+                        "due_at": consultation.due_at,
+                        "policy": spec.policy_id,
+                        "attachments": len(checked),
+                    },
+                )
+                if inline:
+                    taken = Route(Level.COMMUNITY, owner, "taken") if owner is not None else None
+                    consultation_dispatch(consultation=consultation, routed=taken, by=by)
+                elif tasks.enqueue_dispatch(consultation.pk):
+                    # An immediate task backend (tests) has routed it already: show the outcome.
+                    consultation.refresh_from_db(fields=ROUTED_FIELDS)
+            break
         except IntegrityError:
-            if key is not None and Consultation.objects.filter(idempotency_key=key).exists():
+            if key is not None:
+                found = _existing(key, number_hash)
+                if found is not None:  # the same key won, earlier or in a race with another process
+                    return IntakeResult(found, False)
+            if attempt == 4:  # otherwise a receipt code collided: draw another
                 raise
-            if attempt == 4:
-                raise
-    raise AssertionError("unreachable")
+    return IntakeResult(consultation, True)
+
+
+ROUTED_FIELDS = ["owner", "level", "due_at", "deadline_schedule", "urgency", "urgency_reason"]
+
+
+def consultation_dispatch(
+    *, consultation: Consultation, routed: Route | None = None, by=None, at: datetime | None = None
+) -> bool:
+    """Route an accepted question and tell who must know; False when someone routed it first.
+
+    Routing is compare-and-set on "still unowned at the community level", so the task and the
+    sweep's safety net never route one question twice. The CREATED event records the outcome with
+    the deadline then in force; an urgent question alerts the judicial office.
+    """
+    with transaction.atomic():
+        if routed is None:
+            routed = route(community=consultation.community, at=at or consultation.created_at)
+            changes = {"owner": routed.owner, "level": routed.level}
+            if routed.level != Level.COMMUNITY:
+                spec = rules.deadline_spec(
+                    community=consultation.community,
+                    level=routed.level,
+                    urgency=consultation.urgency,
+                    on=timezone.localdate(consultation.created_at),
+                )
+                changes["due_at"] = rules.due_from(start=consultation.created_at, spec=spec)
+                changes["deadline_schedule"] = spec.schedule
+            claimed = Consultation.objects.filter(
+                pk=consultation.pk, level=Level.COMMUNITY, owner__isnull=True, status__in=OPEN_STATUSES
+            ).update(**changes)
+            if claimed != 1:
+                return False
+            for field, value in changes.items():
+                setattr(consultation, field, value)
+            audit.record(
+                actor=None,
+                action="consultation.route",
+                obj=consultation,
+                new={
+                    "level": consultation.level,
+                    "owner": consultation.owner_id,
+                    "via": routed.via,
+                    "due_at": consultation.due_at,
+                },
+            )
+        filed = consultation.created_at
+        add_event(consultation, EventCode.CREATED, actor=by, at=filed, reason=routed.via)
+        urgent = consultation.urgency == Urgency.URGENT
+        if urgent:
+            add_event(
+                consultation,
+                EventCode.URGENT_ALERT,
+                at=filed,
+                reason=consultation.urgency_reason,
+                automatic=True,
+            )
+        pk = consultation.pk
+        notices.after_commit(notices.send_new, pk)
+        # Back-filled history keeps the categories it was filed with: triage only live intake.
+        notices.after_commit(tasks.enqueue_triage, pk)
+        if urgent:
+            notices.after_commit(notices.send_urgent, pk)
+    return True
+
+
+def consultations_undispatched(*, before: datetime):
+    """Accepted questions still waiting for routing (their task failed or was lost)."""
+    return Consultation.objects.filter(
+        level=Level.COMMUNITY, owner__isnull=True, status__in=OPEN_STATUSES, created_at__lt=before
+    ).exclude(events__code=EventCode.CREATED)
 
 
 def _save_files(consultation: Consultation, message: Message, checked) -> None:

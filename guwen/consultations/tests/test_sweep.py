@@ -128,3 +128,23 @@ def test_two_concurrent_sweeps_escalate_each_item_once(transactional_db):
     assert sum(counts) == len(items)
     assert Event.objects.filter(code=EventCode.ESCALATED).count() == len(items)
     assert set(Consultation.objects.values_list("level", flat=True)) == {Level.STREET}
+
+
+def test_a_question_whose_routing_task_was_lost_is_routed_by_the_sweep_once(
+    world, settings, sent, django_capture_on_commit_callbacks
+):
+    from guwen.consultations.sweeps import dispatch_unrouted
+
+    assert "consultations.dispatch_unrouted" in {s.name for s in sweeps.registered()}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # never runs
+    c = services.consultation_submit(
+        community=world.community_a, channel=Channel.WEB, text=QUESTION, phone="13900001111", at=MORNING
+    ).consultation
+    assert c.owner is None and not c.events.exists()
+    assert dispatch_unrouted(now=MORNING + timedelta(seconds=10)) == 0  # its task may still come
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_unrouted(now=MORNING + timedelta(minutes=5)) == 1
+    c.refresh_from_db()
+    assert c.owner == world.user("advisor_a") and c.events.get(code=EventCode.CREATED).reason == "primary"
+    assert [call.kwargs["event"] for call in sent.notify.call_args_list] == ["consultation.assigned"]
+    assert dispatch_unrouted(now=MORNING + timedelta(minutes=10)) == 0
