@@ -145,23 +145,29 @@ def create_consultation(
     idempotency_key: str = Header(..., alias="Idempotency-Key", description="客户端生成的幂等键"),
 ):
     limit, window = conf.api_limit()
-    if not throttle.allow(
-        scope="api", address=throttle.client_address(request), limit=limit, window_seconds=window
-    ):
+    rate_limit = throttle.Limit("api", throttle.client_address(request), limit, window)
+    try:
+        if payload.channel not in API_CHANNELS:
+            raise DomainError("渠道只能是 api 或 hotline", field="channel")
+        community = services.community_by_code(payload.community_code)
+        result = services.consultation_submit(
+            community=community,
+            channel=payload.channel,
+            text=payload.text,
+            phone=payload.phone,
+            resident_name=payload.resident_name,
+            consent=payload.privacy_consent,
+            idempotency_key=f"api:{idempotency_key}",
+            source={"hotline_ref": payload.hotline_ref} if payload.hotline_ref else None,
+            rate_limit=rate_limit,
+        )
+    except throttle.Throttled:
         return Status(429, {"detail": "提交过于频繁，请稍后再试"})
-    if payload.channel not in API_CHANNELS:
-        raise DomainError("渠道只能是 api 或 hotline", field="channel")
-    community = services.community_by_code(payload.community_code)
-    result = services.consultation_submit(
-        community=community,
-        channel=payload.channel,
-        text=payload.text,
-        phone=payload.phone,
-        resident_name=payload.resident_name,
-        consent=payload.privacy_consent,
-        idempotency_key=f"api:{idempotency_key}",
-        source={"hotline_ref": payload.hotline_ref} if payload.hotline_ref else None,
-    )
+    except DomainError:
+        # Refused before it was saved: it still counts against the address.
+        if not rate_limit.count():
+            return Status(429, {"detail": "提交过于频繁，请稍后再试"})
+        raise
     return Status(201 if result.created else 200, _intake_out(result.consultation))
 
 

@@ -3,6 +3,7 @@ process shares one count. The address is kept only as a keyed hash."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -11,6 +12,40 @@ from django.utils import timezone
 
 from guwen.consultations.models import ThrottleBucket
 from guwen.core.crypto import keyed_hash
+from guwen.core.errors import DomainError
+
+CLIENTS_MAX = 10_000
+_clients: dict[tuple[str, str], str] = {}
+
+
+class Throttled(DomainError):
+    """The address has used up its requests for the window (answered with 429)."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``limit`` requests per ``window_seconds`` for one client address in one scope."""
+
+    scope: str
+    address: str
+    limit: int
+    window_seconds: int
+
+    def count(self) -> bool:
+        """Count one request; False when the address is over the limit."""
+        return allow(
+            scope=self.scope, address=self.address, limit=self.limit, window_seconds=self.window_seconds
+        )
+
+
+def _client(scope: str, address: str) -> str:
+    """The keyed hash of an address, remembered: one HMAC per address rather than per request."""
+    client = _clients.get((scope, address))
+    if client is None:
+        if len(_clients) >= CLIENTS_MAX:
+            _clients.clear()
+        client = _clients[(scope, address)] = keyed_hash(f"throttle:{scope}:{address}")
+    return client
 
 
 def client_address(request) -> str:
@@ -25,7 +60,7 @@ def allow(*, scope: str, address: str, limit: int, window_seconds: int, now: dat
     now = now or timezone.now()
     epoch = int(now.timestamp())
     start = now - timedelta(seconds=epoch % window_seconds, microseconds=now.microsecond)
-    client = keyed_hash(f"throttle:{scope}:{address}")
+    client = _client(scope, address)
     bucket = ThrottleBucket.objects.filter(scope=scope, client=client, window_start=start)
     # One statement on the common path: count up only while under the limit.
     if bucket.filter(count__lt=limit).update(count=F("count") + 1):

@@ -20,7 +20,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guwen.consultations import conf, notices, rules, tasks
+from guwen.consultations import conf, notices, rules, tasks, throttle
 from guwen.consultations.models import (
     Attachment,
     Author,
@@ -157,6 +157,7 @@ def consultation_submit(
     at: datetime | None = None,
     phone_required: bool = True,
     is_demo: bool = False,
+    rate_limit: throttle.Limit | None = None,
 ) -> IntakeResult:
     """File a question. A retry with the same idempotency key returns the first consultation.
 
@@ -238,11 +239,15 @@ def consultation_submit(
                 elif tasks.enqueue_dispatch(consultation.pk):
                     # An immediate task backend (tests) has routed it already: show the outcome.
                     consultation.refresh_from_db(fields=ROUTED_FIELDS)
+                if rate_limit is not None and not rate_limit.count():
+                    raise throttle.Throttled(_("提交过于频繁，请稍后再试"))
             break
         except IntegrityError:
             if key is not None:
                 found = _existing(key, number_hash)
                 if found is not None:  # the same key won, earlier or in a race with another process
+                    if rate_limit is not None and not rate_limit.count():
+                        raise throttle.Throttled(_("提交过于频繁，请稍后再试")) from None
                     return IntakeResult(found, False)
             if attempt == 4:  # otherwise a receipt code collided: draw another
                 raise

@@ -84,6 +84,15 @@ def test_intake_is_rate_limited_per_address(world, settings):
     assert "频繁" in post(payload(world), key="k9").json()["detail"]
 
 
+def test_refused_and_retried_requests_count_too_and_a_429_saves_nothing(world, settings):
+    settings.GUWEN_CONSULT_API_LIMIT = 3
+    assert post(payload(world, text="太短"), key="bad").status_code == 422
+    assert post(payload(world), key="k1").status_code == 201
+    assert post(payload(world), key="k1").status_code == 200  # a retry is a request as well
+    assert post(payload(world), key="k2").status_code == 429
+    assert list(Consultation.objects.values_list("idempotency_key", flat=True)) == ["api:k1"]
+
+
 def test_intake_is_lean_on_queries(world, settings, django_assert_max_num_queries):
     # The production queue: routing and notices wait for the worker, outside the request.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
