@@ -41,6 +41,7 @@ from guwen.consultations.services.common import (
     clean_name,
     clean_phone,
     clean_text,
+    insert_new,
     phone_fields,
     phone_hash,
 )
@@ -209,13 +210,15 @@ def consultation_submit(
     for attempt in range(5):
         try:
             with transaction.atomic():
-                consultation = Consultation.objects.create(receipt_code=new_receipt_code(), **values)
-                message = Message.objects.create(
-                    consultation=consultation,
-                    author=Author.RESIDENT,
-                    kind=MessageKind.QUESTION,
-                    body=body,
-                    created_at=now,
+                consultation = insert_new(Consultation(receipt_code=new_receipt_code(), **values))
+                message = insert_new(
+                    Message(
+                        consultation=consultation,
+                        author=Author.RESIDENT,
+                        kind=MessageKind.QUESTION,
+                        body=body,
+                        created_at=now,
+                    )
                 )
                 _save_files(consultation, message, checked)
                 audit.record(
