@@ -11,6 +11,8 @@ admin.site.site_title = _("顾问")
 admin.site.index_title = _("系统管理")
 
 urlpatterns = [
+    # The API first: public intake is the hottest route, and Django tries patterns in order.
+    path("api/v1/", api.urls),
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("guwen.accounts.urls")),
@@ -19,6 +21,5 @@ urlpatterns = [
     path("", include("guwen.knowledge.urls")),
     path("", include("guwen.duty.urls")),
     path("", include("guwen.consultations.urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
