@@ -6,6 +6,7 @@ Errors are JSON with a Chinese ``detail`` and, where one field is at fault, its 
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -50,7 +51,7 @@ def validation_error(request, exc: NinjaValidationError):
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
         errors.append({"field": ".".join(loc), "message": _chinese(error)})
-    first = errors[0] if errors else {"field": "", "message": "请求数据不正确"}
+    first = errors[0] if errors else {"field": "", "message": _("请求数据不正确")}
     return api.create_response(
         request,
         {"detail": f"{first['field']}：{first['message']}", "field": first["field"], "errors": errors},
@@ -61,24 +62,24 @@ def validation_error(request, exc: NinjaValidationError):
 def _chinese(error: dict) -> str:
     kind = error.get("type", "")
     return {
-        "missing": "必填",
-        "int_parsing": "应为整数",
-        "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-        "date_parsing": "应为日期（YYYY-MM-DD）",
-        "string_type": "应为文本",
-        "json_invalid": "JSON 格式不正确",
-        "bool_parsing": "应为 true 或 false",
-    }.get(kind, "格式不正确")
+        "missing": _("必填"),
+        "int_parsing": _("应为整数"),
+        "date_from_datetime_parsing": _("应为日期（YYYY-MM-DD）"),
+        "date_parsing": _("应为日期（YYYY-MM-DD）"),
+        "string_type": _("应为文本"),
+        "json_invalid": _("JSON 格式不正确"),
+        "bool_parsing": _("应为 true 或 false"),
+    }.get(kind, _("格式不正确"))
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "未找到"}, status=404)
+    return api.create_response(request, {"detail": _("未找到")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "请先登录"}, status=401)
+    return api.create_response(request, {"detail": _("请先登录")}, status=401)
 
 
 @api.exception_handler(HttpError)

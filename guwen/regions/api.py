@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -134,7 +135,7 @@ def get_firm(request, firm_id: int):
 @router.post("/firms", response={201: FirmOut})
 def create_firm(request, payload: FirmIn):
     if not scope.can_register_firms(request.user):
-        raise HttpError(403, "您的角色无权登记律师事务所")
+        raise HttpError(403, _("您的角色无权登记律师事务所"))
     district = None
     if payload.district_code:
         district = (
@@ -143,7 +144,7 @@ def create_firm(request, payload: FirmIn):
             .first()
         )
         if district is None:
-            raise DomainError("区划代码不存在或不在您的管辖范围", field="district_code")
+            raise DomainError(_("区划代码不存在或不在您的管辖范围"), field="district_code")
     firm = services.lawfirm_create(
         name=payload.name,
         credit_code=payload.credit_code,
@@ -170,7 +171,7 @@ def get_lawyer(request, lawyer_id: int):
 def create_lawyer(request, payload: LawyerIn):
     firm = scope.manageable_firms(request.user).filter(pk=payload.firm_id).first()
     if firm is None:
-        raise NotFound("律师事务所不存在或不在您的管理范围", field="firm_id")
+        raise NotFound(_("律师事务所不存在或不在您的管理范围"), field="firm_id")
     lawyer = services.lawyer_create(
         name=payload.name,
         licence_number=payload.licence_number,
@@ -200,10 +201,10 @@ def list_assignments(request, community_code: str | None = None, current: bool =
 def create_assignment(request, payload: AssignmentIn):
     community = scope.manageable_regions(request.user).filter(code=payload.community_code).first()
     if community is None:
-        raise NotFound("社区不存在或不在您的管理范围", field="community_code")
+        raise NotFound(_("社区不存在或不在您的管理范围"), field="community_code")
     lawyer = Lawyer.objects.filter(pk=payload.lawyer_id).first()
     if lawyer is None:
-        raise DomainError("律师不存在", field="lawyer_id")
+        raise DomainError(_("律师不存在"), field="lawyer_id")
     assignment = services.assignment_create(
         lawyer=lawyer,
         community=community,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guwen.consultations import notices, rules
 from guwen.consultations.models import Consultation, EventCode, Urgency
@@ -49,7 +50,9 @@ def consultation_triage(*, consultation_id: int) -> Consultation | None:
         )
         urgent_due = rules.due_from(start=consultation.created_at, spec=spec)
         changes["urgency"] = Urgency.URGENT
-        changes["urgency_reason"] = ("分诊：" + "、".join(reasons))[:60] if reasons else "分诊模型判断为紧急"
+        changes["urgency_reason"] = (
+            (_("分诊：") + "、".join(reasons))[:60] if reasons else _("分诊模型判断为紧急")
+        )
         if consultation.due_at is None or urgent_due < consultation.due_at:
             changes["due_at"] = urgent_due
     with transaction.atomic():
