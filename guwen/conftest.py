@@ -1,15 +1,19 @@
 import pytest
 
 from guwen.core import workcalendar
+from guwen.knowledge import search
 from guwen.testing import build_world, verified_client
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    # Test transactions roll back without post_delete signals; never trust the process cache.
+def _fresh_process_caches():
+    # Test transactions roll back without post_delete signals, and each test has its own data:
+    # never trust a per-process cache across tests.
     workcalendar.clear_cache()
+    search.forget_frequencies()
     yield
     workcalendar.clear_cache()
+    search.forget_frequencies()
 
 
 @pytest.fixture

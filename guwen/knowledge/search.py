@@ -31,6 +31,9 @@ POSTGRES_COMMON = 0.02
 POSTGRES_MAX_TERMS = 6
 MAX_ALTERNATIVES = 4
 SAMPLE_SIZE = 3_000
+# Below this many entries a word's share says nothing (in a fresh deployment with a few dozen
+# answers every word looks "common"), so nothing is dropped.
+MIN_SAMPLE = 500
 SAMPLE_TTL = 600.0
 
 _frequency_lock = threading.Lock()
@@ -66,7 +69,7 @@ def forget_frequencies() -> None:
 def plan(terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """The informative part of a query: common words dropped, rarest words first, bounded."""
     counts, n = _document_frequencies()
-    if n == 0:
+    if n < MIN_SAMPLE:
         return [group[:MAX_ALTERNATIVES] for group in terms[:MAX_TERMS]]
 
     def share(word: str) -> float:
