@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -61,3 +63,19 @@ def decrypt_text(token: str) -> str:
 def keyed_hash(value: str) -> str:
     """Hex HMAC-SHA256 of ``value`` under the matching key: stable, useless without the key."""
     return hmac.new(_matching_key(settings.GUWEN_DATA_KEY), value.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A personal number as it is stored everywhere: encrypted, a keyed hash to find records by it,
+    and a masked copy for lists. One recipe, so the same phone matches across modules."""
+
+    encrypted: str
+    hash: str
+    masked: str
+
+
+def seal(value: str, *, mask: Callable[[str], str]) -> Sealed:
+    if not value:
+        return Sealed("", "", "")
+    return Sealed(encrypt_text(value), keyed_hash(value), mask(value))

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guwen.core import audit
-from guwen.core.crypto import decrypt_text, encrypt_text, keyed_hash
+from guwen.core.crypto import decrypt_text, keyed_hash, seal
 from guwen.core.errors import Conflict, DomainError
 from guwen.core.masking import mask_id_number
 from guwen.core.validators import (
@@ -302,9 +302,12 @@ def lawyer_create(
 
 
 def _set_id_number(lawyer: Lawyer, number: str) -> None:
-    lawyer.id_number_encrypted = encrypt_text(number)
-    lawyer.id_number_hash = keyed_hash(number)
-    lawyer.id_number_masked = mask_id_number(number)
+    sealed = seal(number, mask=mask_id_number)
+    lawyer.id_number_encrypted, lawyer.id_number_hash, lawyer.id_number_masked = (
+        sealed.encrypted,
+        sealed.hash,
+        sealed.masked,
+    )
 
 
 def lawyer_update(

@@ -71,3 +71,9 @@ def test_log_page_lists_todays_bookings_and_converts(world, booking, sent, clien
 def test_another_communitys_booking_is_404(world, booking, sent, client_for):
     assert client_for("advisor_b").post(f"/consultations/from-booking/{booking.pk}/").status_code == 404
     assert not Consultation.objects.exists()
+
+
+def test_a_residents_booking_and_consultation_share_one_phone_hash(world, booking, sent):
+    """Every module seals phones the same way, so one resident's records can be found together."""
+    consultation = consultation_from_booking(booking=booking, by=world.user("advisor_a")).consultation
+    assert consultation.phone_hash == booking.phone_hash

@@ -51,3 +51,14 @@ def test_empty_key_is_a_configuration_error(settings):
     settings.GUWEN_DATA_KEY = ""
     with pytest.raises(ImproperlyConfigured):
         encrypt_text("secret")
+
+
+def test_seal_gives_the_stored_triple():
+    from guwen.core.crypto import seal
+    from guwen.core.masking import mask_phone
+
+    sealed = seal("13800138000", mask=mask_phone)
+    assert decrypt_text(sealed.encrypted) == "13800138000"
+    assert sealed.hash == keyed_hash("13800138000")
+    assert sealed.masked == "138****8000"
+    assert seal("", mask=mask_phone) == type(sealed)("", "", "")

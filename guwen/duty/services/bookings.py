@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from guwen.accounts.models import Role
 from guwen.core import audit
-from guwen.core.crypto import decrypt_text, encrypt_text, keyed_hash
+from guwen.core.crypto import decrypt_text, keyed_hash, seal
 from guwen.core.errors import Conflict, DomainError, NotFound
 from guwen.core.masking import mask_phone
 from guwen.core.validators import normalize_mobile, validate_mobile
@@ -37,10 +37,6 @@ def _phone(value: str) -> str:
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="phone") from exc
     return number
-
-
-def _phone_hash(number: str) -> str:
-    return keyed_hash(f"phone:{number}")
 
 
 def booking_refusal(shift: DutyShift) -> DomainError | None:
@@ -82,17 +78,17 @@ def booking_create(
         if refusal is not None:
             raise refusal
         booked = Booking.objects.filter(shift=locked, status=BookingStatus.BOOKED)
-        digest = _phone_hash(number)
-        if booked.filter(phone_hash=digest).exists():
+        sealed = seal(number, mask=mask_phone)
+        if booked.filter(phone_hash=sealed.hash).exists():
             raise Conflict(_("该手机号已预约本班次"), field="phone", code="duplicate")
         try:
             with transaction.atomic():
                 booking = Booking.objects.create(
                     shift=locked,
                     name=name,
-                    phone_encrypted=encrypt_text(number),
-                    phone_hash=digest,
-                    phone_masked=mask_phone(number),
+                    phone_encrypted=sealed.encrypted,
+                    phone_hash=sealed.hash,
+                    phone_masked=sealed.masked,
                     topic=topic,
                     receipt_code=new_receipt_code(),
                     client_key=client_key,
@@ -126,7 +122,7 @@ def booking_find(*, receipt_code: str, phone: str) -> Booking:
         if code
         else None
     )
-    if booking is None or not number or booking.phone_hash != _phone_hash(number):
+    if booking is None or not number or booking.phone_hash != keyed_hash(number):
         raise NotFound(_("预约码或手机号不正确"), field="receipt_code")
     return booking
 
