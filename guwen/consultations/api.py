@@ -12,6 +12,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -148,7 +149,7 @@ def create_consultation(
     rate_limit = throttle.Limit("api", throttle.client_address(request), limit, window)
     try:
         if payload.channel not in API_CHANNELS:
-            raise DomainError("渠道只能是 api 或 hotline", field="channel")
+            raise DomainError(_("渠道只能是 api 或 hotline"), field="channel")
         community = services.community_by_code(payload.community_code)
         result = services.consultation_submit(
             community=community,
@@ -162,11 +163,11 @@ def create_consultation(
             rate_limit=rate_limit,
         )
     except throttle.Throttled:
-        return Status(429, {"detail": "提交过于频繁，请稍后再试"})
+        return Status(429, {"detail": _("提交过于频繁，请稍后再试")})
     except DomainError:
         # Refused before it was saved: it still counts against the address.
         if not rate_limit.count():
-            return Status(429, {"detail": "提交过于频繁，请稍后再试"})
+            return Status(429, {"detail": _("提交过于频繁，请稍后再试")})
         raise
     return Status(201 if result.created else 200, _intake_out(result.consultation))
 

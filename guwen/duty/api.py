@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -204,10 +205,10 @@ def duty_list_rules(request, community_code: str | None = None):
 def duty_create_rule(request, payload: RuleIn):
     community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
     if community is None:
-        raise NotFound("社区不存在或不在您的管理范围", field="community_code")
+        raise NotFound(_("社区不存在或不在您的管理范围"), field="community_code")
     lawyer = Lawyer.objects.filter(pk=payload.lawyer_id).first()
     if lawyer is None:
-        raise DomainError("律师不存在", field="lawyer_id")
+        raise DomainError(_("律师不存在"), field="lawyer_id")
     rule = services.duty_rule_create(
         community=community,
         lawyer=lawyer,
@@ -228,7 +229,7 @@ def duty_create_rule(request, payload: RuleIn):
 def duty_generate_shifts(request, payload: GenerateIn):
     community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
     if community is None:
-        raise NotFound("社区不存在或不在您的管理范围", field="community_code")
+        raise NotFound(_("社区不存在或不在您的管理范围"), field="community_code")
     result = services.duty_shifts_generate(
         community=community, start=payload.start, end=payload.end, by=request.user
     )
@@ -247,7 +248,7 @@ def duty_attendance(request, month: str | None = None, community_code: str | Non
     if community_code:
         communities = communities.filter(code=community_code)
         if not communities.exists():
-            raise NotFound("社区不存在或不在您的查看范围", field="community_code")
+            raise NotFound(_("社区不存在或不在您的查看范围"), field="community_code")
     rows = selectors.attendance_by_advisor(communities=communities, start=start, end=end)
     return [
         {
