@@ -12,7 +12,11 @@ Targets (issue 3): intake ≥ 1/4 of the bare view's throughput, p99 ≤ 100 ms,
 Run: `.venv/bin/python benchmarks/bench_intake.py` (or `make bench`). Knobs (environment):
 GUWEN_BENCH_CLIENTS (32), GUWEN_BENCH_REQUESTS (per phase, 3000), GUWEN_BENCH_SECONDS (per phase,
 15), GUWEN_BENCH_WORKERS (gunicorn processes, CPU count), GUWEN_BENCH_THREADS (threads each, 4),
-GUWEN_BENCH_DATABASES ("sqlite,postgres").
+GUWEN_BENCH_DATABASES ("sqlite,postgres"), GUWEN_BENCH_ROUNDS (3).
+
+The two phases alternate for GUWEN_BENCH_ROUNDS rounds (bare, intake, bare, intake, …) on the same
+server, and the verdict uses the median round of each, so that a burst of noise on a shared
+machine lands on both sides or on one round only.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ THREADS = int(os.environ.get("GUWEN_BENCH_THREADS", "4"))
 PG_URL = os.environ.get("GUWEN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DB = "guwen_bench"
 DATABASES = [d.strip() for d in os.environ.get("GUWEN_BENCH_DATABASES", "sqlite,postgres").split(",") if d]
+ROUNDS = max(1, int(os.environ.get("GUWEN_BENCH_ROUNDS", "3")))
 
 TARGET_RATIO = 0.25
 TARGET_P99_MS = 100.0
@@ -291,29 +296,39 @@ def probe_intake(port: int, communities: list[str]) -> tuple[bool, str]:
     return True, ""
 
 
-def report(name: str, bare: Phase, intake: Phase | None, note: str, created: int | None) -> bool:
-    def line(phase: Phase) -> str:
+def median_round(phases: list[Phase]) -> Phase:
+    return sorted(phases, key=lambda phase: phase.throughput)[len(phases) // 2]
+
+
+def report(name: str, bares: list[Phase], intakes: list[Phase], note: str, created: int | None) -> bool:
+    def line(phase: Phase, label: str) -> str:
         return (
-            f"  {phase.label:<34} {phase.throughput:8.1f} req/s   p50 {phase.percentile(0.50):7.1f} ms"
+            f"  {label:<40} {phase.throughput:8.1f} req/s   p50 {phase.percentile(0.50):7.1f} ms"
             f"   p99 {phase.percentile(0.99):7.1f} ms   ok {phase.ok:5d}   errors {phase.errors}"
         )
 
     print(
         f"-- {name}: {CLIENTS} clients, gunicorn {WORKERS}×{THREADS} gthread, "
-        f"≤{REQUESTS} requests / ≤{SECONDS:g} s per phase"
+        f"≤{REQUESTS} requests / ≤{SECONDS:g} s per phase, {len(bares)} alternating rounds"
     )
-    print(line(bare))
-    for sample in bare.error_samples:
-        print(f"      error: {sample}")
-    if intake is None:
+    for number, bare in enumerate(bares, start=1):
+        print(line(bare, f"round {number}: {bare.label}"))
+        for sample in bare.error_samples:
+            print(f"      error: {sample}")
+        if number <= len(intakes):
+            intake = intakes[number - 1]
+            print(line(intake, f"round {number}: {intake.label}"))
+            for sample in intake.error_samples:
+                print(f"      error: {sample}")
+    if not intakes:
         print(f"  {note}")
         return False
-    print(line(intake))
-    for sample in intake.error_samples:
-        print(f"      error: {sample}")
+    bare, intake = median_round(bares), median_round(intakes)
+    print(line(bare, f"median: {bare.label}"))
+    print(line(intake, f"median: {intake.label}"))
     ratio = intake.throughput / bare.throughput if bare.throughput else 0.0
     p99 = intake.percentile(0.99)
-    errors = intake.errors + bare.errors
+    errors = sum(phase.errors for phase in bares + intakes)
     verdicts = [
         f"ratio {ratio:.2f} of the bare view "
         f"({'ok' if ratio >= TARGET_RATIO else 'BELOW'} target {TARGET_RATIO:.2f})",
@@ -321,10 +336,11 @@ def report(name: str, bare: Phase, intake: Phase | None, note: str, created: int
         f"errors {errors} ({'ok' if errors == 0 else 'NOT ZERO'})",
     ]
     print("  " + "; ".join(verdicts))
+    acknowledged = sum(phase.ok for phase in intakes)
     if created is not None and created >= 0:
-        lost = intake.ok - created
+        lost = acknowledged - created
         print(
-            f"  consultations stored for acknowledged requests: {created} of {intake.ok}"
+            f"  consultations stored for acknowledged requests: {created} of {acknowledged}"
             + ("" if lost == 0 else f" ({lost} acknowledged but not found)")
         )
     return ratio >= TARGET_RATIO and p99 <= TARGET_P99_MS and errors == 0
@@ -335,6 +351,8 @@ def run_one(name: str, database_url: str, var_dir: Path) -> bool:
     communities = prepare(env)
     port = free_port()
     server = start_server(env, port, var_dir / f"gunicorn-{name}.log")
+    bares: list[Phase] = []
+    intakes: list[Phase] = []
     try:
         # Warm every worker (imports, database connections) outside the measured phases.
         for n in range(WORKERS * THREADS * 4):
@@ -344,14 +362,14 @@ def run_one(name: str, database_url: str, var_dir: Path) -> bool:
             conn.getresponse().read()
             conn.close()
         available, note = probe_intake(port, communities)
-        bare = drive(port, f"bare Django JSON view ({BARE_PATH})", bare_request, communities)
-        intake = (
-            drive(port, f"intake (POST {INTAKE_PATH})", intake_request, communities) if available else None
-        )
+        for _round in range(ROUNDS):
+            bares.append(drive(port, f"bare Django JSON view ({BARE_PATH})", bare_request, communities))
+            if available:
+                intakes.append(drive(port, f"intake (POST {INTAKE_PATH})", intake_request, communities))
     finally:
         stop_server(server)
-    created = count_consultations(env) - 1 if intake is not None else None  # minus the probe
-    return report(name, bare, intake, note, created)
+    created = count_consultations(env) - 1 if intakes else None  # minus the probe
+    return report(name, bares, intakes, note, created)
 
 
 def postgres_admin():

@@ -114,6 +114,12 @@ class Consultation(models.Model):
             models.Index(fields=["community", "created_at"], name="consult_community_idx"),
             models.Index(fields=["owner", "status"], name="consult_owner_idx"),
             models.Index(fields=["level", "status"], name="consult_level_idx"),
+            # The worker polls every second for accepted questions not yet routed: few rows, indexed alone.
+            models.Index(
+                fields=["created_at"],
+                name="consult_unrouted_idx",
+                condition=models.Q(owner__isnull=True, level=Level.COMMUNITY),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
-"""The worker's sweep: overdue consultations move one level up; overdue district items alert the
-bureau once. Compare-and-set throughout, so any number of workers may run it at the same time."""
+"""The worker's polls: newly accepted questions are routed; overdue consultations move one level up;
+overdue district items alert the bureau once. Compare-and-set throughout, so any number of workers
+may run them at the same time."""
 
 from __future__ import annotations
 
@@ -25,25 +26,32 @@ from guwen.core.errors import Conflict
 
 logger = logging.getLogger("guwen.consultations")
 BATCH = 200
-# Intake queues each question's routing task in its own transaction; a question still unrouted this
-# long after it was accepted lost its task (a failed run, a wiped queue) and is routed here.
-DISPATCH_GRACE = timedelta(minutes=1)
+# A question whose routing failed is tried again by this worker after a pause, not every second.
+RETRY_AFTER = timedelta(minutes=1)
+_failed: dict[int, datetime] = {}
 
 
-@sweeps.register("consultations.dispatch_unrouted", every_seconds=30)
-def dispatch_unrouted(*, now: datetime | None = None, batch: int = BATCH) -> int:
-    """Route accepted questions whose routing task never ran; returns how many this call routed."""
+@sweeps.register("consultations.dispatch_new", every_seconds=1)
+def dispatch_new(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Route the questions intake has accepted since the last poll; returns how many this call
+    routed. Intake commits the question and nothing else, so this poll is what routes it: the
+    committed row is the queue entry, and two workers polling at once route each question once
+    (``consultation_dispatch`` is compare-and-set)."""
     now = now or timezone.now()
     routed = 0
     for consultation in (
-        consultations_undispatched(before=now - DISPATCH_GRACE)
-        .select_related("community")
-        .order_by("created_at")[:batch]
+        consultations_undispatched(before=now).select_related("community").order_by("created_at")[:batch]
     ):
-        if consultation_dispatch(consultation=consultation, at=now):
-            routed += 1
-    if routed:
-        logger.warning("routed %d consultations whose routing task was lost", routed)
+        retry_at = _failed.get(consultation.pk)
+        if retry_at is not None and retry_at > now:
+            continue
+        try:
+            if consultation_dispatch(consultation=consultation, at=now):
+                routed += 1
+            _failed.pop(consultation.pk, None)
+        except Exception:  # one broken question never holds up the others
+            logger.exception("routing consultation %s failed; retrying in a minute", consultation.pk)
+            _failed[consultation.pk] = now + RETRY_AFTER
     return routed
 
 

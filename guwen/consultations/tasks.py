@@ -5,20 +5,13 @@ from __future__ import annotations
 from django_tasks import task
 
 
-@task()
-def dispatch_consultation(consultation_id: int) -> None:
-    """Route a question accepted by intake and send its notices (``consultation_dispatch``)."""
-    from guwen.consultations.models import Consultation
-    from guwen.consultations.services.intake import consultation_dispatch
+def runs_inline() -> bool:
+    """Whether the task backend runs each task as it is enqueued: there is no worker to poll for new
+    questions (tests, a server started without one), so intake routes them itself."""
+    from django_tasks import task_backends
+    from django_tasks.backends.immediate import ImmediateBackend
 
-    consultation = Consultation.objects.select_related("community").filter(pk=consultation_id).first()
-    if consultation is not None and consultation.owner_id is None:
-        consultation_dispatch(consultation=consultation)
-
-
-def enqueue_dispatch(consultation_id: int) -> bool:
-    """Queue the routing of a new question; True when the backend has already run it (tests)."""
-    return dispatch_consultation.enqueue(consultation_id).is_finished
+    return isinstance(task_backends["default"], ImmediateBackend)
 
 
 @task()

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils.functional import Promise
 
 from guwen.core.models import AuditEvent
+from guwen.core.rows import PreparedInsert, prepare_insert
 
 SYSTEM_LABEL = "system"
 ANONYMOUS_LABEL = "anonymous"
@@ -56,7 +57,7 @@ def _client_ip(request: Any) -> str | None:
         return None
 
 
-def record(
+def build(
     *,
     actor: Any,
     action: str,
@@ -68,7 +69,7 @@ def record(
     context: dict[str, Any] | None = None,
     request: Any = None,
 ) -> AuditEvent:
-    """Append one audit event and return it.
+    """The event ``record`` writes, not yet saved.
 
     ``actor`` is a user, ``None`` for the system (workers, commands) or an
     anonymous user (stored as no actor, labelled "anonymous"). ``object_type``
@@ -83,7 +84,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or ("" if obj.pk is None else str(obj.pk))
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_label=label[:150],
         action=action,
@@ -94,6 +95,20 @@ def record(
         context=json_safe(context or {}),
         ip=_client_ip(request) if request is not None else None,
     )
+
+
+def record(**event: Any) -> AuditEvent:
+    """Append one audit event (the arguments of ``build``) and return it."""
+    built = build(**event)
+    built.save(force_insert=True)
+    return built
+
+
+def prepare(**event: Any) -> PreparedInsert:
+    """The event as an insert whose values are converted now, for hot paths that keep their
+    transaction short: run ``.execute()`` inside it, after ``.set(object_id=...)`` when the object
+    gets its key in the same transaction."""
+    return prepare_insert(build(**event))
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

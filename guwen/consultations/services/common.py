@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,44 +98,3 @@ def add_event(
 
 def minutes_between(start: datetime, end: datetime) -> int:
     return max(0, int((end - start).total_seconds() // 60))
-
-
-# The INSERT of each model, built once per database: the ORM compiles the statement again on every
-# save(), which costs several times what the database then spends on the row.
-_insert_statements: dict[tuple[type, str], tuple[str, list, bool]] = {}
-
-
-def insert_new(obj: Model) -> Model:
-    """Insert a new row as ``save()`` would (field defaults, ``pre_save``, database conversions), with
-    the statement built once. For the intake's hot path, and only for models without save() logic
-    or save signals (Consultation, Message): neither is sent. A clash raises ``IntegrityError``."""
-    model = type(obj)
-    alias = router.db_for_write(model, instance=obj)
-    connection = connections[alias]
-    statement = _insert_statements.get((model, alias))
-    if statement is None:
-        meta = model._meta
-        fields = [
-            f for f in meta.concrete_fields if not (f.primary_key and getattr(f, "db_returning", False))
-        ]
-        quote = connection.ops.quote_name
-        # Only the model's own table and column names go into the text; values are parameters.
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            quote(meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
-        )
-        returning = connection.features.can_return_columns_from_insert
-        if returning:
-            sql += " RETURNING " + quote(meta.pk.column)
-        statement = _insert_statements[(model, alias)] = (sql, fields, returning)
-    sql, fields, returning = statement
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    if obj.pk is None:
-        obj.pk = pk
-    obj._state.adding = False
-    obj._state.db = alias
-    return obj

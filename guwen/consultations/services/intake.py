@@ -3,18 +3,12 @@ group-chat robot and the JSON API all end in ``consultation_submit``."""
 
 from __future__ import annotations
 
-try:
-    import fcntl
-except ImportError:  # not on Windows: SQLite's busy handler alone
-    fcntl = None
 import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,13 +41,14 @@ from guwen.consultations.services.common import (
     clean_name,
     clean_phone,
     clean_text,
-    insert_new,
     phone_fields,
     phone_hash,
 )
 from guwen.consultations.workflow import OPEN_STATUSES
 from guwen.core import audit
 from guwen.core.errors import Conflict, DomainError, NotFound
+from guwen.core.groupcommit import GroupCommit, run_alone
+from guwen.core.rows import insert_family, prepare_insert
 from guwen.core.uploads import CheckedUpload, check_upload
 from guwen.regions.models import Level as RegionLevel
 from guwen.regions.models import Region
@@ -170,10 +165,12 @@ def consultation_submit(
 
     ``owner`` is the advisor who took a phone or walk-in question themself. Otherwise the question is
     accepted at once (receipt code, rules-based urgency, stored deadline, the question, the audit
-    event) and routed right after commit by the worker (``consultation_dispatch``: primary advisor →
-    backup → duty rota → street pool, the owner's or pool's notice, the urgent alert, triage). The
-    routing task is queued in the same transaction, so an acknowledged question is never left
-    unrouted; the worker's sweep routes any whose task failed.
+    event, the rate-limit count: one short transaction) and routed within about a second by the
+    worker, which polls for unrouted questions (``consultations.dispatch_new`` →
+    ``consultation_dispatch``: primary advisor → backup → duty rota → street pool, the owner's or
+    pool's notice, the urgent alert, triage). The committed row is itself the queue entry, so an
+    acknowledged question is never left unrouted. Without a worker (a task backend that runs tasks
+    inline) it is routed here, in the same transaction.
     """
     if channel not in Channel.values:
         raise DomainError(_("渠道不正确"), field="channel")
@@ -194,7 +191,7 @@ def consultation_submit(
     # Every owner starts at the community level; the deadline is set again if routing lands in the pool.
     spec = rules.deadline_spec(community=community, level=Level.COMMUNITY, urgency=urgency, on=day)
     # Back-filled history (notices suppressed) and questions an advisor took are settled here and now.
-    inline = owner is not None or notices.quiet()
+    inline = owner is not None or notices.quiet() or tasks.runs_inline()
     values = dict(
         community=community,
         channel=channel,
@@ -213,89 +210,79 @@ def consultation_submit(
         is_demo=is_demo,
         **phone_fields(number, number_hash=number_hash),
     )
+    # Everything is converted for the database before the transaction opens, so that the
+    # transaction (on SQLite: the database's single writer lock) holds only the statements.
+    consultation_row = prepare_insert(Consultation(receipt_code=new_receipt_code(), **values))
+    consultation = consultation_row.obj
+    message_row = prepare_insert(
+        Message(
+            consultation=consultation,
+            author=Author.RESIDENT,
+            kind=MessageKind.QUESTION,
+            body=body,
+            created_at=now,
+        )
+    )
+    audit_row = audit.prepare(
+        actor=by,
+        action="consultation.create",
+        object_type=Consultation._meta.label_lower,
+        new={
+            "channel": channel,
+            "community": community.code,
+            "level": Level.COMMUNITY,
+            "owner": owner.pk if owner is not None else None,
+            "urgency": urgency,
+            "due_at": values["due_at"],
+            "policy": spec.policy_id,
+            "attachments": len(checked),
+        },
+    )
+
+    def write() -> bool:
+        """The transaction: False, with nothing saved, when the address is over its limit."""
+        if count_inside and not rate_limit.count():
+            return False
+        insert_family(consultation_row, [(message_row, "consultation_id"), (audit_row, "object_id")])
+        _save_files(consultation, message_row.obj, checked)
+        if inline:
+            taken = Route(Level.COMMUNITY, owner, "taken") if owner is not None else None
+            consultation_dispatch(consultation=consultation, routed=taken, by=by)
+        return True
+
+    # Plain questions from the public are committed in groups (see guwen.core.groupcommit); one
+    # with files, or routed here and now, gets a transaction of its own.
+    run = run_alone if (checked or inline) else _intake_writes.run
+    # The address's request count: inside the transaction where writers take turns anyway
+    # (SQLite), where it costs nothing more. Where they write side by side (PostgreSQL) it is
+    # counted first, in a statement of its own, or the counter row of a busy address would stay
+    # locked until each batch commits and the batches of the web processes would queue on it.
+    count_inside = rate_limit is not None and connection.vendor == "sqlite"
+    counted_first = rate_limit is not None and not count_inside
+    if counted_first and not rate_limit.count():
+        raise throttle.Throttled(_("提交过于频繁，请稍后再试"))
     for attempt in range(5):
         try:
-            with _queued_writer(), transaction.atomic():
-                consultation = insert_new(Consultation(receipt_code=new_receipt_code(), **values))
-                message = insert_new(
-                    Message(
-                        consultation=consultation,
-                        author=Author.RESIDENT,
-                        kind=MessageKind.QUESTION,
-                        body=body,
-                        created_at=now,
-                    )
-                )
-                _save_files(consultation, message, checked)
-                audit.record(
-                    actor=by,
-                    action="consultation.create",
-                    obj=consultation,
-                    new={
-                        "channel": channel,
-                        "community": community.code,
-                        "level": consultation.level,
-                        "owner": consultation.owner_id,
-                        "urgency": urgency,
-                        "due_at": consultation.due_at,
-                        "policy": spec.policy_id,
-                        "attachments": len(checked),
-                    },
-                )
-                if inline:
-                    taken = Route(Level.COMMUNITY, owner, "taken") if owner is not None else None
-                    consultation_dispatch(consultation=consultation, routed=taken, by=by)
-                elif tasks.enqueue_dispatch(consultation.pk):
-                    # An immediate task backend (tests) has routed it already: show the outcome.
-                    consultation.refresh_from_db(fields=ROUTED_FIELDS)
-                if rate_limit is not None and not rate_limit.count():
-                    raise throttle.Throttled(_("提交过于频繁，请稍后再试"))
+            if not run(write):
+                raise throttle.Throttled(_("提交过于频繁，请稍后再试"))
             break
         except IntegrityError:
+            for row in (consultation_row, message_row, audit_row):
+                row.unsave()
             if key is not None:
                 found = _existing(key, number_hash)
                 if found is not None:  # the same key won, earlier or in a race with another process
-                    if rate_limit is not None and not rate_limit.count():
+                    # A retry is a request too; counted here where the rollback took its count back.
+                    if count_inside and not rate_limit.count():
                         raise throttle.Throttled(_("提交过于频繁，请稍后再试")) from None
                     return IntakeResult(found, False)
             if attempt == 4:  # otherwise a receipt code collided: draw another
                 raise
+            consultation_row.set(receipt_code=new_receipt_code())
     return IntakeResult(consultation, True)
 
 
-# SQLite lets one writer in at a time and puts the others to sleep in its busy handler, in steps of
-# up to 100 ms, which made the slowest intakes under load take half a second. Intakes of every web
-# process therefore queue on an advisory file lock beside the database first: the kernel hands it
-# on the moment it is released, and SQLite's lock is then almost always free. Other writers (the
-# worker, the work pages) still rely on the busy handler.
-_lock_files = threading.local()
-
-
-@contextmanager
-def _queued_writer():
-    if (
-        connection.vendor != "sqlite"
-        or connection.in_atomic_block
-        or fcntl is None
-        or connection.is_in_memory_db()
-    ):
-        yield
-        return
-    name = str(connection.settings_dict["NAME"])
-    handle = getattr(_lock_files, "handle", None)
-    if handle is None or getattr(_lock_files, "name", None) != name:
-        if handle is not None:
-            handle.close()
-        handle = _lock_files.handle = open(name + ".intake-lock", "a")  # noqa: SIM115 - kept per thread
-        _lock_files.name = name
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-ROUTED_FIELDS = ["owner", "level", "due_at", "deadline_schedule", "urgency", "urgency_reason"]
+_intake_writes: GroupCommit[bool] = GroupCommit()
 
 
 def consultation_dispatch(
@@ -359,9 +346,10 @@ def consultation_dispatch(
 
 
 def consultations_undispatched(*, before: datetime):
-    """Accepted questions still waiting for routing (their task failed or was lost)."""
+    """Accepted questions not yet routed (the partial index ``consult_unrouted_idx`` keeps the
+    worker's poll for them cheap however many questions there are)."""
     return Consultation.objects.filter(
-        level=Level.COMMUNITY, owner__isnull=True, status__in=OPEN_STATUSES, created_at__lt=before
+        level=Level.COMMUNITY, owner__isnull=True, status__in=OPEN_STATUSES, created_at__lte=before
     ).exclude(events__code=EventCode.CREATED)
 
 

@@ -97,13 +97,16 @@ def test_intake_is_lean_on_queries(world, settings, django_assert_max_num_querie
     # The production queue: routing and notices wait for the worker, outside the request.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     post(payload(world), key="warm-up")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         assert post(payload(world), key="measured").status_code == 201
     measured = Consultation.objects.get(idempotency_key="api:measured")
     assert measured.owner is None and not measured.events.exists()
-    from guwen.consultations import tasks
+    from django_tasks_db.models import DBTaskResult
 
-    tasks.dispatch_consultation.call(measured.pk)  # what the worker does next
+    assert not DBTaskResult.objects.exists()  # the committed question is itself the queue entry
+    from guwen.consultations.sweeps import dispatch_new
+
+    assert dispatch_new() == 2  # what the worker's poll does next, for both questions
     measured.refresh_from_db()
     assert measured.owner == world.user("advisor_a") and measured.events.get().reason == "primary"
 

@@ -130,21 +130,49 @@ def test_two_concurrent_sweeps_escalate_each_item_once(transactional_db):
     assert set(Consultation.objects.values_list("level", flat=True)) == {Level.STREET}
 
 
-def test_a_question_whose_routing_task_was_lost_is_routed_by_the_sweep_once(
+def test_the_worker_poll_routes_each_accepted_question_once(
     world, settings, sent, django_capture_on_commit_callbacks
 ):
-    from guwen.consultations.sweeps import dispatch_unrouted
+    from guwen.consultations.sweeps import dispatch_new
 
-    assert "consultations.dispatch_unrouted" in {s.name for s in sweeps.registered()}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # never runs
+    assert "consultations.dispatch_new" in {s.name for s in sweeps.registered()}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a real queue
     c = services.consultation_submit(
         community=world.community_a, channel=Channel.WEB, text=QUESTION, phone="13900001111", at=MORNING
     ).consultation
     assert c.owner is None and not c.events.exists()
-    assert dispatch_unrouted(now=MORNING + timedelta(seconds=10)) == 0  # its task may still come
+    assert dispatch_new(now=MORNING - timedelta(seconds=1)) == 0  # not accepted yet at that moment
     with django_capture_on_commit_callbacks(execute=True):
-        assert dispatch_unrouted(now=MORNING + timedelta(minutes=5)) == 1
+        assert dispatch_new(now=MORNING + timedelta(seconds=1)) == 1
     c.refresh_from_db()
     assert c.owner == world.user("advisor_a") and c.events.get(code=EventCode.CREATED).reason == "primary"
     assert [call.kwargs["event"] for call in sent.notify.call_args_list] == ["consultation.assigned"]
-    assert dispatch_unrouted(now=MORNING + timedelta(minutes=10)) == 0
+    assert dispatch_new(now=MORNING + timedelta(seconds=2)) == 0
+
+
+def test_a_question_that_fails_to_route_does_not_hold_up_the_others(world, settings, monkeypatch):
+    from guwen.consultations import sweeps as consultation_sweeps
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    first, second = (
+        services.consultation_submit(
+            community=world.community_a, channel=Channel.WEB, text=QUESTION, phone=phone, at=MORNING
+        ).consultation
+        for phone in ("13900001111", "13900002222")
+    )
+    real = consultation_sweeps.consultation_dispatch
+
+    def dispatch(*, consultation, at):
+        if consultation.pk == first.pk:
+            raise RuntimeError("broken")
+        return real(consultation=consultation, at=at)
+
+    monkeypatch.setattr(consultation_sweeps, "consultation_dispatch", dispatch)
+    monkeypatch.setattr(consultation_sweeps, "_failed", {})
+    assert consultation_sweeps.dispatch_new(now=MORNING + timedelta(seconds=1)) == 1
+    second.refresh_from_db()
+    assert second.owner is not None
+    # Not tried again every second; after a minute it is, and routes once it can.
+    monkeypatch.setattr(consultation_sweeps, "consultation_dispatch", real)
+    assert consultation_sweeps.dispatch_new(now=MORNING + timedelta(seconds=2)) == 0
+    assert consultation_sweeps.dispatch_new(now=MORNING + timedelta(minutes=2)) == 1

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="队列为空时的轮询间隔（秒）")
-        parser.add_argument("--sweep-tick", type=float, default=5.0, help="定时巡检的检查间隔（秒）")
+        parser.add_argument("--sweep-tick", type=float, default=1.0, help="定时巡检的检查间隔（秒）")
         parser.add_argument("--batch", action="store_true", help="执行完现有任务和一轮巡检后退出")
 
     def handle(self, *args, interval: float, sweep_tick: float, batch: bool, **options):
