@@ -167,6 +167,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client's address behind the deployment's own reverse proxies (see guwen/core/clientip.py):
+# rate limits, the audit trail and login lockouts all use it.
+GUWEN_TRUSTED_PROXIES = env_list("GUWEN_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "guwen.core.clientip.client_ip"
 
 OTP_TOTP_ISSUER = "顾问 Guwen"
 # Judicial-office and bureau accounts must pass TOTP. The demo may waive it; every page then

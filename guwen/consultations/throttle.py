@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from guwen.consultations.models import ThrottleBucket
+from guwen.core.clientip import client_ip
 from guwen.core.crypto import keyed_hash
 from guwen.core.errors import DomainError
 
@@ -49,7 +50,7 @@ def _client(scope: str, address: str) -> str:
 
 
 def client_address(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
+    return (client_ip(request) or "unknown")[:64]
 
 
 def allow(*, scope: str, address: str, limit: int, window_seconds: int, now: datetime | None = None) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
-import ipaddress
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from django.db import models
 from django.utils.functional import Promise
 
+from guwen.core.clientip import client_ip
 from guwen.core.models import AuditEvent
 from guwen.core.rows import PreparedInsert, prepare_insert
 
@@ -47,14 +47,6 @@ def json_safe(value: Any) -> Any:
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
         return [json_safe(item) for item in items]
     return str(value)
-
-
-def _client_ip(request: Any) -> str | None:
-    raw = (getattr(request, "META", None) or {}).get("REMOTE_ADDR") or ""
-    try:
-        return str(ipaddress.ip_address(raw.strip()))
-    except ValueError:
-        return None
 
 
 def build(
@@ -93,7 +85,7 @@ def build(
         old=json_safe(old),
         new=json_safe(new),
         context=json_safe(context or {}),
-        ip=_client_ip(request) if request is not None else None,
+        ip=client_ip(request) if request is not None else None,
     )
 
 

@@ -13,6 +13,7 @@ from guwen.api import api
 from guwen.consultations import services
 from guwen.consultations.models import Channel, Consultation, SeenSignature
 from guwen.consultations.tests.conftest import QUESTION
+from guwen.core.models import AuditEvent
 from guwen.testing import verified_client
 
 URL = "/api/v1/consultations"
@@ -82,6 +83,24 @@ def test_intake_is_rate_limited_per_address(world, settings):
     codes = [post(payload(world), key=f"k{i}").status_code for i in range(3)]
     assert codes == [201, 201, 429]
     assert "频繁" in post(payload(world), key="k9").json()["detail"]
+
+
+def test_behind_our_proxy_each_resident_has_their_own_limit_and_cannot_forge_another(world, settings):
+    settings.GUWEN_CONSULT_API_LIMIT = 1
+    settings.GUWEN_TRUSTED_PROXIES = ["10.0.0.0/8"]
+
+    def via_proxy(resident: str, key: str, forged: str = "") -> int:
+        chain = f"{forged}, {resident}" if forged else resident
+        client = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=chain)
+        return post(payload(world), key=key, client=client).status_code
+
+    assert via_proxy("198.51.100.1", "a1") == 201
+    assert via_proxy("198.51.100.2", "b1") == 201  # another resident, the same proxy
+    assert via_proxy("198.51.100.1", "a2", forged="203.0.113.77") == 429  # a forged hop changes nothing
+    event = AuditEvent.objects.get(
+        action="consultation.create", object_id=str(Consultation.objects.first().pk)
+    )
+    assert event.context == {} and event.ip is None  # intake records no address of the resident
 
 
 def test_refused_and_retried_requests_count_too_and_a_429_saves_nothing(world, settings):

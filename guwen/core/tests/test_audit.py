@@ -103,3 +103,10 @@ def test_changes_returns_only_changed_keys():
         {"status": "assigned", "gone": None, "added": None},
     )
     assert audit.changes({"a": 1}, {"a": 1}) == ({}, {})
+
+
+def test_behind_our_proxy_the_event_keeps_the_clients_address(alice, settings):
+    settings.GUWEN_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+    event = audit.record(actor=alice, action="lawyer.id_number.read", object_id="7", request=request)
+    assert event.ip == "198.51.100.7"
