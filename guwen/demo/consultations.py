@@ -166,6 +166,12 @@ def load(*, stdout=None) -> None:
                 made += 1
                 escalated += outcome["escalated"]
                 rated += outcome["rated"]
+        # Questions that came in within the hour, not answered yet: the first two advisors' inboxes
+        # (the demo logins advisor and advisor2) and one more community have something to do.
+        for ci, minutes in ((0, 25), (1, 40), (5, 55)):
+            if ci < len(communities):
+                _file_fresh(communities[ci], ci, now - timedelta(minutes=minutes))
+                made += 1
     say(f"法律咨询：{made} 条演示咨询（其中升级 {escalated} 条，已评价 {rated} 条）\n")
 
 
@@ -212,8 +218,11 @@ def _file_one(community, ci: int, index: int, at: datetime, *, now, office, help
         answer_at = c.due_at - timedelta(minutes=100 - roll % 60)
     else:
         answer_at = max((c.due_at or at) - timedelta(minutes=5 + roll % 50), at + timedelta(minutes=3))
-    if answerer is None or answer_at >= now or roll % 23 == 7:
-        return outcome  # still open: shows up in the inbox
+    # Still open, in the inbox: what came in too recently to be answered, and a few of the last
+    # days' questions nobody took (older ones were all dealt with, as in a street that keeps up).
+    forgotten = roll % 23 == 7 and at > now - timedelta(days=45)
+    if answerer is None or answer_at >= now or forgotten:
+        return outcome
     try:
         if c.owner_id is None:
             services.consultation_claim(consultation=c, by=answerer, at=answer_at)
@@ -239,6 +248,20 @@ def _file_one(community, ci: int, index: int, at: datetime, *, now, office, help
     except DomainError:
         pass  # a demo path the rules refuse is simply left as it is
     return outcome
+
+
+def _file_fresh(community, ci: int, at: datetime) -> None:
+    _category, question, _answer = STORIES[_n("fresh", ci) % len(STORIES)]
+    roll = _n("fresh-roll", ci)
+    services.consultation_submit(
+        community=community,
+        channel=Channel.WEB,
+        text=question.format(place=PLACES[roll % len(PLACES)], name=NAMES[roll % len(NAMES)]),
+        phone=f"1990001{ci:04d}",
+        resident_name=["王女士", "李先生", "陈阿姨"][roll % 3],
+        at=at,
+        is_demo=True,
+    )
 
 
 def _answerer(c: Consultation, *, office, helpers, roll: int):
