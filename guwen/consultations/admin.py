@@ -18,6 +18,7 @@ from guwen.consultations.models import (
     UrgencyRule,
 )
 from guwen.consultations.rules import compile_rule
+from guwen.core.adminforms import WriteOnlySecrets
 
 
 class DeadlineRuleInline(admin.TabularInline):
@@ -54,8 +55,13 @@ class UrgencyRuleAdmin(admin.ModelAdmin):
     list_filter = ["district", "kind"]
 
 
+class GroupChannelForm(WriteOnlySecrets):
+    secret_fields = ("secret",)
+
+
 @admin.register(GroupChannel)
 class GroupChannelAdmin(admin.ModelAdmin):
+    form = GroupChannelForm
     list_display = ["community", "group_name", "is_active", "created_at"]
     list_filter = ["is_active"]
     raw_id_fields = ["community"]

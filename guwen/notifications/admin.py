@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core.adminforms import WriteOnlySecrets
 from guwen.core.errors import DomainError
 from guwen.notifications import selectors, services
 from guwen.notifications.models import (
@@ -34,8 +35,17 @@ class ClearsRouting:
         selectors.forget_routing()
 
 
+class ChannelConfigForm(WriteOnlySecrets):
+    secret_fields = ("robot_secret",)
+
+
+class WebhookSubscriptionForm(WriteOnlySecrets):
+    secret_fields = ("secret",)
+
+
 @admin.register(ChannelConfig)
 class ChannelConfigAdmin(ClearsRouting, admin.ModelAdmin):
+    form = ChannelConfigForm
     list_display = ["region", "email_enabled", "robot_enabled", "sms_enabled", "updated_at"]
     list_filter = ["email_enabled", "robot_enabled", "sms_enabled"]
     search_fields = ["region__name", "region__code"]
@@ -50,6 +60,7 @@ class ChannelConfigAdmin(ClearsRouting, admin.ModelAdmin):
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(ClearsRouting, admin.ModelAdmin):
+    form = WebhookSubscriptionForm
     list_display = ["name", "events", "region", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]

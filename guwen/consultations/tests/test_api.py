@@ -11,7 +11,7 @@ from django.test import Client
 
 from guwen.api import api
 from guwen.consultations import services
-from guwen.consultations.models import Channel, Consultation, SeenSignature
+from guwen.consultations.models import Channel, Consultation, GroupChannel, SeenSignature
 from guwen.consultations.tests.conftest import QUESTION
 from guwen.core.models import AuditEvent
 from guwen.testing import verified_client
@@ -245,3 +245,24 @@ def test_reply_through_the_api(world, ask):
     assert response.status_code == 200 and response.json()["status"] == "answered"
     empty = client.post(f"{URL}/{c.pk}/reply", {"body": ""}, content_type="application/json")
     assert empty.status_code == 422 and empty.json()["field"] == "body"
+
+
+def test_the_admin_never_shows_a_robot_secret_and_generates_one_when_left_empty(world, client_for):
+    admin_client = client_for("sysadmin")
+    channel = services.group_channel_ensure(community=world.community_a, group_name="南龙社区居民群", by=None)
+    page = admin_client.get(f"/admin/consultations/groupchannel/{channel.pk}/change/").content.decode()
+    assert channel.secret not in page
+    response = admin_client.post(
+        "/admin/consultations/groupchannel/add/",
+        {
+            "community": world.community_b.pk,
+            "group_name": "另一社区居民群",
+            "is_active": "on",
+            "created_at_0": "2026-11-28",
+            "created_at_1": "10:00:00",
+            "secret": "",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = GroupChannel.objects.get(community=world.community_b)
+    assert len(added.secret) >= 32

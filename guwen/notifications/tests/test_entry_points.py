@@ -237,3 +237,44 @@ def test_admin_refuses_a_bad_robot_url(world, client_for):
     assert response.status_code == 200
     assert "http:// 或 https://" in response.content.decode()
     assert not ChannelConfig.objects.exists()
+
+
+def test_admin_never_shows_a_signing_secret_and_an_empty_box_keeps_it(world, client_for):
+    from guwen.notifications.models import WebhookSubscription
+
+    admin_client = client_for("sysadmin")
+    secret = "s3cret-webhook-signing-key"
+    hook = WebhookSubscription.objects.create(
+        name="区平台", url="https://hooks.example.cn/guwen", secret=secret, events="consultation.*"
+    )
+    config = ChannelConfig.objects.create(
+        region=world.street, robot_url="https://robot.example.cn/send", robot_secret="robot-secret-value"
+    )
+    hook_page = admin_client.get(
+        f"/admin/notifications/webhooksubscription/{hook.pk}/change/"
+    ).content.decode()
+    config_page = admin_client.get(f"/admin/notifications/channelconfig/{config.pk}/change/").content.decode()
+    assert secret not in hook_page and "已设置（不显示）" in hook_page
+    assert "robot-secret-value" not in config_page
+    form = {
+        "name": "区平台",
+        "url": "https://hooks.example.cn/guwen",
+        "events": "consultation.*",
+        "is_active": "on",
+        "created_at_0": "2026-11-28",
+        "created_at_1": "10:00:00",
+        "secret": "",
+    }
+    response = admin_client.post(f"/admin/notifications/webhooksubscription/{hook.pk}/change/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    hook.refresh_from_db()
+    assert hook.secret == secret
+    form["secret"] = "a-new-secret-of-enough-length"
+    admin_client.post(f"/admin/notifications/webhooksubscription/{hook.pk}/change/", form)
+    hook.refresh_from_db()
+    assert hook.secret == "a-new-secret-of-enough-length"
+    form["secret"] = "short"
+    response = admin_client.post(f"/admin/notifications/webhooksubscription/{hook.pk}/change/", form)
+    assert response.status_code == 200 and "至少16个字符" in response.content.decode()
+    hook.refresh_from_db()
+    assert hook.secret == "a-new-secret-of-enough-length"

@@ -1,0 +1,46 @@
+"""Admin forms whose secret fields are write-only.
+
+A signing secret typed into the admin (a group robot's, an event webhook's) is never sent back to
+the browser: the box is a password box that renders empty, leaving it empty keeps the stored
+secret, and typing into it replaces the secret.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class WriteOnlySecrets(forms.ModelForm):
+    """Set ``secret_fields`` on a subclass (``Meta`` is filled in by the ModelAdmin)."""
+
+    secret_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.secret_fields:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
+            field.show_hidden_initial = False  # a callable default would be echoed in a hidden input
+            if self.instance.pk and getattr(self.instance, name):
+                field.required = False
+                field.help_text = _("已设置（不显示）。留空保持不变，填写则替换。")
+            elif self._model_field(name).has_default():
+                field.required = False
+                field.help_text = _("留空则自动生成。")
+
+    def _model_field(self, name: str):
+        return self._meta.model._meta.get_field(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.secret_fields:
+            if name not in self.fields or cleaned.get(name):
+                continue
+            if self.instance.pk:
+                cleaned[name] = getattr(self.instance, name)
+            elif self._model_field(name).has_default():
+                cleaned[name] = self._model_field(name).get_default()
+        return cleaned
