@@ -159,7 +159,25 @@ def model_input(text: Any, title: Any = None) -> str:
 
 def predict_proba(artefact: dict[str, Any], texts: list[str]):
     """Average class probabilities of the artefact's classifiers, as an (n, classes) array."""
-    features = artefact["vectorizer"].transform(texts)
+    return _probabilities(artefact, artefact["vectorizer"].transform(texts))
+
+
+def _meaningful_columns(artefact: dict[str, Any]):
+    """1 for each feature with something in it besides spaces (the character n-grams pad words with
+    a space, so an emoji-only question would otherwise "match" on the padding alone)."""
+    cached = artefact.get("_meaningful")
+    if cached is None:
+        import numpy as np
+
+        vectorizer = artefact["vectorizer"]
+        names = vectorizer.get_feature_names_out()
+        if hasattr(vectorizer, "transformer_list"):  # a union names its features "part__term"
+            names = [name.split("__", 1)[-1] for name in names]
+        cached = artefact["_meaningful"] = np.array([1.0 if str(name).strip() else 0.0 for name in names])
+    return cached
+
+
+def _probabilities(artefact: dict[str, Any], features):
     total = None
     for classifier in artefact["classifiers"]:
         probabilities = classifier.predict_proba(features)
@@ -192,10 +210,14 @@ def triage_many(texts: list[Any], titles: list[Any] | None = None) -> list[Triag
     results: list[TriageResult | None] = [None] * len(inputs)
     known = [i for i, text in enumerate(inputs) if text.strip()]
     if known:
-        probabilities = predict_proba(artefact, [inputs[i] for i in known])
+        features = artefact["vectorizer"].transform([inputs[i] for i in known])
+        # Nothing the model has seen (emoji, an unknown script): it cannot tell, so 其他.
+        seen = features @ _meaningful_columns(artefact)  # tf-idf weights are positive
+        probabilities = _probabilities(artefact, features)
         classes = list(artefact["meta"]["classes"])
-        for row, i in zip(probabilities, known, strict=True):
-            results[i] = _result(inputs[i], classes, row, version)
+        for row, i, count in zip(probabilities, known, seen, strict=True):
+            if count > 0:
+                results[i] = _result(inputs[i], classes, row, version)
     return [result or _fallback(inputs[i], version) for i, result in enumerate(results)]
 
 
