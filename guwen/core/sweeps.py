@@ -76,3 +76,18 @@ def start_loop(*, tick_seconds: float = 5.0) -> threading.Thread:
     thread.stop = stop  # type: ignore[attr-defined]
     thread.start()
     return thread
+
+
+@register("core.sqlite_statistics", every_seconds=3600)
+def sqlite_statistics() -> bool:
+    """Keep SQLite's query planner statistics current (``PRAGMA optimize``, which analyses only the
+    tables that changed enough), as SQLite advises for long-lived connections. Without them it
+    cannot tell that a partial index such as the routing poll's holds a handful of rows. PostgreSQL
+    keeps its own statistics (autovacuum). Returns whether it ran."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA optimize")
+    return True

@@ -176,3 +176,29 @@ def test_a_question_that_fails_to_route_does_not_hold_up_the_others(world, setti
     monkeypatch.setattr(consultation_sweeps, "consultation_dispatch", real)
     assert consultation_sweeps.dispatch_new(now=MORNING + timedelta(seconds=2)) == 0
     assert consultation_sweeps.dispatch_new(now=MORNING + timedelta(minutes=2)) == 1
+
+
+def test_the_routing_poll_reads_only_the_unrouted_through_its_partial_index(world):
+    from guwen.consultations.services.intake import consultations_undispatched
+    from guwen.core.sweeps import sqlite_statistics
+
+    owner = world.user("advisor_a")
+    Consultation.objects.bulk_create(
+        Consultation(
+            community=world.community_a,
+            channel=Channel.WEB,
+            text=QUESTION,
+            owner=owner if i % 100 else None,
+            receipt_code=f"POLL{i:04d}",
+            due_at=MORNING,
+            created_at=MORNING,
+        )
+        for i in range(600)
+    )
+    poll = consultations_undispatched(before=MORNING + timedelta(seconds=1)).order_by("created_at")
+    assert poll.count() == 6
+    if connection.vendor != "sqlite":
+        assert not sqlite_statistics()
+        pytest.skip("PostgreSQL keeps its own planner statistics")
+    assert sqlite_statistics()
+    assert "consult_unrouted_idx" in poll.explain()
