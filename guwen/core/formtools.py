@@ -19,3 +19,19 @@ def paginate(request, queryset, per_page: int = 30):
     from django.core.paginator import Paginator
 
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def form_submit(request, form: forms.Form, action) -> tuple[bool, object]:
+    """The POST half of a form page: when the form was posted and is valid, run
+    ``action(cleaned_data)`` (a service call); a ``DomainError`` it raises becomes an error on the
+    field it names. Returns ``(done, result)``: ``done`` is False on GET, on invalid input and on
+    refusal, and the page then renders the form with ``form_status(form)``."""
+    from guwen.core.errors import DomainError
+
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        return True, action(form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False, None

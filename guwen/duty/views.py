@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guwen.accounts.models import Role
 from guwen.accounts.scope import regions_visible_to, roles_of
 from guwen.core.errors import DomainError
-from guwen.core.formtools import add_domain_error, form_status, paginate
+from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
 from guwen.duty import board, selectors, services
 from guwen.duty.conf import public_base_url
 from guwen.duty.forms import (
@@ -201,14 +201,14 @@ def shift_cancel(request, pk: int):
     if "cancel" not in SHIFT.allowed_actions(shift, shift_roles(request.user, shift)):
         raise Http404
     form = CancelShiftForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.duty_shift_cancel(shift=shift, reason=form.cleaned_data["reason"], by=request.user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("班次已取消"))
-            return redirect("duty:shift_detail", pk=shift.pk)
+    done, _cancelled = form_submit(
+        request,
+        form,
+        lambda data: services.duty_shift_cancel(shift=shift, reason=data["reason"], by=request.user),
+    )
+    if done:
+        messages.success(request, _("班次已取消"))
+        return redirect("duty:shift_detail", pk=shift.pk)
     return render(
         request,
         "duty/form.html",
@@ -243,22 +243,21 @@ def change_request_create(request, pk: int):
     form = ChangeRequestForm(
         request.POST or None, substitutes=substitutes.select_related("firm"), other_shifts=others
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.duty_change_request_create(
-                shift=shift,
-                kind=data["kind"],
-                reason=data["reason"],
-                substitute=data["substitute"],
-                other_shift=data["other_shift"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("申请已提交，待社区审批"))
-            return redirect("duty:shift_detail", pk=shift.pk)
+    done, _change = form_submit(
+        request,
+        form,
+        lambda data: services.duty_change_request_create(
+            shift=shift,
+            kind=data["kind"],
+            reason=data["reason"],
+            substitute=data["substitute"],
+            other_shift=data["other_shift"],
+            by=request.user,
+        ),
+    )
+    if done:
+        messages.success(request, _("申请已提交，待社区审批"))
+        return redirect("duty:shift_detail", pk=shift.pk)
     return render(
         request,
         "duty/form.html",
@@ -390,15 +389,12 @@ def rule_create(request, code: str):
         .order_by("name")
     )
     form = RuleForm(request.POST or None, lawyers=lawyers, initial={"valid_from": today})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.duty_rule_create(community=place, by=request.user, **data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("已添加驻点规则"))
-            return redirect("duty:community", code=place.code)
+    done, _rule = form_submit(
+        request, form, lambda data: services.duty_rule_create(community=place, by=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已添加驻点规则"))
+        return redirect("duty:community", code=place.code)
     return render(
         request,
         "duty/form.html",
@@ -417,19 +413,16 @@ def rule_end(request, pk: int):
         pk=pk,
     )
     form = RuleEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.duty_rule_end(
-                rule=rule,
-                valid_to=form.cleaned_data["valid_to"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("驻点规则已截止"))
-            return redirect("duty:community", code=rule.community.code)
+    done, _ended = form_submit(
+        request,
+        form,
+        lambda data: services.duty_rule_end(
+            rule=rule, valid_to=data["valid_to"], reason=data["reason"], by=request.user
+        ),
+    )
+    if done:
+        messages.success(request, _("驻点规则已截止"))
+        return redirect("duty:community", code=rule.community.code)
     return render(
         request,
         "duty/form.html",
@@ -444,29 +437,26 @@ def generate(request, code: str):
     place = _community(request, code, manage=True)
     today = timezone.localdate()
     form = GenerateForm(request.POST or None, initial={"start": today, "end": today + timedelta(days=90)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.duty_shifts_generate(
-                community=place,
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                by=request.user,
+    done, result = form_submit(
+        request,
+        form,
+        lambda data: services.duty_shifts_generate(
+            community=place, start=data["start"], end=data["end"], by=request.user
+        ),
+    )
+    if done:
+        text = _("已生成 %(created)d 个班次，已有 %(existing)d 个，节假日跳过 %(holidays)d 个") % {
+            "created": result.created,
+            "existing": result.existing,
+            "holidays": result.holidays,
+        }
+        messages.success(request, text)
+        if result.clashes:
+            messages.warning(
+                request,
+                _("以下班次因律师时间冲突未生成：%(list)s") % {"list": "、".join(result.clashes[:10])},
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            text = _("已生成 %(created)d 个班次，已有 %(existing)d 个，节假日跳过 %(holidays)d 个") % {
-                "created": result.created,
-                "existing": result.existing,
-                "holidays": result.holidays,
-            }
-            messages.success(request, text)
-            if result.clashes:
-                messages.warning(
-                    request,
-                    _("以下班次因律师时间冲突未生成：%(list)s") % {"list": "、".join(result.clashes[:10])},
-                )
-            return redirect("duty:community", code=place.code)
+        return redirect("duty:community", code=place.code)
     return render(
         request,
         "duty/form.html",
@@ -556,14 +546,12 @@ def rota_slot_create(request, code: str):
         .order_by("name")
     )
     form = RotaSlotForm(request.POST or None, lawyers=lawyers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rota_slot_create(street=street, by=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("已安排线上值班"))
-            return redirect("duty:rota", code=street.code)
+    done, _slot = form_submit(
+        request, form, lambda data: services.rota_slot_create(street=street, by=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已安排线上值班"))
+        return redirect("duty:rota", code=street.code)
     return render(
         request,
         "duty/form.html",

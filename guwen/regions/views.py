@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.accounts import scope
 from guwen.core.errors import DomainError
-from guwen.core.formtools import add_domain_error, form_status, paginate
+from guwen.core.formtools import form_status, form_submit, paginate
 from guwen.regions import selectors, services
 from guwen.regions.forms import AssignmentEndForm, AssignmentForm, LawFirmForm, LawyerForm
 from guwen.regions.models import Lawyer, Level, Region
@@ -94,14 +94,10 @@ def firm_create(request):
         raise Http404
     districts = Region.objects.filter(level=Level.DISTRICT) & scope.regions_visible_to(request.user)
     form = LawFirmForm(request.POST or None, districts=districts)
-    if request.method == "POST" and form.is_valid():
-        try:
-            firm = services.lawfirm_create(by=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("已登记律师事务所：%(name)s") % {"name": firm.name})
-            return redirect("regions:firm_detail", pk=firm.pk)
+    done, firm = form_submit(request, form, lambda data: services.lawfirm_create(by=request.user, **data))
+    if done:
+        messages.success(request, _("已登记律师事务所：%(name)s") % {"name": firm.name})
+        return redirect("regions:firm_detail", pk=firm.pk)
     return render(
         request, "regions/form.html", {"form": form, "title": _("登记律师事务所")}, status=form_status(form)
     )
@@ -157,14 +153,10 @@ def lawyer_create(request):
     if not firms.exists():
         raise Http404
     form = LawyerForm(request.POST or None, firms=firms)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lawyer = services.lawyer_create(by=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("已登记律师：%(name)s") % {"name": lawyer.name})
-            return redirect("regions:lawyer_detail", pk=lawyer.pk)
+    done, lawyer = form_submit(request, form, lambda data: services.lawyer_create(by=request.user, **data))
+    if done:
+        messages.success(request, _("已登记律师：%(name)s") % {"name": lawyer.name})
+        return redirect("regions:lawyer_detail", pk=lawyer.pk)
     return render(
         request, "regions/form.html", {"form": form, "title": _("登记律师")}, status=form_status(form)
     )
@@ -175,31 +167,29 @@ def lawyer_create(request):
 def assignment_create(request, code: str):
     community = get_object_or_404(scope.manageable_regions(request.user), code=code)
     form = AssignmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def assign(data):
         lawyer = Lawyer.objects.filter(licence_number=data["licence_number"].strip()).first()
         if lawyer is None:
-            form.add_error("licence_number", _("未找到该执业证号的律师，请先由律所登记"))
-        else:
-            try:
-                services.assignment_create(
-                    lawyer=lawyer,
-                    community=community,
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    role=data["role"],
-                    note=data["note"],
-                    by=request.user,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("已派驻 %(lawyer)s 到 %(community)s")
-                    % {"lawyer": lawyer.name, "community": community.name},
-                )
-                return redirect("regions:region_detail", code=community.code)
+            raise DomainError(_("未找到该执业证号的律师，请先由律所登记"), field="licence_number")
+        services.assignment_create(
+            lawyer=lawyer,
+            community=community,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            role=data["role"],
+            note=data["note"],
+            by=request.user,
+        )
+        return lawyer
+
+    done, lawyer = form_submit(request, form, assign)
+    if done:
+        messages.success(
+            request,
+            _("已派驻 %(lawyer)s 到 %(community)s") % {"lawyer": lawyer.name, "community": community.name},
+        )
+        return redirect("regions:region_detail", code=community.code)
     return render(
         request,
         "regions/form.html",
@@ -218,19 +208,16 @@ def assignment_end(request, pk: int):
         pk=pk,
     )
     form = AssignmentEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_end(
-                assignment=assignment,
-                ends_on=form.cleaned_data["ends_on"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("派驻已结束"))
-            return redirect("regions:region_detail", code=assignment.community.code)
+    done, _ended = form_submit(
+        request,
+        form,
+        lambda data: services.assignment_end(
+            assignment=assignment, ends_on=data["ends_on"], reason=data["reason"], by=request.user
+        ),
+    )
+    if done:
+        messages.success(request, _("派驻已结束"))
+        return redirect("regions:region_detail", code=assignment.community.code)
     return render(
         request,
         "regions/form.html",

@@ -27,7 +27,7 @@ from guwen.consultations.forms import (
 from guwen.consultations.models import Rating
 from guwen.consultations.workflow import CONSULTATION
 from guwen.core.errors import Conflict, DomainError
-from guwen.core.formtools import add_domain_error, form_status, paginate
+from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
 from guwen.core.workflow import TransitionNotAllowed
 from guwen.duty import selectors as duty_selectors
 from guwen.regions.models import Region
@@ -392,14 +392,12 @@ def away(request):
     if lawyer is None:
         raise Http404
     form = AwayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.advisor_away_create(lawyer=lawyer, by=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("已登记外出，期间新的咨询将转给备岗顾问"))
-            return redirect("consultations:away")
+    done, _away = form_submit(
+        request, form, lambda data: services.advisor_away_create(lawyer=lawyer, by=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已登记外出，期间新的咨询将转给备岗顾问"))
+        return redirect("consultations:away")
     return render(
         request,
         "consultations/away.html",
