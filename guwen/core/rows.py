@@ -15,8 +15,9 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model
 
-# (model, database alias) → (statement, fields in parameter order, whether it returns the key)
-_statements: dict[tuple[type, str], tuple[str, list, bool]] = {}
+# (model, database alias) → (statement, fields in parameter order, whether it returns the key,
+# whether the database assigns the key)
+_statements: dict[tuple[type, str], tuple[str, list, bool, bool]] = {}
 
 
 def _statement(model: type[Model], alias: str) -> tuple[str, list, bool]:
@@ -37,7 +38,8 @@ def _statement(model: type[Model], alias: str) -> tuple[str, list, bool]:
         returning = connection.features.can_return_columns_from_insert
         if returning:
             sql += " RETURNING " + quote(meta.pk.column)
-        statement = _statements[(model, alias)] = (sql, fields, returning)
+        database_key = all(not f.primary_key for f in fields)
+        statement = _statements[(model, alias)] = (sql, fields, returning, database_key)
     return statement
 
 
@@ -51,6 +53,7 @@ class PreparedInsert:
     fields: list
     params: list
     returning: bool
+    database_key: bool  # the database assigns the primary key (it is not among the parameters)
 
     def set(self, **values: Any) -> PreparedInsert:
         """Set fields (by attribute name, e.g. ``consultation_id``) on the object and in the
@@ -73,7 +76,7 @@ class PreparedInsert:
             cursor.execute(self.sql, self.params)
             pk = cursor.fetchone()[0] if self.returning else cursor.lastrowid
         obj = self.obj
-        if self._database_key:
+        if self.database_key:
             obj.pk = pk
         obj._state.adding = False
         obj._state.db = self.alias
@@ -81,14 +84,9 @@ class PreparedInsert:
 
     def unsave(self) -> None:
         """After a rollback: the row no longer exists, so the object is new again."""
-        if self._database_key:
+        if self.database_key:
             self.obj.pk = None
         self.obj._state.adding = True
-
-    @property
-    def _database_key(self) -> bool:
-        """Whether the database assigns the primary key (it is not among the parameters)."""
-        return all(not f.primary_key for f in self.fields)
 
 
 def prepare_insert(obj: Model) -> PreparedInsert:
@@ -98,9 +96,9 @@ def prepare_insert(obj: Model) -> PreparedInsert:
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
-    sql, fields, returning = _statement(model, alias)
+    sql, fields, returning, database_key = _statement(model, alias)
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
-    return PreparedInsert(obj, alias, sql, fields, params, returning)
+    return PreparedInsert(obj, alias, sql, fields, params, returning, database_key)
 
 
 def insert_new(obj: Model) -> Model:
@@ -120,7 +118,7 @@ def insert_family(parent: PreparedInsert, children: list[tuple[PreparedInsert, s
     children's INSERTs read), so one round trip instead of one per row; elsewhere the rows are
     inserted one after the other. Either way all or nothing inside the caller's transaction."""
     connection = connections[parent.alias]
-    if connection.vendor != "postgresql" or not parent._database_key:
+    if connection.vendor != "postgresql" or not parent.database_key:
         parent.execute()
         for child, name in children:
             value = parent.obj.pk if not _is_text(child, name) else str(parent.obj.pk)
@@ -142,7 +140,7 @@ def insert_family(parent: PreparedInsert, children: list[tuple[PreparedInsert, s
         obj._state.db = parent.alias
     for (child, name), child_key in zip(children, child_keys, strict=True):
         setattr(child.obj, name, pk if not _is_text(child, name) else str(pk))
-        if child._database_key:
+        if child.database_key:
             child.obj.pk = child_key
     return parent.obj
 
