@@ -1,13 +1,26 @@
-"""Rate limiting of public requests per client address, counted in the database so that every web
-process shares one count. The address is kept only as a keyed hash."""
+"""Rate limiting of public requests per client address, counted where every web process shares one
+count: in Redis when the deployment has it (``REDIS_URL``), otherwise in the database. The address
+is kept only as a keyed hash.
+
+Redis is the cheaper place: one round trip, no transaction. In the database each count is a row
+update that must commit, and on PostgreSQL that commit is a transaction of its own beside the
+question's. When Redis does not answer, the count falls back to the database, so an outage of the
+cache neither lets a flood through nor turns residents away.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
+from django.dispatch import receiver
 from django.utils import timezone
 
 from guwen.consultations.models import ThrottleBucket
@@ -15,8 +28,15 @@ from guwen.core.clientip import client_ip
 from guwen.core.crypto import keyed_hash
 from guwen.core.errors import DomainError
 
+log = logging.getLogger(__name__)
+
 CLIENTS_MAX = 10_000
 _clients: dict[tuple[str, str], str] = {}
+REDIS_TIMEOUT_SECONDS = 0.5
+# After a failure the database counts alone for this long before Redis is tried again, so that an
+# outage costs one time-out per process and minute rather than one per request.
+REDIS_RETRY_SECONDS = 60.0
+KEY_PREFIX = "guwen:throttle"
 
 
 class Throttled(DomainError):
@@ -62,6 +82,9 @@ def allow(*, scope: str, address: str, limit: int, window_seconds: int, now: dat
     epoch = int(now.timestamp())
     start = now - timedelta(seconds=epoch % window_seconds, microseconds=now.microsecond)
     client = _client(scope, address)
+    counted = _count_in_redis(scope, client, start, window_seconds)
+    if counted is not None:
+        return counted <= limit
     # One statement on the common path: count up only while under the limit.
     if _count_up(scope, client, start, limit):
         return True
@@ -72,6 +95,76 @@ def allow(*, scope: str, address: str, limit: int, window_seconds: int, now: dat
     except IntegrityError:  # the window exists: it is full, or another process just opened it
         return bool(bucket.filter(count__lt=limit).update(count=F("count") + 1))
     return True
+
+
+class _Redis:
+    """The process's Redis client for counting (thread-safe, pooled), or None without REDIS_URL
+    or while Redis is failing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._url: str | None = None
+        self._client = None
+        self._down_until = 0.0
+
+    def client(self):
+        url = getattr(settings, "REDIS_URL", "") or ""
+        if not url or time.monotonic() < self._down_until:
+            return None
+        if self._url != url:
+            with self._lock:
+                if self._url != url:
+                    import redis
+
+                    self._client = redis.Redis.from_url(
+                        url,
+                        socket_timeout=REDIS_TIMEOUT_SECONDS,
+                        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                    )
+                    self._url = url
+        return self._client
+
+    def failed(self, exc: Exception) -> None:
+        log.warning("rate limit counts in the database for %ds: Redis failed: %s", REDIS_RETRY_SECONDS, exc)
+        self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
+
+    def forget(self) -> None:
+        with self._lock:
+            self._url, self._client, self._down_until = None, None, 0.0
+
+
+_redis = _Redis()
+
+
+@receiver(setting_changed)
+def _forget_redis(*, setting: str, **kwargs: object) -> None:
+    if setting == "REDIS_URL":
+        _redis.forget()
+
+
+def counts_in_redis() -> bool:
+    """Whether counts go to Redis now (not in any database transaction)."""
+    return _redis.client() is not None
+
+
+def _count_in_redis(scope: str, client: str, start: datetime, window_seconds: int) -> int | None:
+    """The address's count in this window after counting this request, or None when the count
+    must go to the database (no Redis configured, or Redis failing)."""
+    redis_client = _redis.client()
+    if redis_client is None:
+        return None
+    import redis
+
+    key = f"{KEY_PREFIX}:{scope}:{client}:{int(start.timestamp())}"
+    try:
+        pipe = redis_client.pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, window_seconds + 60)  # the window's key outlives the window, then goes
+        count, _expires = pipe.execute()
+    except redis.RedisError as exc:
+        _redis.failed(exc)
+        return None
+    return int(count)
 
 
 def _count_up(scope: str, client: str, start: datetime, limit: int) -> bool:
