@@ -112,6 +112,7 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "accounts/public_home.html")
+    from guwen.accounts import home
     from guwen.accounts.models import Role
     from guwen.accounts.scope import assignments_visible_to, firms_visible_to, regions_visible_to
     from guwen.regions import selectors
@@ -141,6 +142,7 @@ def home(request):
         context["firms"] = firms_visible_to(user).filter(pk__in=firm_ids)
     if Role.ASSOCIATION in roles:
         context["aggregates"] = _association_aggregates()
+    context["panels"] = home.panels_for(request)
     context["recent_assignments"] = (
         assignments_visible_to(user).select_related("lawyer", "community").order_by("-created_at")[:5]
     )

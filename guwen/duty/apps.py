@@ -6,3 +6,9 @@ class DutyConfig(AppConfig):
     name = "guwen.duty"
     label = "duty"
     verbose_name = _("驻点值班")
+
+    def ready(self) -> None:
+        from guwen.accounts import home
+        from guwen.duty.panels import home_panel
+
+        home.register(home.Panel("duty", 20, "duty/_home_panel.html", home_panel, ("duty/duty.css",)))
