@@ -37,20 +37,26 @@ MIN_SAMPLE = 500
 SAMPLE_TTL = 600.0
 
 _frequency_lock = threading.Lock()
-_frequency: dict = {"at": 0.0, "counts": Counter(), "n": 0}
+# (kinds searched) → {"at", "counts", "n"}: statutes and residents' questions use different words,
+# so each kind's search plans with the frequencies of its own entries.
+_frequencies: dict[tuple[str, ...], dict] = {}
 
 
-def _document_frequencies() -> tuple[Counter, int]:
-    """Per-word share of a random sample of index entries (cached per process)."""
+def _document_frequencies(kinds: tuple[str, ...] = ()) -> tuple[Counter, int]:
+    """Per-word share of a random sample of the index entries of ``kinds`` (all when empty),
+    cached per process."""
     now = time.monotonic()
-    if now - _frequency["at"] < SAMPLE_TTL:
-        return _frequency["counts"], _frequency["n"]
+    cached = _frequencies.get(kinds)
+    if cached is not None and now - cached["at"] < SAMPLE_TTL:
+        return cached["counts"], cached["n"]
     with _frequency_lock:
-        if now - _frequency["at"] < SAMPLE_TTL:
-            return _frequency["counts"], _frequency["n"]
+        cached = _frequencies.get(kinds)
+        if cached is not None and now - cached["at"] < SAMPLE_TTL:
+            return cached["counts"], cached["n"]
         from guwen.knowledge.models import SearchEntry
 
-        ids = list(SearchEntry.objects.values_list("pk", flat=True))
+        entries = SearchEntry.objects.filter(kind__in=kinds) if kinds else SearchEntry.objects.all()
+        ids = list(entries.values_list("pk", flat=True))
         chosen = random.sample(ids, min(SAMPLE_SIZE, len(ids)))
         counts: Counter = Counter()
         for start in range(0, len(chosen), 500):
@@ -58,17 +64,23 @@ def _document_frequencies() -> tuple[Counter, int]:
                 "tokens", flat=True
             ):
                 counts.update(set(tokens.split()))
-        _frequency.update(at=now, counts=counts, n=len(chosen))
+        _frequencies[kinds] = {"at": now, "counts": counts, "n": len(chosen)}
         return counts, len(chosen)
 
 
 def forget_frequencies() -> None:
-    _frequency["at"] = 0.0
+    _frequencies.clear()
 
 
-def plan(terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """The informative part of a query: common words dropped, rarest words first, bounded."""
-    counts, n = _document_frequencies()
+def plan(terms: list[tuple[str, ...]], kinds: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The informative part of a query: repeated and common words dropped, rarest words first,
+    bounded; frequencies are those of the entries of ``kinds`` (all when empty)."""
+    unique: list[tuple[str, ...]] = []
+    for group in terms:  # "老板" and "厂里" widen to the same synonyms: search them once
+        if group not in unique:
+            unique.append(group)
+    terms = unique
+    counts, n = _document_frequencies(tuple(sorted(kinds)))
     if n < MIN_SAMPLE:
         return [group[:MAX_ALTERNATIVES] for group in terms[:MAX_TERMS]]
 
@@ -84,7 +96,10 @@ def plan(terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     common = POSTGRES_COMMON if postgres else COMMON
     most = POSTGRES_MAX_TERMS if postgres else MAX_TERMS
     informative = [item for item in kept if item[0] <= common] or sorted(kept)[:2]
-    informative.sort(key=lambda item: item[0])
+    # Rarest first, but a word the sample never saw comes after every word it did: such a word
+    # ("南湾", "一家") is mostly one the index lacks, and would take the place of the words that
+    # find something ("拖欠", "工资").
+    informative.sort(key=lambda item: (item[0] == 0, item[0]))
     return [group for _, group in informative[:most]]
 
 
@@ -116,14 +131,14 @@ def search_entries(
 
     ``ranked=False`` and ``synonyms=False`` give the bare index lookup the benchmark compares against.
     """
+    # Kinds come from EntryKind (code, never user input); anything else is refused, not quoted.
+    kind_list = [kind for kind in kinds if kind in ("article", "answered")]
     terms = query_terms(text, synonyms=synonyms)
     if ranked or synonyms:
-        terms = plan(terms)
+        terms = plan(terms, tuple(kind_list))
     limit = max(1, min(int(limit), 100))
     if not terms:
         return []
-    # Kinds come from EntryKind (code, never user input); anything else is refused, not quoted.
-    kind_list = [kind for kind in kinds if kind in ("article", "answered")]
     with connection.cursor() as cursor:
         # Only constants and placeholders are joined into the SQL; every value is a parameter.
         if connection.vendor == "postgresql":

@@ -63,3 +63,35 @@ def test_odd_input_never_errors(statutes):
 def test_search_never_errors_on_any_text(db, text):
     search_entries(text, limit=5)
     search_entries(text, kinds=("answered",), ranked=False, synonyms=False)
+
+
+FILLER = [
+    "楼上卫生间漏水把我家天花板泡坏了，物业说不归他们管",
+    "邻居家的狗没拴绳咬伤了我家孩子，对方不肯赔",
+    "网上买的冰箱坏了，商家拒绝退货",
+    "朋友借钱不还，只有微信聊天记录",
+    "电动车被小汽车撞了，对方只肯赔医药费",
+]
+
+
+def test_words_the_index_lacks_do_not_crowd_out_the_words_that_find_the_answer(db):
+    # Over MIN_SAMPLE answered questions, so the query is planned with their word frequencies.
+    for n in range(520):
+        knowledge_add_answered(
+            question=f"{FILLER[n % len(FILLER)]}，第{n}次来问，怎么办？",
+            answer="建议先协商，协商不成可申请调解或起诉。",
+            category="其他",
+            source_ref=f"filler:{n}",
+            by=None,
+        )
+    wages = knowledge_add_answered(
+        question="老板拖欠工资三个月不发，怎么讨要？",
+        answer="可以向劳动保障监察投诉，或申请劳动仲裁。",
+        category="劳动争议",
+        source_ref="wages",
+        by=None,
+    )
+    # Ten words no answered question has (places, the job) and the three that matter.
+    asked = "我住在南湾街道下李朗社区，在一家五金工厂上班做质检，老板拖欠我两个月工资，我应该去哪里投诉？"
+    hits = search_entries(asked, kinds=("answered",), limit=3)
+    assert hits and hits[0].object_id == wages.pk
