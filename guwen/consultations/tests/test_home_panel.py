@@ -49,7 +49,9 @@ def test_the_advisor_sees_only_their_own_questions_in_the_list(world, ask):
 
 def test_the_office_sees_its_street_pool_waiting_to_be_claimed(world, ask):
     item = ask()
-    services.consultation_escalate(consultation=item, by=world.user("advisor_a"), reason="涉及专业问题，超出社区顾问能力")
+    services.consultation_escalate(
+        consultation=item, by=world.user("advisor_a"), reason="涉及专业问题，超出社区顾问能力"
+    )
     item.refresh_from_db()
     assert item.level == Level.STREET and item.owner_id is None
     page = home(world.user("office"))

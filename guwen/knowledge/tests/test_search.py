@@ -95,3 +95,30 @@ def test_words_the_index_lacks_do_not_crowd_out_the_words_that_find_the_answer(d
     asked = "我住在南湾街道下李朗社区，在一家五金工厂上班做质检，老板拖欠我两个月工资，我应该去哪里投诉？"
     hits = search_entries(asked, kinds=("answered",), limit=3)
     assert hits and hits[0].object_id == wages.pk
+
+
+def test_articles_cited_by_similar_answers_outvote_a_lone_word_match(statutes):
+    # Two earlier answers to questions like this one cite 劳动合同法第八十五条 (拖欠劳动报酬 → 加付
+    # 赔偿金); the statute text shares few words with how residents ask, so search alone misses it.
+    for n, question in enumerate(["老板拖了三个月工钱不给，说没钱", "公司一直压着工钱不发，拖了半年"]):
+        knowledge_add_answered(
+            question=question,
+            answer="用人单位未及时足额支付劳动报酬的，劳动者可以要求加付赔偿金（劳动合同法第八十五条）。",
+            category="劳动争议",
+            source_ref=f"wages:{n}",
+            by=None,
+        )
+    knowledge_add_answered(
+        question="和老婆离婚，孩子归谁",
+        answer="协议不成的，按最有利于未成年子女的原则判决（民法典第一千零八十四条）。",
+        category="婚姻家庭",
+        source_ref="divorce",
+        by=None,
+    )
+    asked = "老板拖着工钱不给，已经三个月了"
+    alone = [hit.object_id for hit in search_entries(asked, kinds=("article",), limit=5)]
+    articles = likely_articles(asked, limit=5)
+    wanted = next(a for a in articles if a.law.code == "labor-contract-law" and a.number == 85)
+    assert wanted.pk not in alone
+    assert articles[0] == wanted  # two similar answers cite it
+    assert all(not (a.law.code == "civil-code" and a.number == 1084) for a in articles)
