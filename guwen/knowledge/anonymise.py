@@ -4,15 +4,22 @@ Replaced: 身份证号, mobile and landline numbers, bank card numbers, e-mail a
 plates, street addresses down to the door (the city and district stay: they matter to the law), and
 people's names (a name the segmenter tags as a person, or one introduced by 我叫/本人/姓名…), which
 become the surname plus 某 as court documents write them (张某).
+
+Statute names are never names of people: the segmenter tags the tail of some (仲裁法 in
+劳动争议调解仲裁法, 安全法 in 道路交通安全法) as a person, which would turn a citation into
+"劳动争议调解仲某" that no longer links to its article. A tagged word that ends a known law's name
+(the shipped statutes' titles and aliases, and the common laws listed below) is left as it is.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import lru_cache
 
 import rjieba
 
-from guwen.knowledge.text import fold_width
+from guwen.knowledge.text import DATA_DIR, fold_width
 
 ID_MARK = "[身份证号]"
 PHONE_MARK = "[电话]"
@@ -62,6 +69,59 @@ NOT_NAMES = frozenset(
 )
 
 
+# Laws residents and lawyers cite that the app does not ship, besides those it does (read from
+# data/laws): their names protect words like 仲裁法 from being taken for a person.
+OTHER_LAWS = [
+    "刑法",
+    "民事诉讼法",
+    "刑事诉讼法",
+    "行政诉讼法",
+    "行政复议法",
+    "仲裁法",
+    "公司法",
+    "合伙企业法",
+    "安全生产法",
+    "食品安全法",
+    "网络安全法",
+    "数据安全法",
+    "个人信息保护法",
+    "保险法",
+    "商标法",
+    "专利法",
+    "著作权法",
+    "反不正当竞争法",
+    "产品质量法",
+    "城市房地产管理法",
+    "农村土地承包法",
+    "村民委员会组织法",
+    "老年人权益保障法",
+    "残疾人保障法",
+    "就业促进法",
+    "劳动合同法实施条例",
+    "最高人民法院关于审理劳动争议案件适用法律问题的解释",
+]
+_LAW_WORD_ENDS = ("法", "条例", "规定", "办法", "解释", "细则")
+
+
+@lru_cache(maxsize=1)
+def _law_names() -> frozenset[str]:
+    names = set(OTHER_LAWS)
+    laws = DATA_DIR / "laws"
+    for csv_name, columns in (("manifest.csv", ("title",)), ("aliases.csv", ("short_title", "aliases"))):
+        path = laws / csv_name
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                for row in csv.DictReader(handle):
+                    for column in columns:
+                        names.update((row.get(column) or "").split())
+    return frozenset(names)
+
+
+def _is_law_word(word: str) -> bool:
+    """Whether ``word`` is the end of a law's name (仲裁法, 安全法), not a person."""
+    return word.endswith(_LAW_WORD_ENDS) and any(name.endswith(word) for name in _law_names())
+
+
 def _mask_person(name: str) -> str:
     return name[0] + "某" if name and name[0] in SURNAMES else "某某"
 
@@ -92,6 +152,7 @@ def _names(text: str) -> str:
             and word[0] in SURNAMES
             and word not in NOT_NAMES
             and "某" not in word
+            and not _is_law_word(word)
         ):
             out.append(_mask_person(word))
         else:

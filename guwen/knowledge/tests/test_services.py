@@ -114,3 +114,33 @@ def test_correction_to_same_category_stores_nothing_and_bad_category_is_refused(
         triage_correction_record(text_ref="x", text="t", predicted="其他", corrected="胡说", by=None)
     assert caught.value.field == "corrected"
     assert TriageCorrection.objects.count() == 0
+
+
+def _law_names() -> list[str]:
+    from guwen.knowledge.statutes import read_laws
+
+    names = set()
+    for law in read_laws():
+        names.update([law.title, law.short_title, *law.aliases])
+    return sorted(names)
+
+
+@pytest.mark.parametrize("law", _law_names())
+def test_statute_names_survive_anonymising_and_names_beside_them_do_not(law):
+    from guwen.knowledge.anonymise import anonymise
+
+    text = f"依照《{law}》第二十七条和{law}第三条，张国强应当赔偿，邻居王大明也要承担责任。"
+    cleaned = anonymise(text)
+    assert cleaned.count(law) == 2, cleaned
+    assert "张国强" not in cleaned and "王大明" not in cleaned
+
+
+def test_citations_in_a_reusable_answer_still_link_after_anonymising(statutes, world):
+    entry = knowledge_add_answered(
+        question="骑电动车被撞了，对方全责，怎么赔？",
+        answer="依照道路交通安全法第七十六条和劳动争议调解仲裁法第二十七条……",
+        category="交通事故",
+        source_ref="cite-1",
+        by=world.user("advisor_a"),
+    )
+    assert "道路交通安全法第七十六条" in entry.answer and "劳动争议调解仲裁法第二十七条" in entry.answer
