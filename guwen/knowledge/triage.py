@@ -163,8 +163,9 @@ def predict_proba(artefact: dict[str, Any], texts: list[str]):
 
 
 def _meaningful_columns(artefact: dict[str, Any]):
-    """1 for each feature with something in it besides spaces (the character n-grams pad words with
-    a space, so an emoji-only question would otherwise "match" on the padding alone)."""
+    """1 for each feature with a letter, digit or Chinese character in it: the character n-grams pad
+    words with a space, and a few training questions carry an emoji, so an emoji-only question
+    would otherwise "match" on the padding or the emoji alone, which says nothing of its subject."""
     cached = artefact.get("_meaningful")
     if cached is None:
         import numpy as np
@@ -173,7 +174,9 @@ def _meaningful_columns(artefact: dict[str, Any]):
         names = vectorizer.get_feature_names_out()
         if hasattr(vectorizer, "transformer_list"):  # a union names its features "part__term"
             names = [name.split("__", 1)[-1] for name in names]
-        cached = artefact["_meaningful"] = np.array([1.0 if str(name).strip() else 0.0 for name in names])
+        cached = artefact["_meaningful"] = np.array(
+            [1.0 if any(ch.isalnum() for ch in str(name)) else 0.0 for name in names]
+        )
     return cached
 
 

@@ -1,4 +1,3 @@
-import json
 
 import pytest
 
@@ -101,20 +100,26 @@ def test_missing_model_falls_back_to_rules(monkeypatch, tmp_path):
 
 
 @pytest.mark.shared
-def test_shipped_model_on_the_held_out_split():
-    """The shipped model is trained on the training part only; its figures on the held-out part
-    are what the README reports (targets 70% / 92%; measured below them, see the README)."""
-    from guwen.knowledge.training import evaluate, read_examples, split
+def test_shipped_model_and_its_held_out_figures():
+    """The figures the shipped model carries (and the README reports; targets 70% / 92%, measured
+    below them) are those of the same training on the training part alone, measured on the
+    held-out part; the shipped model was then refit on every row, as ``train_triage --all`` does.
+    Retraining on the training part here reproduces them."""
+    from guwen.knowledge.training import evaluate, fit, read_examples, split
 
     path = shared_dir() / "consultations" / "train.jsonl"
     examples, _ = read_examples(path.read_text(encoding="utf-8").splitlines(), TAXONOMY_V1)
-    artefact = load_model()
-    meta = artefact["meta"]
-    assert meta["note"] == "train split", "the shipped model must not have seen the held-out part"
-    _, held_out = split(examples, seed=meta["split"]["seed"], held_out=meta["split"]["held_out"])
-    metrics = evaluate(artefact, held_out)
-    assert metrics.n == len(held_out)
+    meta = load_model()["meta"]
+    assert meta["note"] == "all rows" and meta["n_train"] == len(examples)
+    train, held_out = split(examples, seed=meta["split"]["seed"], held_out=meta["split"]["held_out"])
+    metrics = evaluate(fit(train, seed=meta["split"]["seed"]), held_out)
+    recorded = meta["held_out"]
+    assert metrics.n == recorded["n"] == len(held_out)
+    assert (metrics.accuracy, metrics.top3, metrics.macro_f1) == (
+        recorded["accuracy"],
+        recorded["top3"],
+        recorded["macro_f1"],
+    )
     assert metrics.accuracy >= 0.60
     assert metrics.top3 >= 0.85
     assert metrics.macro_f1 >= 0.50
-    assert json.dumps(meta["held_out"])  # the figures recorded at training time travel with the model
