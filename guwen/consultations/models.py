@@ -443,7 +443,9 @@ class SeenSignature(models.Model):
 
 class ThrottleBucket(models.Model):
     """Requests per client address per time window, counted in the database so the limit holds
-    across web processes. The address is stored as a keyed hash, never in clear."""
+    across web processes. The address is stored as a keyed hash, never in clear. On PostgreSQL the
+    table is UNLOGGED (migration 0006): counts are disposable, and a count's commit then writes
+    no WAL."""
 
     scope = models.CharField(_("范围"), max_length=20)
     client = models.CharField(_("客户端指纹"), max_length=64)

@@ -1,6 +1,7 @@
-"""Rate-limit counts in Redis when the deployment has one (REDIS_URL), in the database when it has
-not or when Redis fails. Runs against the real Redis at GUWEN_TEST_REDIS_URL (default: database 15
-of the local server) and skips when none answers."""
+"""Where rate-limit counts live: in Redis when the deployment has one (REDIS_URL), in the database
+when it has not or when Redis fails, and there, on PostgreSQL, in an unlogged table. The Redis tests
+run against the real Redis at GUWEN_TEST_REDIS_URL (default: database 15 of the local server) and
+skip when none answers."""
 
 from __future__ import annotations
 
@@ -85,3 +86,15 @@ def test_api_intake_limit_counted_in_redis_saves_nothing_past_it(world, redis_ur
     assert codes == [201, 201, 429]
     assert Consultation.objects.count() == 2
     assert not ThrottleBucket.objects.exists()
+
+
+def test_on_postgresql_the_counter_table_is_unlogged():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("UNLOGGED tables are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE relname = %s", [ThrottleBucket._meta.db_table]
+        )
+        assert cursor.fetchone() == ("u",)
