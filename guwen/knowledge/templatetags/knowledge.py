@@ -18,24 +18,40 @@ from guwen.knowledge.text import normalize
 register = template.Library()
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised character by character as the citation parser reads it (full-width
+    digits folded, control characters dropped), and for each character of the result the index of
+    the character of ``text`` it came from."""
+    parts, origins = [], []
+    for index, character in enumerate(text):
+        folded = normalize(character)
+        parts.append(folded)
+        origins.extend([index] * len(folded))
+    return "".join(parts), origins
+
+
 @register.filter
 def link_citations(text: str | None):
+    """The text as written (Chinese punctuation stays Chinese), escaped, with each citation of a
+    known article linked. Citations are found in the normalised text (第８２条 is 第82条) and
+    linked at the same place in the original."""
     if not text:
         return ""
-    plain = normalize(text)
+    text = str(text)
+    plain, origins = _folded(text)
     refs = {ref.written: ref for ref in selectors.find_citations(plain)}
-    if not refs:
-        return escape(plain)
-    out, position = [], 0
+    out, position, searched = [], 0, 0
     for written in sorted(refs, key=plain.find):
-        start = plain.find(written, position)
+        start = plain.find(written, searched)
         if start < 0:
             continue
+        searched = start + len(written)
+        begin, end = origins[start], origins[searched - 1] + 1
         ref = refs[written]
-        out.append(escape(plain[position:start]))
-        out.append(format_html('<a href="{}" title="{}">{}</a>', ref.url, ref.citation, written))
-        position = start + len(written)
-    out.append(escape(plain[position:]))
+        out.append(escape(text[position:begin]))
+        out.append(format_html('<a href="{}" title="{}">{}</a>', ref.url, ref.citation, text[begin:end]))
+        position = end
+    out.append(escape(text[position:]))
     return mark_safe("".join(out))
 
 

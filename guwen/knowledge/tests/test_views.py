@@ -74,6 +74,22 @@ def test_template_helpers_link_citations_and_show_cited_text(statutes):
     assert "/knowledge/suggest?q=" in rendered and "knowledge/suggest.js" in rendered
 
 
+def test_linked_answers_keep_their_chinese_punctuation_as_written(statutes):
+    text = "您好：依照《劳动合同法》第８２条，可以要求二倍工资；另见民法典第一千零七十九条（离婚）！"
+    rendered = Template("{% load knowledge %}{{ text|link_citations }}").render(Context({"text": text}))
+    # The citation written with full-width digits still links, and shows as written.
+    assert rendered == (
+        '您好：依照《<a href="/laws/labor-contract-law/82/" title="《劳动合同法》第八十二条">'
+        "劳动合同法》第８２条</a>，可以要求二倍工资；另见"
+        '<a href="/laws/civil-code/1079/" title="《民法典》第一千零七十九条">民法典第一千零七十九条</a>'
+        "（离婚）！"
+    )
+    unlinked = Template("{% load knowledge %}{{ text|link_citations }}").render(
+        Context({"text": "请补充：合同、聊天记录（截图）。"})
+    )
+    assert unlinked == "请补充：合同、聊天记录（截图）。"
+
+
 def test_api_search_article_and_triage(world, statutes):
     client = verified_client(world.user("advisor_a"))
     data = client.get("/api/v1/knowledge/search", {"q": "民法典1079条"}).json()
