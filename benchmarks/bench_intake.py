@@ -9,6 +9,9 @@ intake endpoint in turn, and prints throughput, p50/p99 latency, the ratio and t
 
 Targets (issue 3): intake ≥ 1/4 of the bare view's throughput, p99 ≤ 100 ms, zero errors.
 
+It also prints the CPU time each kind of process (gunicorn, PostgreSQL, the load generator) spent
+per request in the median rounds, from /proc, to show where the time goes.
+
 Run: `.venv/bin/python benchmarks/bench_intake.py` (or `make bench`). Knobs (environment):
 GUWEN_BENCH_CLIENTS (32), GUWEN_BENCH_REQUESTS (per phase, 3000), GUWEN_BENCH_SECONDS (per phase,
 15), GUWEN_BENCH_WORKERS (gunicorn processes, CPU count), GUWEN_BENCH_THREADS (threads each, 4),
@@ -97,6 +100,7 @@ class Phase:
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # by process kind, during the phase
 
     @property
     def ok(self) -> int:
@@ -111,6 +115,39 @@ class Phase:
             return float("nan")
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+# --- where the CPU goes: per-process CPU time from /proc, by kind of process ----------------------
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_by_kind(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn processes (the master's session), PostgreSQL's
+    processes and this load generator; empty where /proc is not there."""
+    totals: dict[str, float] = {}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return totals
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().split(b"\0", 1)[0].decode(errors="replace")
+        except OSError:
+            continue
+        pid, session = int(entry.name), int(fields[3])
+        if pid == os.getpid():
+            kind = "load generator"
+        elif session == server_pid:
+            kind = "gunicorn"
+        elif command.startswith("postgres") or command.endswith("/postgres"):
+            kind = "PostgreSQL"
+        else:
+            continue
+        totals[kind] = totals.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / _TICK
+    return totals
 
 
 def drive(port: int, label: str, make_request, communities: list[str]) -> Phase:
@@ -336,6 +373,14 @@ def report(name: str, bares: list[Phase], intakes: list[Phase], note: str, creat
         f"errors {errors} ({'ok' if errors == 0 else 'NOT ZERO'})",
     ]
     print("  " + "; ".join(verdicts))
+    for phase in (bare, intake):
+        if phase.cpu_seconds and phase.ok:
+            split = ", ".join(
+                f"{kind} {seconds * 1000 / phase.ok:.2f} ms"
+                for kind, seconds in sorted(phase.cpu_seconds.items(), key=lambda item: -item[1])
+                if seconds * 1000 / phase.ok >= 0.005
+            )
+            print(f"  CPU per request, median round of the {phase.label.split(' (')[0]}: {split}")
     acknowledged = sum(phase.ok for phase in intakes)
     if created is not None and created >= 0:
         lost = acknowledged - created
@@ -362,10 +407,18 @@ def run_one(name: str, database_url: str, var_dir: Path) -> bool:
             conn.getresponse().read()
             conn.close()
         available, note = probe_intake(port, communities)
+
+        def measured(label: str, make_request) -> Phase:
+            before = cpu_by_kind(server.pid)
+            phase = drive(port, label, make_request, communities)
+            after = cpu_by_kind(server.pid)
+            phase.cpu_seconds = {kind: after[kind] - before.get(kind, 0.0) for kind in after}
+            return phase
+
         for _round in range(ROUNDS):
-            bares.append(drive(port, f"bare Django JSON view ({BARE_PATH})", bare_request, communities))
+            bares.append(measured(f"bare Django JSON view ({BARE_PATH})", bare_request))
             if available:
-                intakes.append(drive(port, f"intake (POST {INTAKE_PATH})", intake_request, communities))
+                intakes.append(measured(f"intake (POST {INTAKE_PATH})", intake_request))
     finally:
         stop_server(server)
     created = count_consultations(env) - 1 if intakes else None  # minus the probe
