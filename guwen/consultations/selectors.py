@@ -174,3 +174,17 @@ def rating_summary(queryset: QuerySet[Consultation]) -> dict:
     return queryset.filter(rating__isnull=False).aggregate(
         count=Count("rating"), average=Avg("rating__score")
     )
+
+
+def knowledge_ref(consultation: Consultation) -> str:
+    """The knowledge base's reference to the entry of a consultation marked reusable."""
+    return f"consultation:{consultation.pk}"
+
+
+def knowledge_entry(consultation: Consultation):
+    """The consultation's entry in the knowledge base (anonymised), when it is marked reusable."""
+    if not consultation.reusable:
+        return None
+    from guwen.knowledge.models import AnsweredQuestion
+
+    return AnsweredQuestion.objects.filter(source_ref=knowledge_ref(consultation)).only("pk").first()

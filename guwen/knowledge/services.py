@@ -166,15 +166,9 @@ def _mark_current(today) -> None:
 # --- answered questions -------------------------------------------------------------------------
 
 
-def knowledge_add_answered(
-    *, question: str, answer: str, category: str, source_ref: str = "", by, is_demo: bool = False
-) -> AnsweredQuestion:
-    """Add an answered question to the knowledge base with personal data removed (names, phones,
-    ID numbers, addresses, card numbers, plates). The same ``source_ref`` twice returns the first
-    entry: marking a consultation reusable again adds nothing."""
+def _checked_answered(question: str, answer: str, category: str) -> tuple[str, str]:
     question = (question or "").strip()
     answer = (answer or "").strip()
-    source_ref = (source_ref or "").strip()[:80]
     if not question:
         raise DomainError(_("请填写问题"), field="question")
     if not answer:
@@ -185,6 +179,17 @@ def knowledge_add_answered(
         raise DomainError(_("答复过长（最多 %(n)d 字）") % {"n": MAX_ANSWER}, field="answer")
     if not selectors.category_is_valid(category):
         raise DomainError(_("类别不在分类表中"), field="category")
+    return question, answer
+
+
+def knowledge_add_answered(
+    *, question: str, answer: str, category: str, source_ref: str = "", by, is_demo: bool = False
+) -> AnsweredQuestion:
+    """Add an answered question to the knowledge base with personal data removed (names, phones,
+    ID numbers, addresses, card numbers, plates). The same ``source_ref`` twice returns the first
+    entry (an import run twice adds nothing)."""
+    question, answer = _checked_answered(question, answer, category)
+    source_ref = (source_ref or "").strip()[:80]
     if source_ref:
         found = AnsweredQuestion.objects.filter(source_ref=source_ref).first()
         if found is not None:
@@ -201,6 +206,57 @@ def knowledge_add_answered(
         _index(EntryKind.ANSWERED, [(entry.pk, _answered_tokens(entry))])
         audit.record(actor=by, action="knowledge.answered_add", obj=entry, context={"source_ref": source_ref})
     return entry
+
+
+def knowledge_put_answered(
+    *, source_ref: str, question: str, answer: str, category: str, by
+) -> AnsweredQuestion:
+    """The entry of ``source_ref`` (a consultation marked reusable), added, or brought up to date
+    when its question, answer or category has changed since (a later answer, the category the
+    advisor confirmed on closing). Personal data is removed as in ``knowledge_add_answered``."""
+    source_ref = (source_ref or "").strip()[:80]
+    if not source_ref:
+        raise DomainError(_("缺少来源编号"), field="source_ref")
+    question, answer = _checked_answered(question, answer, category)
+    entry = AnsweredQuestion.objects.filter(source_ref=source_ref).first()
+    if entry is None:
+        return knowledge_add_answered(
+            question=question, answer=answer, category=category, source_ref=source_ref, by=by
+        )
+    fresh = {"question": anonymise(question), "answer": anonymise(answer), "category": category}
+    old = {name: getattr(entry, name) for name in fresh}
+    if old == fresh:
+        return entry
+    with transaction.atomic():
+        for name, value in fresh.items():
+            setattr(entry, name, value)
+        entry.save(update_fields=list(fresh))
+        _index(EntryKind.ANSWERED, [(entry.pk, _answered_tokens(entry))])
+        changed = sorted(name for name in fresh if old[name] != fresh[name])
+        audit.record(
+            actor=by,
+            action="knowledge.answered_update",
+            obj=entry,
+            old={"category": old["category"]},
+            new={"category": category, "changed": changed},
+            context={"source_ref": source_ref},
+        )
+    return entry
+
+
+def knowledge_remove_answered(*, source_ref: str, by) -> bool:
+    """Take the entry of ``source_ref`` out of the knowledge base and its search index (an advisor
+    unmarked the consultation); False when there was none."""
+    entry = AnsweredQuestion.objects.filter(source_ref=(source_ref or "").strip()[:80]).first()
+    if entry is None or not source_ref:
+        return False
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=EntryKind.ANSWERED, object_id=entry.pk).delete()
+        audit.record(
+            actor=by, action="knowledge.answered_remove", obj=entry, context={"source_ref": source_ref}
+        )
+        entry.delete()
+    return True
 
 
 @dataclass
@@ -286,6 +342,8 @@ __all__ = [
     "TriageResult",
     "answered_import",
     "knowledge_add_answered",
+    "knowledge_put_answered",
+    "knowledge_remove_answered",
     "laws_import",
     "search_index_rebuild",
     "triage",

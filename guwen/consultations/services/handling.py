@@ -19,6 +19,7 @@ from guwen.consultations.models import (
     Message,
     MessageKind,
 )
+from guwen.consultations.selectors import knowledge_ref
 from guwen.consultations.services.common import add_event, clean_reply, minutes_between
 from guwen.consultations.services.resident import rating_path
 from guwen.consultations.services.triage import record_category_correction
@@ -27,7 +28,8 @@ from guwen.core import audit
 from guwen.core.crypto import decrypt_text
 from guwen.core.errors import Conflict, DomainError
 from guwen.core.workflow import TransitionNotAllowed
-from guwen.knowledge.selectors import category_is_valid
+from guwen.knowledge import services as knowledge
+from guwen.knowledge.selectors import OTHER, category_is_valid
 
 REASON_MAX = 200
 
@@ -91,6 +93,8 @@ def consultation_reply(
             old={"status": old},
             new={"status": target},
         )
+        if consultation.reusable:  # the knowledge base keeps the whole answer
+            _sync_knowledge(consultation, by)
         pk, path = consultation.pk, rating_path(consultation)
         if consultation.phone_encrypted:
             notices.after_commit(notices.send_answered, pk, rating_path=path)
@@ -149,6 +153,8 @@ def consultation_close(
         _swap(consultation, {"status": consultation.status}, changes)
         add_event(consultation, EventCode.CLOSED, actor=by, at=now, reason=name)
         record_category_correction(consultation=consultation, category=name, by=by)
+        if consultation.reusable:  # the knowledge base takes the confirmed category
+            _sync_knowledge(consultation, by)
         audit.record(
             actor=by,
             action="consultation.close",
@@ -262,7 +268,9 @@ def _require_handler(consultation: Consultation, by) -> None:
 
 
 def consultation_mark_reusable(*, consultation: Consultation, by, reusable: bool = True) -> Consultation:
-    """Flag an answered question for the knowledge base (the knowledge module picks flagged ones up)."""
+    """Put an answered question into the knowledge base, with personal data removed, or take it
+    out again. While it stays marked, later answers and the category confirmed on closing follow
+    it there."""
     _require_handler(consultation, by)
     if reusable and consultation.first_response_at is None:
         raise DomainError(_("答复之后才能标记为知识库素材"), field="reusable")
@@ -275,7 +283,40 @@ def consultation_mark_reusable(*, consultation: Consultation, by, reusable: bool
         )
         add_event(consultation, EventCode.REUSABLE, actor=by, at=now, reason="on" if reusable else "off")
         audit.record(actor=by, action="consultation.reusable", obj=consultation, new={"reusable": reusable})
+        if reusable:
+            _sync_knowledge(consultation, by)
+        else:
+            knowledge.knowledge_remove_answered(source_ref=knowledge_ref(consultation), by=by)
     return consultation
+
+
+# What of a thread the knowledge base keeps: the resident's words and the answers (not requests for
+# information, notes or attachments).
+KNOWLEDGE_KINDS = [MessageKind.QUESTION, MessageKind.FOLLOWUP, MessageKind.RESIDENT_INFO, MessageKind.ANSWER]
+
+
+def _sync_knowledge(consultation: Consultation, by) -> None:
+    """The consultation's entry in the knowledge base: the resident's words (the question, and any
+    follow-up or information given), every answer, and the confirmed category (else triage's
+    suggestion, else 其他)."""
+    messages = list(consultation.messages.filter(kind__in=KNOWLEDGE_KINDS).order_by("created_at", "id"))
+    asked = [m.body for m in messages if m.author == Author.RESIDENT] or [consultation.text]
+    answers = [m.body for m in messages if m.kind == MessageKind.ANSWER]
+    category = next(
+        (
+            name
+            for name in (consultation.category, consultation.category_suggested)
+            if category_is_valid(name)
+        ),
+        OTHER,
+    )
+    knowledge.knowledge_put_answered(
+        source_ref=knowledge_ref(consultation),
+        question="\n".join(asked),
+        answer="\n\n".join(answers),
+        category=category,
+        by=by,
+    )
 
 
 def consultation_convert(*, consultation: Consultation, target: str, by) -> str:

@@ -29,6 +29,8 @@ from guwen.core.errors import Conflict, DomainError
 from guwen.core.models import AuditEvent
 from guwen.core.workcalendar import CHINA_TZ
 from guwen.core.workflow import TransitionNotAllowed
+from guwen.knowledge.models import AnsweredQuestion, SearchEntry
+from guwen.knowledge.selectors import similar_questions
 from guwen.regions import services as regions
 from guwen.testing import make_lawyer, make_user
 
@@ -375,10 +377,49 @@ def test_mark_reusable_after_an_answer(world, ask):
     c = ask()
     with pytest.raises(DomainError):
         services.consultation_mark_reusable(consultation=c, by=world.user("advisor_a"))
+    assert not AnsweredQuestion.objects.exists()
     services.consultation_reply(consultation=c, body="答复内容", by=world.user("advisor_a"))
     services.consultation_mark_reusable(consultation=c, by=world.user("advisor_a"))
     c.refresh_from_db()
     assert c.reusable and c.reusable_at is not None
+
+
+def test_a_reusable_consultation_joins_the_knowledge_base_without_personal_data(world, ask):
+    advisor = world.user("advisor_a")
+    c = ask("我叫刘明强，电话13812345678，住在吉祥路12号3栋502室，老板陈国栋拖欠我三个月工资，怎么办？")
+    services.consultation_reply(
+        consultation=c, body="刘明强您好：可依照劳动合同法第三十条申请支付令。", by=advisor
+    )
+    services.consultation_mark_reusable(consultation=c, by=advisor)
+    entry = AnsweredQuestion.objects.get(source_ref=f"consultation:{c.pk}")
+    for personal in ("刘明强", "13812345678", "吉祥路12号3栋502室", "陈国栋"):
+        assert personal not in entry.question + entry.answer
+    assert "拖欠我三个月工资" in entry.question and "劳动合同法第三十条" in entry.answer
+    assert entry.category == (c.category_suggested or "其他")
+    assert similar_questions("老板拖欠工资三个月不给", 5)[0] == entry
+    # A later answer and the category confirmed on closing follow it into the knowledge base.
+    services.consultation_resident_message(consultation=c, text="如果老板说没钱呢？我该怎么办才好？")
+    services.consultation_reply(consultation=c, body="没钱也要付，可向劳动监察投诉。", by=advisor)
+    services.consultation_close(consultation=c, category="劳动争议", by=advisor)
+    entry.refresh_from_db()
+    assert "如果老板说没钱呢" in entry.question and "劳动监察" in entry.answer
+    assert entry.category == "劳动争议"
+    assert AnsweredQuestion.objects.count() == 1
+
+
+def test_unmarking_takes_the_entry_out_of_the_knowledge_base_and_its_search(world, ask):
+    advisor = world.user("advisor_a")
+    c = ask()
+    services.consultation_reply(consultation=c, body="可以申请劳动仲裁。", by=advisor)
+    services.consultation_mark_reusable(consultation=c, by=advisor)
+    entry = AnsweredQuestion.objects.get()
+    services.consultation_mark_reusable(consultation=c, by=advisor, reusable=False)
+    assert not AnsweredQuestion.objects.exists()
+    assert not SearchEntry.objects.filter(kind="answered", object_id=entry.pk).exists()
+    assert similar_questions(QUESTION, 5) == []
+    assert AuditEvent.objects.filter(action="knowledge.answered_remove").count() == 1
+    services.consultation_reply(consultation=c, body="补充一句。", by=advisor)  # unmarked: not re-added
+    assert not AnsweredQuestion.objects.exists()
 
 
 def test_conversion_targets_are_a_registry(world, ask):

@@ -13,6 +13,7 @@ from guwen.consultations.models import AdvisorAway, Consultation, Status
 from guwen.consultations.selectors import consultations_visible_to
 from guwen.consultations.tests.conftest import QUESTION
 from guwen.core.models import AuditEvent
+from guwen.knowledge.models import AnsweredQuestion
 from guwen.testing import verified_client
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -91,6 +92,20 @@ def test_reply_from_the_detail_page(world, ask):
     assert Consultation.objects.get(pk=c.pk).status == Status.ANSWERED
     empty = client.post(f"/consultations/{c.pk}/reply/", {"body": ""})
     assert empty.status_code == 400 and "此项为必填项" in empty.content.decode()
+
+
+def test_marking_reusable_from_the_detail_page_links_the_knowledge_entry(world, ask):
+    c = ask()
+    client = verified_client(world.user("advisor_a"))
+    assert client.post(f"/consultations/{c.pk}/reusable/", {"reusable": "1"}).status_code == 400  # unanswered
+    client.post(f"/consultations/{c.pk}/reply/", {"body": "可以向劳动监察大队投诉。"})
+    response = client.post(f"/consultations/{c.pk}/reusable/", {"reusable": "1"}, follow=True)
+    entry = AnsweredQuestion.objects.get(source_ref=f"consultation:{c.pk}")
+    page = response.content.decode()
+    assert "已加入知识库" in page and f"/knowledge/answered/{entry.pk}/" in page
+    assert client.get(f"/knowledge/answered/{entry.pk}/").status_code == 200
+    removed = client.post(f"/consultations/{c.pk}/reusable/", {"reusable": "0"}, follow=True).content.decode()
+    assert "已从知识库移除" in removed and not AnsweredQuestion.objects.exists()
 
 
 def test_escalate_without_a_reason_is_refused_on_the_field(world, ask):

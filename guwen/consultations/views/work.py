@@ -138,6 +138,7 @@ def _render_detail(request, consultation, *, bound: dict | None = None, status: 
             "targets": conversions.targets() if handler else [],
             "rating": Rating.objects.filter(consultation=consultation).first(),
             "can_escalate_further": consultation.level != "district",
+            "knowledge_entry": selectors.knowledge_entry(consultation),
         },
         status=status,
     )
@@ -273,7 +274,7 @@ def reusable(request, pk: int):
         name="reusable",
         form=_Empty(request.POST),
         call=lambda c, d: services.consultation_mark_reusable(consultation=c, reusable=flag, by=request.user),
-        done=_("已标记为知识库素材") if flag else _("已取消知识库标记"),
+        done=_("已加入知识库（已去除姓名、电话、证件号和地址）") if flag else _("已从知识库移除"),
     )
 
 
