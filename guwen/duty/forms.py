@@ -17,7 +17,10 @@ DATETIME = {**REQUIRED, "invalid": _("请输入正确的日期和时间")}
 
 def date_field(label, required=True):
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=DATE,
     )
 
 
@@ -28,7 +31,7 @@ def time_field(label):
 def datetime_field(label):
     return forms.DateTimeField(
         label=label,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         error_messages=DATETIME,
     )

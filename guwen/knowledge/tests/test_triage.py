@@ -1,4 +1,3 @@
-
 import pytest
 
 from guwen.knowledge import triage as triage_module
