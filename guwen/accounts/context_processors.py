@@ -25,6 +25,8 @@ def navigation(request) -> dict:
     items = [(_("工作台"), reverse("home"))]
     if roles & {Role.ADVISOR, Role.OFFICE, Role.BUREAU, Role.SYSADMIN}:
         items.append((_("法律咨询"), reverse("consultations:inbox")))
+    if roles & {Role.BUREAU, Role.SYSADMIN}:
+        items.append((_("咨询设置"), reverse("consultations:settings")))
     if roles - {Role.ASSOCIATION}:
         items.append((_("驻点值班"), reverse("duty:home")))
     if roles - {Role.ASSOCIATION}:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guwen.consultations.models import Channel, Level, Status
+from guwen.consultations.models import Channel, Level, Schedule, Status, Urgency
 from guwen.consultations.services.common import TEXT_MAX
 from guwen.knowledge.selectors import category_names
 
@@ -189,13 +189,13 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("起始日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages=DATE_ERRORS,
     )
     date_to = forms.DateField(
         label=_("截止日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages=DATE_ERRORS,
     )
 
@@ -211,14 +211,79 @@ class FilterForm(forms.Form):
 class AwayForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("开始时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={**REQUIRED, "invalid": _("请输入正确的时间")},
     )
     ends_at = forms.DateTimeField(
         label=_("结束时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={**REQUIRED, "invalid": _("请输入正确的时间")},
     )
     reason = forms.CharField(label=_("事由"), max_length=100, required=False)
+
+
+class UrgencyRuleForm(forms.Form):
+    label = forms.CharField(
+        label=_("名称"), max_length=40, error_messages=REQUIRED, help_text=_("如：燃气泄漏")
+    )
+    keywords = forms.CharField(
+        label=_("关键词"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=REQUIRED,
+        help_text=_("用顿号、逗号或换行分隔；问题里出现任一关键词即标为紧急。每个至少 2 个字。"),
+    )
+    effective_from = forms.DateField(
+        label=_("生效日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={**REQUIRED, "invalid": _("请输入正确的日期")},
+    )
+
+
+class DeadlinePolicyForm(forms.Form):
+    """A new version of the deadlines: minutes and counting for each level and urgency."""
+
+    effective_from = forms.DateField(
+        label=_("生效日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={**REQUIRED, "invalid": _("请输入正确的日期")},
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, current: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.rows = []
+        for level, level_label in Level.choices:
+            for urgency, urgency_label in Urgency.choices:
+                minutes, schedule = current.get((level, urgency), (None, Schedule.ONLINE))
+                minutes_name, schedule_name = f"minutes_{level}_{urgency}", f"schedule_{level}_{urgency}"
+                self.fields[minutes_name] = forms.IntegerField(
+                    label=f"{level_label}级 · {urgency_label}（分钟）",
+                    min_value=1,
+                    max_value=7 * 24 * 60,
+                    initial=minutes,
+                    error_messages={
+                        **REQUIRED,
+                        "invalid": _("请输入整数分钟数"),
+                        "min_value": _("期限至少 1 分钟"),
+                        "max_value": _("期限最多 7 天（10080 分钟）"),
+                    },
+                )
+                self.fields[schedule_name] = forms.ChoiceField(
+                    label=_("计时方式"),
+                    choices=Schedule.choices,
+                    initial=schedule,
+                    error_messages={**REQUIRED, "invalid_choice": _("请从列表中选择计时方式")},
+                )
+                self.rows.append((level, urgency, self[minutes_name], self[schedule_name]))
+
+    def table(self) -> dict[tuple[str, str], tuple[int, str]]:
+        data = self.cleaned_data
+        return {
+            (level, urgency): (data[f"minutes_{level}_{urgency}"], data[f"schedule_{level}_{urgency}"])
+            for level in Level.values
+            for urgency in Urgency.values
+        }

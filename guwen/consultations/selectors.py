@@ -188,3 +188,67 @@ def knowledge_entry(consultation: Consultation):
     from guwen.knowledge.models import AnsweredQuestion
 
     return AnsweredQuestion.objects.filter(source_ref=knowledge_ref(consultation)).only("pk").first()
+
+
+# --- a district's settings: urgency rules and response deadlines ----------------------------------
+
+
+def settings_districts(user) -> QuerySet[Region]:
+    """Districts whose urgency rules and deadlines the user manages: a bureau its own district, the
+    system administrator every district."""
+    from guwen.regions.models import Level as RegionLevel
+
+    districts = Region.objects.filter(level=RegionLevel.DISTRICT, is_active=True).order_by("code")
+    if is_sysadmin(user):
+        return districts
+    codes = [
+        m.region.code
+        for m in current_memberships(user)
+        if m.role == Role.BUREAU and m.region is not None and m.region.level == RegionLevel.DISTRICT
+    ]
+    return districts.filter(code__in=codes)
+
+
+@dataclass(frozen=True)
+class DeadlineVersion:
+    policy: object
+    rows: list  # DeadlineRule, by level then urgency
+    own: bool  # the district's own version, not the city-wide default
+    in_force: bool
+
+
+def deadline_versions(district: Region, today: date | None = None) -> list[DeadlineVersion]:
+    """The versions that matter to a district today: the one in force (its own, else the default)
+    and its own versions still to come, latest last."""
+    from guwen.consultations.models import DeadlinePolicy
+
+    today = today or timezone.localdate()
+    level_order = {value: i for i, value in enumerate(Level.values)}
+    policies = DeadlinePolicy.objects.filter(
+        Q(district=district) | Q(district__isnull=True)
+    ).prefetch_related("rules")
+    past = [p for p in policies if p.effective_from <= today]
+    own = sorted((p for p in past if p.district_id == district.pk), key=lambda p: p.effective_from)
+    default = sorted((p for p in past if p.district_id is None), key=lambda p: p.effective_from)
+    current = (own or default or [None])[-1]
+    future = sorted(
+        (p for p in policies if p.district_id == district.pk and p.effective_from > today),
+        key=lambda p: p.effective_from,
+    )
+
+    def version(policy, in_force: bool) -> DeadlineVersion:
+        rows = sorted(policy.rules.all(), key=lambda r: (level_order.get(r.level, 9), r.urgency != "normal"))
+        return DeadlineVersion(policy, rows, policy.district_id == district.pk, in_force)
+
+    return ([version(current, True)] if current else []) + [version(p, False) for p in future]
+
+
+def urgency_rules_of(district: Region, today: date | None = None) -> tuple[list, list]:
+    """(city-wide rules in force, the district's own rules in force or to come)."""
+    from guwen.consultations.models import UrgencyRule
+
+    today = today or timezone.localdate()
+    live = UrgencyRule.objects.filter(Q(effective_to__isnull=True) | Q(effective_to__gt=today))
+    city = list(live.filter(district__isnull=True, effective_from__lte=today).order_by("id"))
+    own = list(live.filter(district=district).order_by("effective_from", "id"))
+    return city, own

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.consultations.views import public, work
+from guwen.consultations.views import public, settings, work
 
 app_name = "consultations"
 urlpatterns = [
@@ -28,4 +28,17 @@ urlpatterns = [
     path("consultations/<int:pk>/convert/<slug:target>/", work.convert, name="convert"),
     path("consultations/<int:pk>/phone/", work.phone, name="phone"),
     path("consultations/<int:pk>/attachments/<int:attachment_id>/", work.attachment, name="attachment"),
+    # The district's settings (its bureau): urgency keywords and response deadlines.
+    path("consultations/settings/", settings.district_settings, name="settings"),
+    path("consultations/settings/<str:code>/urgency/", settings.urgency_rule_add, name="urgency_rule_add"),
+    path(
+        "consultations/settings/<str:code>/urgency/<int:rule_id>/end/",
+        settings.urgency_rule_end,
+        name="urgency_rule_end",
+    ),
+    path(
+        "consultations/settings/<str:code>/deadlines/",
+        settings.deadline_policy_add,
+        name="deadline_policy_add",
+    ),
 ]

@@ -4,8 +4,11 @@ from guwen.consultations.services.bookings import consultation_from_booking
 from guwen.consultations.services.config import (
     advisor_away_create,
     advisor_away_end,
+    deadline_policy_create,
     group_channel_ensure,
     group_channel_rotate_secret,
+    urgency_rule_create,
+    urgency_rule_end,
 )
 from guwen.consultations.services.handling import (
     consultation_ask_info,
@@ -61,6 +64,7 @@ __all__ = [
     "consultation_reply",
     "consultation_resident_message",
     "consultation_submit",
+    "deadline_policy_create",
     "eligible_owners",
     "group_channel_ensure",
     "group_channel_rotate_secret",
@@ -68,4 +72,6 @@ __all__ = [
     "group_signature",
     "rating_path",
     "rating_token",
+    "urgency_rule_create",
+    "urgency_rule_end",
 ]

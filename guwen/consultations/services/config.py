@@ -1,4 +1,6 @@
-"""Writes to the module's own settings records: an advisor's away periods, a community's group robot."""
+"""Writes to the module's own settings records: an advisor's away periods, a community's group robot,
+and a district's urgency rules and response deadlines (versioned: a change takes effect from a date,
+and what was in force before stays on record)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guwen.consultations.models import AdvisorAway, GroupChannel, new_group_secret
+from guwen.consultations.models import (
+    AdvisorAway,
+    DeadlinePolicy,
+    DeadlineRule,
+    GroupChannel,
+    Level,
+    MatchKind,
+    Schedule,
+    Urgency,
+    UrgencyRule,
+    new_group_secret,
+)
+from guwen.consultations.rules import KEYWORD_SPLIT, SPACES, clear_cache
 from guwen.core import audit
 from guwen.core.errors import DomainError
 
@@ -71,3 +85,111 @@ def group_channel_rotate_secret(*, channel: GroupChannel, by) -> GroupChannel:
         channel.save(update_fields=["secret"])
         audit.record(actor=by, action="group_channel.rotate_secret", obj=channel)
     return channel
+
+
+# --- a district's urgency rules and deadlines -----------------------------------------------------
+
+KEYWORDS_MAX = 50
+KEYWORD_LENGTH_MAX = 20
+DEADLINE_MINUTES_MAX = 7 * 24 * 60
+
+
+def _keywords(text: str) -> list[str]:
+    words = [SPACES.sub("", word) for word in KEYWORD_SPLIT.split(text or "")]
+    words = list(dict.fromkeys(word for word in words if word))
+    if not words:
+        raise DomainError(_("请至少填写一个关键词"), field="keywords")
+    if len(words) > KEYWORDS_MAX:
+        raise DomainError(_("关键词最多 %(n)d 个") % {"n": KEYWORDS_MAX}, field="keywords")
+    if any(len(word) > KEYWORD_LENGTH_MAX for word in words):
+        raise DomainError(_("每个关键词最多 %(n)d 个字") % {"n": KEYWORD_LENGTH_MAX}, field="keywords")
+    if any(len(word) < 2 for word in words):
+        raise DomainError(_("关键词至少 2 个字，单字会误报"), field="keywords")
+    return words
+
+
+def urgency_rule_create(*, district, label: str, keywords: str, effective_from, by) -> UrgencyRule:
+    """A district's own keyword rule: a question mentioning any of the words is urgent, from
+    ``effective_from`` on. (Regular expressions stay with the system administrator.)"""
+    label = (label or "").strip()
+    if not label:
+        raise DomainError(_("请填写名称"), field="label")
+    if len(label) > 40:
+        raise DomainError(_("名称最多 40 个字"), field="label")
+    words = _keywords(keywords)
+    if effective_from < timezone.localdate():
+        raise DomainError(_("生效日期不能早于今天"), field="effective_from")
+    with transaction.atomic():
+        rule = UrgencyRule.objects.create(
+            district=district,
+            label=label,
+            kind=MatchKind.KEYWORDS,
+            pattern="、".join(words),
+            effective_from=effective_from,
+        )
+        audit.record(
+            actor=by,
+            action="urgency_rule.create",
+            obj=rule,
+            new={"district": district.code, "label": label, "keywords": words, "from": effective_from},
+        )
+    return rule
+
+
+def urgency_rule_end(*, rule: UrgencyRule, by) -> UrgencyRule:
+    """Stop a rule from today (it stays on record with its dates)."""
+    today = timezone.localdate()
+    if rule.effective_to is not None and rule.effective_to <= today:
+        raise DomainError(_("该规则已停用"), field="effective_to")
+    with transaction.atomic():
+        old = rule.effective_to
+        rule.effective_to = max(today, rule.effective_from)
+        rule.save(update_fields=["effective_to"])
+        audit.record(
+            actor=by, action="urgency_rule.end", obj=rule, old={"to": old}, new={"to": rule.effective_to}
+        )
+    return rule
+
+
+DEADLINE_KEYS = [(level, urgency) for level in Level.values for urgency in Urgency.values]
+
+
+def deadline_policy_create(
+    *, district, effective_from, table: dict[tuple[str, str], tuple[int, str]], note: str = "", by
+) -> DeadlinePolicy:
+    """A new version of a district's response deadlines, in force from ``effective_from``: minutes
+    and the way they are counted (Schedule) for every level and urgency."""
+    if effective_from < timezone.localdate():
+        raise DomainError(_("生效日期不能早于今天"), field="effective_from")
+    for level, urgency in DEADLINE_KEYS:
+        if (level, urgency) not in table:
+            raise DomainError(_("请填写每个层级和紧急程度的期限"), field=f"minutes_{level}_{urgency}")
+        minutes, schedule = table[(level, urgency)]
+        field = f"minutes_{level}_{urgency}"
+        if not 1 <= int(minutes) <= DEADLINE_MINUTES_MAX:
+            raise DomainError(_("期限应在 1 到 %(n)d 分钟之间") % {"n": DEADLINE_MINUTES_MAX}, field=field)
+        if schedule not in Schedule.values:
+            raise DomainError(_("计时方式不正确"), field=f"schedule_{level}_{urgency}")
+    if DeadlinePolicy.objects.filter(district=district, effective_from=effective_from).exists():
+        raise DomainError(_("该日期已有一个版本，请换一个生效日期"), field="effective_from")
+    with transaction.atomic():
+        policy = DeadlinePolicy.objects.create(
+            district=district, effective_from=effective_from, note=(note or "").strip()[:200]
+        )
+        DeadlineRule.objects.bulk_create(
+            DeadlineRule(policy=policy, level=level, urgency=urgency, minutes=int(minutes), schedule=schedule)
+            for (level, urgency), (minutes, schedule) in table.items()
+            if (level, urgency) in DEADLINE_KEYS
+        )
+        audit.record(
+            actor=by,
+            action="deadline_policy.create",
+            obj=policy,
+            new={
+                "district": district.code,
+                "from": effective_from,
+                "table": {f"{level}/{urgency}": list(value) for (level, urgency), value in table.items()},
+            },
+        )
+        transaction.on_commit(clear_cache)  # the rules were written in bulk, without save signals
+    return policy

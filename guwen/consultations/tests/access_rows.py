@@ -176,6 +176,43 @@ def reassign_body(w: World, role: str, inside: bool) -> dict:
 ADVISORS = {"advisor_a": 200, "advisor_b": 200}
 PUBLIC_NOT_FOUND = everyone(404)
 
+
+# --- the district's settings (its bureau and the system administrator) -----------------------------
+
+MANAGERS = {"bureau": 302, "sysadmin": 302}
+
+
+def settings_setup(w: World) -> None:
+    """A keyword rule of each district, to stop."""
+    from guwen.consultations.models import MatchKind, UrgencyRule
+
+    for key, district in (("rule_in", w.district), ("rule_out", w.district2)):
+        if key not in w.extras:
+            w.extras[key] = UrgencyRule.objects.create(
+                district=district, label="测试规则", kind=MatchKind.KEYWORDS, pattern="测试关键词"
+            )
+
+
+def settings_path(tail: str):
+    def path(w: World, role: str, inside: bool) -> str:
+        district = w.district if inside else w.district2
+        rule = w.extras.get("rule_in" if inside else "rule_out")
+        return f"/consultations/settings/{district.code}/" + tail.format(rule=rule.pk if rule else 0)
+
+    return path
+
+
+def deadline_body(w: World, role: str, inside: bool) -> dict:
+    # Each role a date of its own, so that one role's version does not refuse the next one's.
+    offset = 1 + sorted(ROLES).index(role)
+    body = {"effective_from": (timezone.localdate() + timedelta(days=offset)).isoformat(), "note": ""}
+    for level in ("community", "street", "district"):
+        for urgency in ("normal", "urgent"):
+            body[f"minutes_{level}_{urgency}"] = "120"
+            body[f"schedule_{level}_{urgency}"] = "online"
+    return body
+
+
 ROWS: list[Row] = [
     # --- residents (anonymous) and anyone else: public pages ----------------------------------
     Row("consultations:public_ask", "GET", community_path("ask"), everyone(200), PUBLIC_NOT_FOUND),
@@ -441,6 +478,41 @@ ROWS: list[Row] = [
         body=lambda w, role, inside: {"reason": "需要区级专家"},
         json=True,
         setup=setup,
+    ),
+    Row(
+        "consultations:settings",
+        "GET",
+        fixed("/consultations/settings/"),
+        page({"bureau": 200, "sysadmin": 200}),
+    ),
+    Row(
+        "consultations:urgency_rule_add",
+        "POST",
+        settings_path("urgency/"),
+        page(MANAGERS),
+        page({"sysadmin": 302}),
+        body=lambda w, role, inside: {
+            "label": f"规则{role}",
+            "keywords": "燃气泄漏、煤气泄漏",
+            "effective_from": timezone.localdate().isoformat(),
+        },
+    ),
+    Row(
+        "consultations:urgency_rule_end",
+        "POST",
+        settings_path("urgency/{rule}/end/"),
+        # A second stop of the same rule is refused with a message on the page it returns to.
+        page(MANAGERS),
+        page({"sysadmin": 302}),
+        setup=settings_setup,
+    ),
+    Row(
+        "consultations:deadline_policy_add",
+        "POST",
+        settings_path("deadlines/"),
+        page(MANAGERS),
+        page({"sysadmin": 302}),
+        body=deadline_body,
     ),
 ]
 

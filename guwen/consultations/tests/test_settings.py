@@ -1,0 +1,192 @@
+"""The district's consultation settings: its bureau adds urgency keywords and new versions of the
+response deadlines; nobody else sees the page, and another district's bureau cannot touch them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from guwen.consultations import rules
+from guwen.consultations.models import DeadlinePolicy, Level, Schedule, Urgency, UrgencyRule
+from guwen.core.models import AuditEvent
+from guwen.testing import verified_client
+
+pytestmark = pytest.mark.django_db
+URL = "/consultations/settings/"
+
+
+def rule_body(**overrides) -> dict:
+    return {
+        "label": "燃气泄漏",
+        "keywords": "煤气泄漏、燃气泄漏，闻到煤气味",
+        "effective_from": timezone.localdate().isoformat(),
+        **overrides,
+    }
+
+
+def deadline_body(minutes: int = 90, **overrides) -> dict:
+    body = {"effective_from": (timezone.localdate() + timedelta(days=1)).isoformat(), "note": "提速"}
+    for level in Level.values:
+        for urgency in Urgency.values:
+            body[f"minutes_{level}_{urgency}"] = str(minutes if urgency == Urgency.NORMAL else 20)
+            body[f"schedule_{level}_{urgency}"] = (
+                Schedule.ONLINE if urgency == Urgency.NORMAL else Schedule.ALWAYS
+            )
+    body.update(overrides)
+    return body
+
+
+def test_the_bureau_sees_its_district_deadlines_and_rules(world):
+    page = verified_client(world.user("bureau")).get(URL)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "龙岗区 · 咨询设置" in text and "全市默认" in text and "全市通用规则" in text
+    assert "罗湖区" not in text  # no other district to switch to
+
+
+@pytest.mark.parametrize("role", ["advisor_a", "office", "staff_a", "firm_admin", "association"])
+def test_nobody_else_sees_the_settings(world, role):
+    assert verified_client(world.user(role)).get(URL).status_code == 404
+
+
+def test_a_keyword_rule_makes_the_districts_questions_urgent_from_its_date(world):
+    client = verified_client(world.user("bureau"))
+    response = client.post(f"/consultations/settings/{world.district.code}/urgency/", rule_body())
+    assert response.status_code == 302
+    rule = UrgencyRule.objects.get(label="燃气泄漏")
+    assert rule.district == world.district and rule.pattern == "煤气泄漏、燃气泄漏、闻到煤气味"
+    today = timezone.localdate()
+    text = "楼道里一直闻到煤气味，物业不管怎么办"
+    assert rules.urgency_of(text=text, community=world.community_a, on=today) == (Urgency.URGENT, "燃气泄漏")
+    # Another district's questions are not affected.
+    assert rules.urgency_of(text=text, community=world.community_e, on=today)[0] == Urgency.NORMAL
+    assert AuditEvent.objects.filter(action="urgency_rule.create", actor=world.user("bureau")).exists()
+    assert "燃气泄漏" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"label": ""}, "此项为必填项"),
+        ({"keywords": ""}, "此项为必填项"),
+        ({"keywords": "、，"}, "请至少填写一个关键词"),
+        ({"keywords": "火、燃气泄漏"}, "关键词至少 2 个字"),
+        ({"keywords": "很长" * 11}, "每个关键词最多 20 个字"),
+        ({"effective_from": "2020-01-01"}, "生效日期不能早于今天"),
+        ({"effective_from": "明天"}, "请输入正确的日期"),
+    ],
+)
+def test_a_bad_rule_is_refused_with_a_message_and_nothing_saved(world, overrides, field_message):
+    before = UrgencyRule.objects.count()
+    client = verified_client(world.user("bureau"))
+    response = client.post(f"/consultations/settings/{world.district.code}/urgency/", rule_body(**overrides))
+    assert response.status_code == 400
+    assert field_message in response.content.decode()
+    assert UrgencyRule.objects.count() == before
+
+
+def test_the_bureau_stops_its_own_rule_but_not_a_city_wide_one(world):
+    client = verified_client(world.user("bureau"))
+    client.post(f"/consultations/settings/{world.district.code}/urgency/", rule_body())
+    own = UrgencyRule.objects.get(label="燃气泄漏")
+    city = UrgencyRule.objects.filter(district__isnull=True).first()
+    assert (
+        client.post(f"/consultations/settings/{world.district.code}/urgency/{own.pk}/end/").status_code == 302
+    )
+    own.refresh_from_db()
+    assert own.effective_to == timezone.localdate()
+    text = "闻到煤气味"
+    assert (
+        rules.urgency_of(text=text, community=world.community_a, on=timezone.localdate())[0] == Urgency.NORMAL
+    )
+    if city is not None:
+        path = f"/consultations/settings/{world.district.code}/urgency/{city.pk}/end/"
+        assert client.post(path).status_code == 404
+        city.refresh_from_db()
+        assert city.effective_to is None
+
+
+def test_another_districts_bureau_cannot_post_here(world):
+    from guwen.accounts.models import Role
+    from guwen.testing import make_user
+
+    other = make_user("bureau_luohu", Role.BUREAU, region=world.district2)
+    client = verified_client(other)
+    path = f"/consultations/settings/{world.district.code}/urgency/"
+    assert client.post(path, rule_body()).status_code == 404
+    assert (
+        client.post(f"/consultations/settings/{world.district.code}/deadlines/", deadline_body()).status_code
+        == 404
+    )
+    assert not UrgencyRule.objects.filter(label="燃气泄漏").exists()
+    assert "罗湖区 · 咨询设置" in client.get(URL).content.decode()
+
+
+def test_a_new_deadline_version_applies_from_its_date(world):
+    client = verified_client(world.user("bureau"))
+    today = timezone.localdate()
+    before = rules.deadline_spec(
+        community=world.community_a, level=Level.COMMUNITY, urgency="normal", on=today
+    )
+    response = client.post(f"/consultations/settings/{world.district.code}/deadlines/", deadline_body(90))
+    assert response.status_code == 302
+    policy = DeadlinePolicy.objects.get(district=world.district)
+    assert policy.rules.count() == len(Level.values) * len(Urgency.values) and policy.note == "提速"
+    tomorrow = today + timedelta(days=1)
+    spec = rules.deadline_spec(community=world.community_a, level=Level.STREET, urgency="normal", on=tomorrow)
+    assert (spec.minutes, spec.schedule, spec.policy_id) == (90, Schedule.ONLINE, policy.pk)
+    urgent = rules.deadline_spec(
+        community=world.community_a, level=Level.COMMUNITY, urgency="urgent", on=tomorrow
+    )
+    assert (urgent.minutes, urgent.schedule) == (20, Schedule.ALWAYS)
+    assert (
+        rules.deadline_spec(community=world.community_a, level=Level.COMMUNITY, urgency="normal", on=today)
+        == before
+    )
+    # The other district keeps the default.
+    other = rules.deadline_spec(
+        community=world.community_e, level=Level.STREET, urgency="normal", on=tomorrow
+    )
+    assert other.policy_id != policy.pk
+    page = client.get(URL).content.decode()
+    assert "将生效" in page and "90 分钟" in page
+    assert AuditEvent.objects.filter(action="deadline_policy.create").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"minutes_community_normal": "0"}, "期限至少 1 分钟"),
+        ({"minutes_street_urgent": "20000"}, "期限最多 7 天"),
+        ({"minutes_district_normal": "两小时"}, "请输入整数分钟数"),
+        ({"minutes_district_normal": ""}, "此项为必填项"),
+        ({"schedule_street_normal": "sometimes"}, "请从列表中选择计时方式"),
+        ({"effective_from": "2020-01-01"}, "生效日期不能早于今天"),
+    ],
+)
+def test_a_bad_deadline_version_is_refused_and_nothing_saved(world, overrides, message):
+    client = verified_client(world.user("bureau"))
+    response = client.post(
+        f"/consultations/settings/{world.district.code}/deadlines/", deadline_body(**overrides)
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not DeadlinePolicy.objects.filter(district=world.district).exists()
+
+
+def test_a_second_version_on_the_same_date_is_refused(world):
+    client = verified_client(world.user("bureau"))
+    path = f"/consultations/settings/{world.district.code}/deadlines/"
+    assert client.post(path, deadline_body(90)).status_code == 302
+    again = client.post(path, deadline_body(60))
+    assert again.status_code == 400 and "该日期已有一个版本" in again.content.decode()
+    assert DeadlinePolicy.objects.filter(district=world.district).count() == 1
+
+
+def test_the_system_administrator_switches_districts(world):
+    client = verified_client(world.user("sysadmin"))
+    page = client.get(URL, {"district": world.district2.code}).content.decode()
+    assert "罗湖区 · 咨询设置" in page and "龙岗区" in page  # the other district is in the switcher
+    assert client.get(URL, {"district": "440399000000"}).status_code == 404
