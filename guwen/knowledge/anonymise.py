@@ -126,9 +126,25 @@ def _mask_person(name: str) -> str:
     return name[0] + "某" if name and name[0] in SURNAMES else "某某"
 
 
+_PERSON_TAGS = frozenset({"nr", "nrfg"})
+# How the segmenter tags a surname it did not join to the given name (not 钱 "money", 和 "and").
+_LONE_SURNAME_TAGS = frozenset({"q", "ng", "nr"})
+
+
 def _relation_name(match: re.Match) -> str:
     lead, name = match.group(1), match.group(2)
     if name[0] not in SURNAMES or "某" in name:
+        return match.group(0)
+    if not lead.endswith(("是", "叫")):
+        # Without 是/叫 what follows 邻居/老板/对方 is mostly not a name (邻居家卫生间, 对方公司,
+        # 丈夫家暴, 同事关系): only a word the segmenter takes for a person is masked.
+        rest = match.string[match.start(2) : match.start(2) + 8]
+        word, flag = next(iter(rjieba.tag(rest)), ("", ""))
+        if flag in _PERSON_TAGS and 2 <= len(word) <= 3 and name.startswith(word):
+            return lead + _mask_person(word) + name[len(word) :]
+        if len(word) == 1 and word in SURNAMES and word != "家" and flag in _LONE_SURNAME_TAGS:
+            # A surname the segmenter left on its own (张 in 张三家的狗): it and the next character.
+            return lead + _mask_person(name[:2]) + name[2:]
         return match.group(0)
     if len(name) == 3 and name[2] in _AFTER_NAME:
         return lead + _mask_person(name[:2]) + name[2]

@@ -144,3 +144,45 @@ def test_citations_in_a_reusable_answer_still_link_after_anonymising(statutes, w
         by=world.user("advisor_a"),
     )
     assert "道路交通安全法第七十六条" in entry.answer and "劳动争议调解仲裁法第二十七条" in entry.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上邻居家卫生间漏水",
+        "对方公司不给钱",
+        "丈夫家暴我",
+        "房东家的狗咬人",
+        "对方车辆逃逸",
+        "同事关系不好",
+        "对方钱也不给",
+        "老公和我吵架",
+        "要求对方支付抚养费",
+        "借款人应当按照约定还款",
+        "老板包工头干活不给钱",
+        "追究对方强奸罪的刑事责任",
+    ],
+)
+def test_words_after_a_relation_are_not_taken_for_names(text):
+    from guwen.knowledge.anonymise import anonymise
+
+    assert anonymise(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("邻居王大明打了我", "王大明"),
+        ("老公是张伟，经常打我", "张伟"),
+        ("房东叫李强，不退押金", "李强"),
+        ("老板陈国栋拖欠工资", "陈国栋"),
+        ("朋友刘明强欠我钱", "刘明强"),
+        ("邻居张三家的狗咬人", "张三"),
+        ("对方李四不还钱", "李四"),
+    ],
+)
+def test_names_after_a_relation_are_masked(text, name):
+    from guwen.knowledge.anonymise import anonymise
+
+    cleaned = anonymise(text)
+    assert name not in cleaned and name[0] + "某" in cleaned
