@@ -156,13 +156,16 @@ def load(*, stdout=None) -> None:
     helpers = [u for u in User.objects.filter(username__in=["advisor", "advisor2"]).order_by("username")]
     now = timezone.now()
     made = escalated = rated = 0
+    shared: set[int] = set()  # stories whose first answered question the advisor put in the knowledge base
     with notices.suppressed(), transaction.atomic():
         for ci, community in enumerate(communities):
             for index in range(PER_COMMUNITY):
                 at = _moment(_n("day", ci, index) % DAYS, index, ci)
                 if at >= now - timedelta(hours=1):
                     continue
-                outcome = _file_one(community, ci, index, at, now=now, office=office, helpers=helpers)
+                outcome = _file_one(
+                    community, ci, index, at, now=now, office=office, helpers=helpers, shared=shared
+                )
                 made += 1
                 escalated += outcome["escalated"]
                 rated += outcome["rated"]
@@ -172,10 +175,15 @@ def load(*, stdout=None) -> None:
             if ci < len(communities):
                 _file_fresh(communities[ci], ci, now - timedelta(minutes=minutes))
                 made += 1
-    say(f"法律咨询：{made} 条演示咨询（其中升级 {escalated} 条，已评价 {rated} 条）\n")
+    say(
+        f"法律咨询：{made} 条演示咨询（其中升级 {escalated} 条，已评价 {rated} 条，"
+        f"{len(shared)} 条由顾问加入知识库）\n"
+    )
 
 
-def _file_one(community, ci: int, index: int, at: datetime, *, now, office, helpers) -> dict:
+def _file_one(
+    community, ci: int, index: int, at: datetime, *, now, office, helpers, shared: set[int]
+) -> dict:
     roll = _n("roll", ci, index)
     urgent = roll % 40 == 0
     category, question, answer = (URGENT_STORIES if urgent else STORIES)[
@@ -232,6 +240,10 @@ def _file_one(community, ci: int, index: int, at: datetime, *, now, office, help
             )
             return outcome  # waiting on the resident
         services.consultation_reply(consultation=c, body=answer, by=answerer, at=answer_at)
+        story = roll % len(STORIES)
+        if not urgent and story not in shared:  # the first good answer to each story is kept for reuse
+            services.consultation_mark_reusable(consultation=c, by=answerer)
+            shared.add(story)
         if roll % 4 != 1 and answer_at + timedelta(days=2) < now:
             services.consultation_close(
                 consultation=c, category=category, by=answerer, at=answer_at + timedelta(days=1 + roll % 3)

@@ -30,6 +30,7 @@ from guwen.core.errors import Conflict, DomainError
 from guwen.core.workflow import TransitionNotAllowed
 from guwen.knowledge import services as knowledge
 from guwen.knowledge.selectors import OTHER, category_is_valid
+from guwen.knowledge.triage import triage
 
 REASON_MAX = 200
 
@@ -298,7 +299,7 @@ KNOWLEDGE_KINDS = [MessageKind.QUESTION, MessageKind.FOLLOWUP, MessageKind.RESID
 def _sync_knowledge(consultation: Consultation, by) -> None:
     """The consultation's entry in the knowledge base: the resident's words (the question, and any
     follow-up or information given), every answer, and the confirmed category (else triage's
-    suggestion, else 其他)."""
+    suggestion, computed now if triage has not run)."""
     messages = list(consultation.messages.filter(kind__in=KNOWLEDGE_KINDS).order_by("created_at", "id"))
     asked = [m.body for m in messages if m.author == Author.RESIDENT] or [consultation.text]
     answers = [m.body for m in messages if m.kind == MessageKind.ANSWER]
@@ -308,8 +309,12 @@ def _sync_knowledge(consultation: Consultation, by) -> None:
             for name in (consultation.category, consultation.category_suggested)
             if category_is_valid(name)
         ),
-        OTHER,
+        "",
     )
+    if not category:  # not triaged yet (back-filled history, or the worker has not got to it)
+        category = triage(consultation.text).category
+    if not category_is_valid(category):
+        category = OTHER
     knowledge.knowledge_put_answered(
         source_ref=knowledge_ref(consultation),
         question="\n".join(asked),
