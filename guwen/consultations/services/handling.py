@@ -3,6 +3,7 @@ resident for information, escalate, re-assign, close, mark reusable, convert."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -32,6 +33,7 @@ from guwen.knowledge import services as knowledge
 from guwen.knowledge.selectors import OTHER, category_is_valid
 from guwen.knowledge.triage import triage
 
+logger = logging.getLogger(__name__)
 REASON_MAX = 200
 
 
@@ -95,7 +97,7 @@ def consultation_reply(
             new={"status": target},
         )
         if consultation.reusable:  # the knowledge base keeps the whole answer
-            _sync_knowledge(consultation, by)
+            _sync_knowledge(consultation, by, strict=False)
         pk, path = consultation.pk, rating_path(consultation)
         if consultation.phone_encrypted:
             notices.after_commit(notices.send_answered, pk, rating_path=path)
@@ -155,7 +157,7 @@ def consultation_close(
         add_event(consultation, EventCode.CLOSED, actor=by, at=now, reason=name)
         record_category_correction(consultation=consultation, category=name, by=by)
         if consultation.reusable:  # the knowledge base takes the confirmed category
-            _sync_knowledge(consultation, by)
+            _sync_knowledge(consultation, by, strict=False)
         audit.record(
             actor=by,
             action="consultation.close",
@@ -296,7 +298,7 @@ def consultation_mark_reusable(*, consultation: Consultation, by, reusable: bool
 KNOWLEDGE_KINDS = [MessageKind.QUESTION, MessageKind.FOLLOWUP, MessageKind.RESIDENT_INFO, MessageKind.ANSWER]
 
 
-def _sync_knowledge(consultation: Consultation, by) -> None:
+def _sync_knowledge(consultation: Consultation, by, *, strict: bool = True) -> None:
     """The consultation's entry in the knowledge base: the resident's words (the question, and any
     follow-up or information given), every answer, and the confirmed category (else triage's
     suggestion, computed now if triage has not run)."""
@@ -315,13 +317,20 @@ def _sync_knowledge(consultation: Consultation, by) -> None:
         category = triage(consultation.text).category
     if not category_is_valid(category):
         category = OTHER
-    knowledge.knowledge_put_answered(
-        source_ref=knowledge_ref(consultation),
-        question="\n".join(asked),
-        answer="\n\n".join(answers),
-        category=category,
-        by=by,
-    )
+    try:
+        knowledge.knowledge_put_answered(
+            source_ref=knowledge_ref(consultation),
+            question="\n".join(asked),
+            answer="\n\n".join(answers),
+            category=category,
+            by=by,
+        )
+    except DomainError:
+        if strict:  # marking: the advisor is told why it cannot go in
+            raise
+        # A reply or a close must not fail because its entry cannot follow (grown past the
+        # knowledge base's limits): the entry keeps what it had.
+        logger.warning("knowledge entry of consultation %s not updated", consultation.pk, exc_info=True)
 
 
 def consultation_convert(*, consultation: Consultation, target: str, by) -> str:

@@ -512,3 +512,21 @@ def test_away_periods_must_end_after_they_start(world):
         )
     assert exc.value.field == "ends_at"
     assert AdvisorAway.objects.count() == 0
+
+
+def test_a_reply_goes_through_when_its_knowledge_entry_cannot_follow(world, ask, monkeypatch):
+    from guwen.knowledge import services as knowledge
+
+    advisor = world.user("advisor_a")
+    c = ask()
+    services.consultation_reply(consultation=c, body="可以申请劳动仲裁。", by=advisor)
+    services.consultation_mark_reusable(consultation=c, by=advisor)
+    monkeypatch.setattr(knowledge, "MAX_ANSWER", 20)  # the next answer makes the entry too long
+    services.consultation_reply(consultation=c, body="补充：仲裁不收费，带上劳动合同和工资流水。", by=advisor)
+    assert c.messages.filter(kind="answer").count() == 2
+    assert AnsweredQuestion.objects.get().answer == "可以申请劳动仲裁。"  # kept what it had
+    c.reusable = False
+    c.save(update_fields=["reusable"])
+    c.refresh_from_db()
+    with pytest.raises(DomainError):  # marking says why it cannot go in
+        services.consultation_mark_reusable(consultation=c, by=advisor)
