@@ -16,8 +16,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guwen.settings")
 application = get_wsgi_application()
 
 if os.environ.get("GUWEN_GC_FREEZE", "1") != "0":
-    from django.urls import reverse
+    from django.urls import get_resolver
 
-    reverse("home")  # imports the URLconf, every view module and the API
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf, every view module and the API
     gc.collect()
     gc.freeze()
