@@ -22,7 +22,9 @@ TILES = [("new", _("待答复")), ("mine", _("我的")), ("overdue", _("已超�
 def home_panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     if not selectors.can_handle_consultations(user):
-        return None
+        # Community staff may not read residents' questions: their community's figures instead.
+        figures = selectors.community_figures(user)
+        return {"figures": figures} if figures is not None else None
     visible = selectors.consultations_visible_to(user)
     counts = selectors.inbox_counts(visible, user)
     inbox = reverse("consultations:inbox")

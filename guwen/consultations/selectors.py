@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -173,6 +173,58 @@ def rating_summary(queryset: QuerySet[Consultation]) -> dict:
 
     return queryset.filter(rating__isnull=False).aggregate(
         count=Count("rating"), average=Avg("rating__score")
+    )
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    """Counts only, for those who may not read residents' questions (community staff)."""
+
+    communities: list
+    this_month: int
+    last_month: int
+    waiting: int
+    overdue: int
+    answered_this_month: int
+    average_first_response_minutes: float | None
+    rating_count: int
+    rating_average: float | None
+
+
+def community_figures(user, now: datetime | None = None) -> CommunityFigures | None:
+    """This month's service figures for the communities of a community staff member."""
+    from django.db.models import Avg
+
+    from guwen.accounts.scope import communities_visible_to
+
+    if Role.COMMUNITY_STAFF not in roles_of(user):
+        return None
+    communities = list(communities_visible_to(user).order_by("code"))
+    if not communities:
+        return None
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    month_start = today.replace(day=1)
+    last_month_start = (month_start - timedelta(days=1)).replace(day=1)
+    rows = Consultation.objects.filter(community__in=communities)
+    figures = rows.aggregate(
+        this_month=Count("pk", filter=Q(created_at__date__gte=month_start)),
+        last_month=Count(
+            "pk", filter=Q(created_at__date__gte=last_month_start, created_at__date__lt=month_start)
+        ),
+        waiting=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+        answered_this_month=Count("pk", filter=Q(first_response_at__date__gte=month_start)),
+        average_first_response_minutes=Avg(
+            "minutes_to_first_response", filter=Q(first_response_at__date__gte=month_start)
+        ),
+    )
+    ratings = rating_summary(rows.filter(rating__created_at__date__gte=month_start))
+    return CommunityFigures(
+        communities=communities,
+        rating_count=ratings["count"] or 0,
+        rating_average=ratings["average"],
+        **figures,
     )
 
 

@@ -89,3 +89,22 @@ def test_the_home_page_stays_lean_on_queries(world, ask, django_assert_max_num_q
     client.get("/")
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
+
+
+def test_community_staff_see_their_communitys_figures_and_no_question(world, ask):
+    advisor = world.user("advisor_a")
+    first = ask()
+    ask("房东不退押金，合同里写了押金条款，我该怎么办？", phone="13900002222")
+    ask(community=world.community_b, phone="13900003333")  # another community: not counted
+    services.consultation_reply(consultation=first, body="可以申请劳动仲裁。", by=advisor)
+    services.consultation_rate(consultation=first, score=4, comment="很及时")
+    page = home(world.user("staff_a"))
+    assert "本社区法律咨询（本月）" in page and "南龙社区" in page
+    figures = page[page.index("本社区法律咨询") :]
+    assert '<div class="muted">本月咨询</div><div class="stat">2</div>' in figures
+    assert '<div class="muted">待答复</div><div class="stat">1</div>' in figures
+    assert '<div class="muted">本月已答复</div><div class="stat">1</div>' in figures
+    assert "4.0★" in figures and "1 条评价" in figures
+    assert first.text not in page and first.receipt_code not in page and "很及时" not in page
+    for role in ("firm_admin", "association"):
+        assert "本社区法律咨询" not in home(world.user(role))
