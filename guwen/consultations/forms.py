@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guwen.consultations.models import Channel, Level, Schedule, Status, Urgency
 from guwen.consultations.services.common import TEXT_MAX
+from guwen.core.formtools import DateInput, DateTimeInput
 from guwen.knowledge.selectors import category_names
 
 REQUIRED = {"required": _("此项为必填项")}
@@ -189,13 +190,13 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("起始日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
     date_to = forms.DateField(
         label=_("截止日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
 
@@ -211,13 +212,13 @@ class FilterForm(forms.Form):
 class AwayForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("开始时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={**REQUIRED, "invalid": _("请输入正确的时间")},
     )
     ends_at = forms.DateTimeField(
         label=_("结束时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={**REQUIRED, "invalid": _("请输入正确的时间")},
     )
@@ -237,7 +238,7 @@ class UrgencyRuleForm(forms.Form):
     )
     effective_from = forms.DateField(
         label=_("生效日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={**REQUIRED, "invalid": _("请输入正确的日期")},
     )
 
@@ -247,7 +248,7 @@ class DeadlinePolicyForm(forms.Form):
 
     effective_from = forms.DateField(
         label=_("生效日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={**REQUIRED, "invalid": _("请输入正确的日期")},
     )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)

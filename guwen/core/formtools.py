@@ -1,8 +1,28 @@
-"""Turning a service's DomainError into an error on the form field it names."""
+"""Form helpers shared by every module: a service's DomainError as an error on the field it names,
+the POST half of form pages, and date inputs that browsers can read."""
 
 from __future__ import annotations
 
 from django import forms
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. It reads only YYYY-MM-DD; Django's default for the Chinese locale
+    (2026/11/29) is dropped, so a pre-filled date would show empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, which reads only YYYY-MM-DDTHH:MM."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def add_domain_error(form: forms.Form, exc) -> None:

@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core.formtools import DateInput, DateTimeInput
 from guwen.duty.models import WEEKDAY_LABELS, ChangeKind, DutyShift
 from guwen.regions.models import Lawyer
 
@@ -19,7 +20,7 @@ def date_field(label, required=True):
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages=DATE,
     )
 
@@ -31,7 +32,7 @@ def time_field(label):
 def datetime_field(label):
     return forms.DateTimeField(
         label=label,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         error_messages=DATETIME,
     )

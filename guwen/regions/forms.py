@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core.formtools import DateInput
 from guwen.regions.models import AssignmentRole, LawFirm, Region
 
 REQUIRED = {"required": _("此项为必填项")}
@@ -48,13 +49,13 @@ class AssignmentForm(forms.Form):
     )
     starts_on = forms.DateField(
         label=_("开始日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={**REQUIRED, "invalid": _("请输入正确的日期")},
     )
     ends_on = forms.DateField(
         label=_("结束日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": _("请输入正确的日期")},
     )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
@@ -63,7 +64,7 @@ class AssignmentForm(forms.Form):
 class AssignmentEndForm(forms.Form):
     ends_on = forms.DateField(
         label=_("结束日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={**REQUIRED, "invalid": _("请输入正确的日期")},
     )
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
