@@ -171,11 +171,16 @@ class CompiledRule:
     regex: re.Pattern[str]
 
 
+def keywords_of(pattern: str) -> list[str]:
+    """The words of a keyword rule (separated by 、，,|; or new lines; spaces inside ignored), once each."""
+    words = (SPACES.sub("", word) for word in KEYWORD_SPLIT.split(pattern or ""))
+    return list(dict.fromkeys(word for word in words if word))
+
+
 def compile_rule(kind: str, pattern: str) -> re.Pattern[str]:
     """A rule's pattern as a regular expression; raises ``re.error`` for a bad one."""
     if kind == MatchKind.KEYWORDS:
-        words = [SPACES.sub("", word) for word in KEYWORD_SPLIT.split(pattern)]
-        words = [re.escape(word) for word in words if word]
+        words = [re.escape(word) for word in keywords_of(pattern)]
         if not words:
             raise re.error("no keywords")
         return re.compile("|".join(words), re.IGNORECASE)

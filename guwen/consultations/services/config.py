@@ -22,7 +22,7 @@ from guwen.consultations.models import (
     UrgencyRule,
     new_group_secret,
 )
-from guwen.consultations.rules import KEYWORD_SPLIT, SPACES, clear_cache
+from guwen.consultations.rules import clear_cache, keywords_of
 from guwen.core import audit
 from guwen.core.errors import DomainError
 
@@ -95,8 +95,7 @@ DEADLINE_MINUTES_MAX = 7 * 24 * 60
 
 
 def _keywords(text: str) -> list[str]:
-    words = [SPACES.sub("", word) for word in KEYWORD_SPLIT.split(text or "")]
-    words = list(dict.fromkeys(word for word in words if word))
+    words = keywords_of(text)
     if not words:
         raise DomainError(_("请至少填写一个关键词"), field="keywords")
     if len(words) > KEYWORDS_MAX:
