@@ -171,9 +171,10 @@ SIMILAR_VOTERS = 20
 STATUTE_VOTE = 0.5
 
 
-def likely_articles(text: str | None, limit: int = 5) -> list[Article]:
+def likely_articles(text: str | None, limit: int = 5, *, similar: list | None = None) -> list[Article]:
     """Articles most likely to answer ``text``: those it cites, then the vote of the earlier answers
-    most like it and of the full-text search among current laws."""
+    most like it (``similar``: their search hits, when the caller has them already) and of the
+    full-text search among current laws."""
     found: list[Article] = []
     if text and len(text) <= 200:
         found.extend(articles_by_citation(text, limit))
@@ -181,7 +182,8 @@ def likely_articles(text: str | None, limit: int = 5) -> list[Article]:
     by_id = articles_public().in_bulk([ref.article_id for ref in refs])
     found.extend(by_id[ref.article_id] for ref in refs if ref.article_id in by_id)
     votes: dict[int, float] = defaultdict(float)
-    similar = search_entries(text, kinds=(EntryKind.ANSWERED,), limit=SIMILAR_VOTERS)
+    if similar is None:
+        similar = search_entries(text, kinds=(EntryKind.ANSWERED,), limit=SIMILAR_VOTERS)
     if similar:
         answers = AnsweredQuestion.objects.only("answer").in_bulk([hit.object_id for hit in similar])
         cited = _cited_article_ids(
@@ -216,6 +218,14 @@ def _cited_article_ids(texts: list[str]) -> list[list[int]]:
         ).values_list("pk", "law_id", "number")
     }
     return [list(dict.fromkeys(ids[pair] for pair in cited if pair in ids)) for cited in wanted]
+
+
+def answer_box(text: str | None, *, user, limit: int = 5) -> tuple[list[AnsweredQuestion], list[Article]]:
+    """What the answer box shows: the earlier answers most like the question that the user may read,
+    and the articles most likely to apply. One search of the answered questions serves both."""
+    hits = search_entries(text, kinds=(EntryKind.ANSWERED,), limit=max(SIMILAR_VOTERS, limit))
+    similar = _in_order(answered_visible_to(user), [hit.object_id for hit in hits[:limit]])
+    return similar, likely_articles(text, limit, similar=hits)
 
 
 def similar_questions(text: str | None, limit: int = 5, *, user=None) -> list[AnsweredQuestion]:
@@ -253,6 +263,7 @@ def knowledge_search(user, text: str | None, *, limit: int = 10) -> SearchResult
 __all__ = [
     "OTHER",
     "ArticleRef",
+    "answer_box",
     "answered_visible_to",
     "article_url",
     "articles_by_citation",

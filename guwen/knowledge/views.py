@@ -87,12 +87,9 @@ def suggest(request):
         raise Http404
     text = request.GET.get("q", "")[:SUGGEST_CHARS]
     target = "".join(ch for ch in request.GET.get("target", "") if ch.isalnum() or ch in "-_")[:60]
+    similar, articles = selectors.answer_box(text, user=request.user) if text.strip() else ([], [])
     return render(
         request,
         "knowledge/_suggest.html",
-        {
-            "similar": selectors.similar_questions(text, 5, user=request.user) if text.strip() else [],
-            "articles": selectors.likely_articles(text, 5) if text.strip() else [],
-            "target": target,
-        },
+        {"similar": similar, "articles": articles, "target": target},
     )

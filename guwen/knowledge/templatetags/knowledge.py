@@ -38,8 +38,11 @@ def link_citations(text: str | None):
     if not text:
         return ""
     text = str(text)
+    found = selectors.find_citations(text)  # ref.written is taken from the normalised text
+    if not found:  # most messages cite nothing: no character map needed
+        return escape(text)
     plain, origins = _folded(text)
-    refs = {ref.written: ref for ref in selectors.find_citations(plain)}
+    refs = {ref.written: ref for ref in found}
     out, position, searched = [], 0, 0
     for written in sorted(refs, key=plain.find):
         start = plain.find(written, searched)
