@@ -262,7 +262,8 @@ class DeadlinePolicyForm(forms.Form):
                 minutes, schedule = current.get((level, urgency), (None, Schedule.ONLINE))
                 minutes_name, schedule_name = f"minutes_{level}_{urgency}", f"schedule_{level}_{urgency}"
                 self.fields[minutes_name] = forms.IntegerField(
-                    label=f"{level_label}级 · {urgency_label}（分钟）",
+                    label=_("%(level)s级 · %(urgency)s（分钟）")
+                    % {"level": level_label, "urgency": urgency_label},
                     min_value=1,
                     max_value=7 * 24 * 60,
                     initial=minutes,
