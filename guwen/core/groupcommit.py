@@ -15,6 +15,11 @@ is rolled back and every job runs again alone in its own transaction, so one job
 duplicate key, say) reaches only its own caller. A job that must not save anything (over a rate
 limit) should return a value saying so rather than raise, which keeps the batch.
 
+A job may carry a ticket for the group's ``admit`` step (the intake's rate-limit count): the
+leader passes the tickets of the whole batch to ``admit`` once, before the transaction opens, and a
+job whose ticket is refused is not run: its caller gets ``refused``. One statement per batch then
+replaces one per job, and nothing it locks is held while the batch is written.
+
 Inside an outer transaction (tests, a caller's ``atomic`` block) the job simply runs there.
 """
 
@@ -36,10 +41,11 @@ T = TypeVar("T")
 
 
 class _Entry:
-    __slots__ = ("done", "error", "job", "lead", "result")
+    __slots__ = ("done", "error", "job", "lead", "result", "ticket")
 
-    def __init__(self, job: Callable[[], Any]):
+    def __init__(self, job: Callable[[], Any], ticket: Any = None):
         self.job = job
+        self.ticket = ticket
         self.done = threading.Event()
         self.lead = False
         self.result: Any = None
@@ -49,20 +55,31 @@ class _Entry:
 class GroupCommit(Generic[T]):
     """Commit the jobs of concurrent threads of one process in shared transactions on ``using``."""
 
-    def __init__(self, *, using: str = "default", max_batch: int = 64):
+    def __init__(
+        self,
+        *,
+        using: str = "default",
+        max_batch: int = 64,
+        admit: Callable[[list[Any]], list[bool]] | None = None,
+        refused: Any = None,
+    ):
         self.using = using
         self.max_batch = max_batch
+        self.admit = admit  # tickets → one verdict each, in order; run outside the transaction
+        self.refused = refused  # what a job whose ticket was refused returns
         self._mutex = threading.Lock()
         self._queue: list[_Entry] = []
         self._leading = False
         self.batches = 0  # how many transactions ran, and how many jobs: for the benchmark's figures
         self.jobs = 0
 
-    def run(self, job: Callable[[], T]) -> T:
+    def run(self, job: Callable[[], T], *, ticket: Any = None) -> T:
         if connections[self.using].in_atomic_block:
+            if not self._admitted([ticket])[0]:
+                return self.refused
             with transaction.atomic(using=self.using):
                 return job()
-        entry = _Entry(job)
+        entry = _Entry(job, ticket)
         with self._mutex:
             self._queue.append(entry)
             if not self._leading:
@@ -96,7 +113,29 @@ class GroupCommit(Generic[T]):
         for entry in batch:
             entry.done.set()
 
+    def _admitted(self, tickets: list[Any]) -> list[bool]:
+        if self.admit is None:
+            return [True] * len(tickets)
+        asked = [index for index, ticket in enumerate(tickets) if ticket is not None]
+        verdicts = [True] * len(tickets)
+        if asked:
+            for index, verdict in zip(asked, self.admit([tickets[i] for i in asked]), strict=True):
+                verdicts[index] = verdict
+        return verdicts
+
     def _write(self, batch: list[_Entry]) -> None:
+        try:
+            verdicts = self._admitted([entry.ticket for entry in batch])
+        except BaseException as exc:  # nothing written: every caller of the batch sees the error
+            for entry in batch:
+                entry.error = exc
+            return
+        for entry, verdict in zip(batch, verdicts, strict=True):
+            if not verdict:
+                entry.result = self.refused
+        batch = [entry for entry, verdict in zip(batch, verdicts, strict=True) if verdict]
+        if not batch:
+            return
         self.batches += 1
         self.jobs += len(batch)
         try:

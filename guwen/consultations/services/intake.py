@@ -250,23 +250,30 @@ def consultation_submit(
             consultation_dispatch(consultation=consultation, routed=taken, by=by)
         return True
 
-    # The address's request count: in Redis first when there is one (a round trip, no
-    # transaction). Else inside the transaction where writers take turns anyway (SQLite), where it
-    # costs nothing more. Where they write side by side (PostgreSQL) it is counted first, in a
+    # The address's request count: in Redis when there is one (a round trip, no transaction).
+    # Else inside the transaction where writers take turns anyway (SQLite), where it costs nothing
+    # more. Where they write side by side (PostgreSQL) it is counted before the transaction, in a
     # statement of its own, or the counter row of a busy address would stay locked until each
     # batch commits and the batches of the web processes would queue on it.
     count_inside = rate_limit is not None and connection.vendor == "sqlite" and not throttle.counts_in_redis()
-    counted_first = rate_limit is not None and not count_inside
     # Plain questions from the public are committed in groups (see guwen.core.groupcommit): on
     # SQLite one writer lock for many, on PostgreSQL one commit for many (measured: fewer commits
     # cost the server less than the BEGIN and COMMIT round trips a lone statement would save).
-    # One with files, or routed here and now, gets a transaction of its own.
-    run = run_alone if (checked or inline) else _intake_writes.run
-    if counted_first and not rate_limit.count():
+    # Counted outside the transaction, a group's requests are counted together by its leader: one
+    # statement (or Redis round trip) per address and batch. One with files, or routed here and
+    # now, gets a transaction of its own and is counted first, on its own.
+    grouped = not (checked or inline)
+    ticket = rate_limit if (grouped and not count_inside) else None
+    if rate_limit is not None and not count_inside and not grouped and not rate_limit.count():
         raise throttle.Throttled(_("提交过于频繁，请稍后再试"))
     for attempt in range(5):
         try:
-            if not run(write):
+            written = (
+                _intake_writes.run(write, ticket=ticket if attempt == 0 else None)
+                if grouped
+                else run_alone(write)
+            )
+            if not written:
                 raise throttle.Throttled(_("提交过于频繁，请稍后再试"))
             break
         except IntegrityError:
@@ -285,7 +292,7 @@ def consultation_submit(
     return IntakeResult(consultation, True)
 
 
-_intake_writes: GroupCommit[bool] = GroupCommit()
+_intake_writes: GroupCommit[bool] = GroupCommit(admit=throttle.count_many, refused=False)
 
 
 def consultation_dispatch(

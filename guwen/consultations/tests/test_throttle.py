@@ -98,3 +98,30 @@ def test_on_postgresql_the_counter_table_is_unlogged():
             "SELECT relpersistence FROM pg_class WHERE relname = %s", [ThrottleBucket._meta.db_table]
         )
         assert cursor.fetchone() == ("u",)
+
+
+def test_count_many_counts_a_batch_in_arrival_order_one_row_per_address():
+    scope = f"test-{uuid.uuid4().hex[:8]}"
+    busy, other = an_address(), an_address()
+    limits = [throttle.Limit(scope, busy, 3, 60) for _ in range(5)]
+    limits.insert(2, throttle.Limit(scope, other, 3, 60))
+    assert throttle.count_many(limits) == [True, True, True, True, False, False]
+    # Requests over the limit are counted too: the address stays over it until the window ends.
+    assert sorted(ThrottleBucket.objects.filter(scope=scope).values_list("count", flat=True)) == [1, 5]
+    assert throttle.count_many([throttle.Limit(scope, busy, 3, 60)]) == [False]
+    assert throttle.count_many([throttle.Limit(scope, other, 3, 60)] * 2) == [True, True]
+    assert throttle.count_many([throttle.Limit(scope, other, 3, 60)]) == [False]
+    assert throttle.allow(scope=scope, address=other, limit=3, window_seconds=60) is False
+
+
+def test_count_many_with_no_limit_lets_everything_through():
+    assert throttle.count_many([throttle.Limit("test-off", an_address(), 0, 60)] * 3) == [True] * 3
+    assert not ThrottleBucket.objects.filter(scope="test-off").exists()
+
+
+def test_count_many_in_redis_is_one_count_per_address(redis_url):
+    scope, address = f"test-{uuid.uuid4().hex[:8]}", an_address()
+    assert throttle.count_many([throttle.Limit(scope, address, 2, 60)] * 3) == [True, True, False]
+    assert not ThrottleBucket.objects.exists()
+    keys = list(redis_url.scan_iter(f"{throttle.KEY_PREFIX}:{scope}:*"))
+    assert len(keys) == 1 and int(redis_url.get(keys[0])) == 3

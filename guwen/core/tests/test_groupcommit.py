@@ -86,6 +86,52 @@ def test_one_failing_job_fails_only_its_own_caller():
     assert group.batches == 1  # the shared attempt; then each job alone
 
 
+@pytest.mark.django_db(transaction=True)
+def test_admit_runs_once_per_batch_before_the_transaction_and_refused_jobs_do_not_run():
+    asked: list[list] = []
+
+    def admit(tickets: list) -> list[bool]:
+        asked.append(list(tickets))
+        assert not connection.in_atomic_block  # counted outside the batch's transaction
+        return [ticket != "over" for ticket in tickets]
+
+    group = GroupCommit(admit=admit, refused="refused")
+    entries = [
+        _Entry(lambda: insert_new(override(20)).name, "ok"),
+        _Entry(lambda: insert_new(override(21)).name, "over"),
+        _Entry(lambda: insert_new(override(22)).name),  # no ticket: not asked about
+    ]
+    group._write(entries)
+    assert asked == [["ok", "over"]]
+    assert [entry.result for entry in entries] == ["测试", "refused", "测试"]
+    assert sorted(CalendarOverride.objects.values_list("date", flat=True)) == [
+        DAY + datetime.timedelta(days=20),
+        DAY + datetime.timedelta(days=22),
+    ]
+    assert (group.batches, group.jobs) == (1, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_admit_fails_every_caller_of_the_batch_sees_it_and_nothing_is_written():
+    def admit(tickets: list) -> list[bool]:
+        raise RuntimeError("counter down")
+
+    group = GroupCommit(admit=admit)
+    entries = [_Entry(lambda n=n: insert_new(override(n)).pk, "t") for n in (23, 24)]
+    group._write(entries)
+    assert all(isinstance(entry.error, RuntimeError) for entry in entries)
+    assert not CalendarOverride.objects.exists()
+    assert group.batches == 0
+
+
+@pytest.mark.django_db
+def test_inside_an_outer_transaction_a_refused_ticket_runs_nothing():
+    group = GroupCommit(admit=lambda tickets: [False] * len(tickets), refused=False)
+    with transaction.atomic():
+        assert group.run(lambda: insert_new(override(25)), ticket="t") is False
+    assert not CalendarOverride.objects.exists()
+
+
 @pytest.mark.django_db
 def test_inside_an_outer_transaction_the_job_runs_there():
     group = GroupCommit()
