@@ -1,7 +1,7 @@
 import pytest
 
 from guwen.core import workcalendar
-from guwen.knowledge import search
+from guwen.knowledge import search, selectors
 from guwen.testing import build_world, verified_client
 
 
@@ -11,9 +11,11 @@ def _fresh_process_caches():
     # never trust a per-process cache across tests.
     workcalendar.clear_cache()
     search.forget_frequencies()
+    selectors.forget_aliases()
     yield
     workcalendar.clear_cache()
     search.forget_frequencies()
+    selectors.forget_aliases()
 
 
 @pytest.fixture

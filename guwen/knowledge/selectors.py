@@ -6,11 +6,14 @@ one definition of who may read them, and every page, fragment and API route fetc
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,12 +91,36 @@ def article_url(article: Article) -> str:
     return reverse("knowledge:article", args=[article.law.code, article.number])
 
 
+# Every answer on a thread page, every answer box and every citation search reads the law names:
+# each process keeps them for ALIAS_SECONDS (laws change only by import or in the admin). A change
+# in this process clears them at once; other processes see it within that time.
+ALIAS_SECONDS = 300.0
+_aliases: tuple[float, dict[str, Law]] | None = None
+
+
+def forget_aliases() -> None:
+    """Forget the cached law names; the next lookup reads them from the database again."""
+    global _aliases
+    _aliases = None
+
+
+@receiver(post_save, sender=Law, dispatch_uid="guwen.knowledge.law_saved")
+@receiver(post_delete, sender=Law, dispatch_uid="guwen.knowledge.law_deleted")
+def _law_changed(**kwargs: object) -> None:
+    forget_aliases()
+
+
 def _alias_index() -> dict[str, Law]:
     """alias → the current law of that name (the version in force today)."""
+    global _aliases
+    cached = _aliases
+    if cached is not None and time.monotonic() < cached[0]:
+        return cached[1]
     index: dict[str, Law] = {}
     for law in Law.objects.order_by("-is_current", "sort"):
         for alias in [law.short_title, law.title, *law.alias_list]:
             index.setdefault(alias, law)
+    _aliases = (time.monotonic() + ALIAS_SECONDS, index)
     return index
 
 

@@ -117,6 +117,7 @@ def laws_import(*, directory: Path | None = None, files: list[str] | None = None
             object_id="*",
             context=result.__dict__,
         )
+    selectors.forget_aliases()  # the updates above send no signals
     return result
 
 

@@ -40,3 +40,16 @@ def test_find_citations_carries_the_law_to_follow_on_articles(statutes):
 def test_citation_of_missing_article_is_ignored(statutes):
     assert find_citations("劳动合同法第九百九十九条") == []
     assert articles_by_citation("劳动合同法第九百九十九条") == []
+
+
+def test_law_names_are_read_once_and_a_change_to_a_law_is_seen_at_once(statutes, django_assert_num_queries):
+    from guwen.knowledge.models import Law
+
+    text = "依据劳动合同法第八十二条、民法典第一千零七十九条"
+    assert len(find_citations(text)) == 2
+    with django_assert_num_queries(1):  # the articles only: the law names are kept
+        assert len(find_citations(text)) == 2
+    law = Law.objects.get(code="labor-contract-law")
+    law.aliases = f"{law.aliases} 劳合法".strip()
+    law.save()
+    assert [ref.number for ref in find_citations("劳合法第82条")] == [82]
