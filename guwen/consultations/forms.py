@@ -243,6 +243,15 @@ class UrgencyRuleForm(forms.Form):
     )
 
 
+class GroupRobotForm(forms.Form):
+    group_name = forms.CharField(
+        label=_("群名称"),
+        max_length=80,
+        required=False,
+        error_messages={"max_length": _("群名称不能超过 80 个字")},
+    )
+
+
 class DeadlinePolicyForm(forms.Form):
     """A new version of the deadlines: minutes and counting for each level and urgency."""
 

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from guwen.accounts.models import Role
 from guwen.accounts.scope import current_memberships, is_sysadmin, roles_of
-from guwen.consultations.models import AdvisorAway, Attachment, Consultation, Level, Message, Status
+from guwen.consultations.models import (
+    AdvisorAway,
+    Attachment,
+    Consultation,
+    GroupChannel,
+    Level,
+    Message,
+    Status,
+)
 from guwen.consultations.workflow import OPEN_STATUSES, WAITING_STATUSES, advisor_street_ids
 from guwen.regions.models import Lawyer, Region
 from guwen.regions.selectors import current_assignments
@@ -243,6 +251,27 @@ def knowledge_entry(consultation: Consultation):
 
 
 # --- a district's settings: urgency rules and response deadlines ----------------------------------
+
+
+@dataclass(frozen=True)
+class RobotRow:
+    """A community of the district and its group robot (None when it has none yet)."""
+
+    community: Region
+    channel: GroupChannel | None
+
+
+def group_robots_of(district: Region) -> list[RobotRow]:
+    """The district's active communities, by street and code, each with its group-robot channel."""
+    from guwen.regions.models import Level as RegionLevel
+
+    communities = list(
+        Region.objects.filter(level=RegionLevel.COMMUNITY, is_active=True, parent__parent=district)
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    )
+    channels = {c.community_id: c for c in GroupChannel.objects.filter(community__in=communities)}
+    return [RobotRow(community, channels.get(community.pk)) for community in communities]
 
 
 def settings_districts(user) -> QuerySet[Region]:

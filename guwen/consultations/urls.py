@@ -28,7 +28,7 @@ urlpatterns = [
     path("consultations/<int:pk>/convert/<slug:target>/", work.convert, name="convert"),
     path("consultations/<int:pk>/phone/", work.phone, name="phone"),
     path("consultations/<int:pk>/attachments/<int:attachment_id>/", work.attachment, name="attachment"),
-    # The district's settings (its bureau): urgency keywords and response deadlines.
+    # The district's settings (its bureau): urgency keywords, response deadlines, group robots.
     path("consultations/settings/", settings.district_settings, name="settings"),
     path("consultations/settings/<str:code>/urgency/", settings.urgency_rule_add, name="urgency_rule_add"),
     path(
@@ -40,5 +40,15 @@ urlpatterns = [
         "consultations/settings/<str:code>/deadlines/",
         settings.deadline_policy_add,
         name="deadline_policy_add",
+    ),
+    path(
+        "consultations/settings/<str:code>/robots/<str:community_code>/secret/",
+        settings.group_robot_secret,
+        name="group_robot_secret",
+    ),
+    path(
+        "consultations/settings/<str:code>/robots/<str:community_code>/active/",
+        settings.group_robot_active,
+        name="group_robot_active",
     ),
 ]

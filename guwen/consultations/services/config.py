@@ -87,6 +87,48 @@ def group_channel_rotate_secret(*, channel: GroupChannel, by) -> GroupChannel:
     return channel
 
 
+GROUP_NAME_MAX = 80
+
+
+def group_channel_issue_secret(*, community, group_name: str = "", by) -> tuple[GroupChannel, bool]:
+    """Connect the community's group robot, or give it a new secret: ``(channel, created)``.
+
+    The old secret stops working at once, so a leaked one is dead the moment it is replaced. A
+    group name, when given, replaces the stored one; the audit trail never holds a secret."""
+    name = (group_name or "").strip()
+    if len(name) > GROUP_NAME_MAX:
+        raise DomainError(_("群名称不能超过 %(n)d 个字") % {"n": GROUP_NAME_MAX}, field="group_name")
+    with transaction.atomic():
+        existed = GroupChannel.objects.select_for_update().filter(community=community).first()
+        channel = group_channel_ensure(community=community, group_name=name, by=by)
+        if existed is None:
+            return channel, True
+        old_name = channel.group_name
+        if name and name != old_name:
+            channel.group_name = name
+            channel.save(update_fields=["group_name"])
+            audit.record(
+                actor=by,
+                action="group_channel.rename",
+                obj=channel,
+                old={"name": old_name},
+                new={"name": name},
+            )
+        group_channel_rotate_secret(channel=channel, by=by)
+    return channel, False
+
+
+def group_channel_set_active(*, channel: GroupChannel, active: bool, by) -> GroupChannel:
+    """Stop (or resume) taking the group's messages; a stopped robot's calls are refused."""
+    if channel.is_active == active:
+        return channel
+    with transaction.atomic():
+        channel.is_active = active
+        channel.save(update_fields=["is_active"])
+        audit.record(actor=by, action="group_channel.resume" if active else "group_channel.stop", obj=channel)
+    return channel
+
+
 # --- a district's urgency rules and deadlines -----------------------------------------------------
 
 KEYWORDS_MAX = 50

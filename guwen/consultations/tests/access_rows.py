@@ -202,6 +202,23 @@ def settings_path(tail: str):
     return path
 
 
+def robot_path(action: str):
+    """Community A's robot under its own district; outside, community E's under district 2."""
+
+    def path(w: World, role: str, inside: bool) -> str:
+        district, community = (w.district, w.community_a) if inside else (w.district2, w.community_e)
+        return f"/consultations/settings/{district.code}/robots/{community.code}/{action}/"
+
+    return path
+
+
+def robot_setup(w: World) -> None:
+    from guwen.consultations.services import group_channel_ensure
+
+    for community in (w.community_a, w.community_e):
+        group_channel_ensure(community=community, by=None)
+
+
 def deadline_body(w: World, role: str, inside: bool) -> dict:
     # Each role a date of its own, so that one role's version does not refuse the next one's.
     offset = 1 + sorted(ROLES).index(role)
@@ -513,6 +530,24 @@ ROWS: list[Row] = [
         page(MANAGERS),
         page({"sysadmin": 302}),
         body=deadline_body,
+    ),
+    Row(
+        "consultations:group_robot_secret",
+        "POST",
+        robot_path("secret"),
+        # The new secret is shown on the response itself.
+        page({"bureau": 200, "sysadmin": 200}),
+        page({"sysadmin": 200}),
+        body=lambda w, role, inside: {"group_name": f"{role}的群"},
+    ),
+    Row(
+        "consultations:group_robot_active",
+        "POST",
+        robot_path("active"),
+        page(MANAGERS),
+        page({"sysadmin": 302}),
+        body=lambda w, role, inside: {"active": "0"},
+        setup=robot_setup,
     ),
 ]
 

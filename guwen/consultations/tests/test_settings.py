@@ -3,13 +3,27 @@ response deadlines; nobody else sees the page, and another district's bureau can
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import re
+import time
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from guwen.consultations import rules
-from guwen.consultations.models import DeadlinePolicy, Level, Schedule, Urgency, UrgencyRule
+from guwen.consultations.models import (
+    Consultation,
+    DeadlinePolicy,
+    GroupChannel,
+    Level,
+    Schedule,
+    Urgency,
+    UrgencyRule,
+)
 from guwen.core.models import AuditEvent
 from guwen.testing import verified_client
 
@@ -190,3 +204,107 @@ def test_the_system_administrator_switches_districts(world):
     page = client.get(URL, {"district": world.district2.code}).content.decode()
     assert "罗湖区 · 咨询设置" in page and "龙岗区" in page  # the other district is in the switcher
     assert client.get(URL, {"district": "440399000000"}).status_code == 404
+
+
+# --- group-chat robots ----------------------------------------------------------------------------
+
+
+def robot_url(world, action: str, community=None, district=None) -> str:
+    district = district or world.district
+    community = community or world.community_a
+    return f"/consultations/settings/{district.code}/robots/{community.code}/{action}/"
+
+
+def shown_secret(page) -> str:
+    found = re.search(r'id="robot-secret" type="text" readonly value="([^"]+)"', page.content.decode())
+    assert found, "the secret is shown on the page"
+    return found.group(1)
+
+
+def send_from_robot(community, secret: str, text: str = "群里有人问：老板拖欠工资三个月了怎么办？"):
+    ts = int(time.time())
+    raw = json.dumps({"timestamp": ts, "text": text, "sender_name": "李阿姨"}, ensure_ascii=False).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+    return Client().post(
+        f"/api/v1/hooks/group-message/{community.code}",
+        raw,
+        content_type="application/json",
+        HTTP_X_GUWEN_SIGNATURE=signature,
+        HTTP_X_GUWEN_TIMESTAMP=str(ts),
+    )
+
+
+def test_the_bureau_connects_a_communitys_robot_and_sees_the_secret_once(world):
+    client = verified_client(world.user("bureau"))
+    listing = client.get(URL).content.decode()
+    assert "群聊机器人接入" in listing and world.community_a.name in listing and "未接入" in listing
+    page = client.post(robot_url(world, "secret"), {"group_name": "南龙社区居民群"})
+    assert page.status_code == 200 and "no-cache" in page["Cache-Control"]
+    secret = shown_secret(page)
+    text = page.content.decode()
+    assert f"/api/v1/hooks/group-message/{world.community_a.code}" in text and "X-Guwen-Signature" in text
+    channel = GroupChannel.objects.get(community=world.community_a)
+    assert (channel.secret, channel.group_name, channel.is_active) == (secret, "南龙社区居民群", True)
+    # What the page says to send is what the webhook takes.
+    assert send_from_robot(world.community_a, secret).status_code == 201
+    assert Consultation.objects.get().source["group_name"] == "南龙社区居民群"
+    # The list shows the state, never the secret; the audit trail never holds it either.
+    listing = client.get(URL).content.decode()
+    assert "已接入" in listing and secret not in listing
+    events = AuditEvent.objects.filter(action__startswith="group_channel.")
+    assert [e.action for e in events] == ["group_channel.create"]
+    assert all(secret not in json.dumps([e.old, e.new, e.context]) for e in events)
+
+
+def test_a_new_secret_kills_the_old_one_at_once(world):
+    client = verified_client(world.user("bureau"))
+    old = shown_secret(client.post(robot_url(world, "secret"), {"group_name": ""}))
+    new = shown_secret(client.post(robot_url(world, "secret"), {"group_name": "新群名"}))
+    assert new != old
+    assert send_from_robot(world.community_a, old).status_code == 401
+    assert send_from_robot(world.community_a, new).status_code == 201
+    assert GroupChannel.objects.get().group_name == "新群名"
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="group_channel.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["group_channel.create", "group_channel.rename", "group_channel.rotate_secret"]
+
+
+def test_a_stopped_robot_is_refused_until_it_is_resumed(world):
+    client = verified_client(world.user("bureau"))
+    secret = shown_secret(client.post(robot_url(world, "secret"), {}))
+    assert client.post(robot_url(world, "active"), {"active": "0"}).status_code == 302
+    assert "已停用" in client.get(URL).content.decode()
+    assert send_from_robot(world.community_a, secret).status_code == 404
+    assert Consultation.objects.count() == 0
+    client.post(robot_url(world, "active"), {"active": "1"})
+    assert send_from_robot(world.community_a, secret).status_code == 201
+
+
+def test_a_bad_robot_request_is_refused_with_a_message_and_nothing_saved(world):
+    client = verified_client(world.user("bureau"))
+    page = client.post(robot_url(world, "secret"), {"group_name": "群" * 81})
+    assert page.status_code == 400 and "群名称不能超过 80 个字" in page.content.decode()
+    assert not GroupChannel.objects.exists()
+    assert 'id="robot-secret"' not in page.content.decode()
+    shown_secret(client.post(robot_url(world, "secret"), {}))
+    response = client.post(robot_url(world, "active"), {"active": "maybe"}, follow=True)
+    assert "请选择启用或停用" in response.content.decode()
+    assert GroupChannel.objects.get().is_active
+    # A robot that was never connected has nothing to stop.
+    assert (
+        client.post(robot_url(world, "active", community=world.community_b), {"active": "0"}).status_code
+        == 404
+    )
+
+
+def test_robots_of_other_districts_and_other_roles_are_out_of_reach(world):
+    bureau = verified_client(world.user("bureau"))
+    # A community code under another district's path, or a street code in place of a community.
+    assert bureau.post(robot_url(world, "secret", district=world.district2), {}).status_code == 404
+    assert bureau.post(robot_url(world, "secret", community=world.street), {}).status_code == 404
+    for role in ("office", "advisor_a", "staff_a"):
+        assert verified_client(world.user(role)).post(robot_url(world, "secret"), {}).status_code == 404
+    assert not GroupChannel.objects.exists()

@@ -1,6 +1,7 @@
 """The district's consultation settings, for its bureau (and the system administrator): the
-urgency keywords that flag a question at once, and the response deadlines, each a new version
-from a date so that what was in force before stays on record."""
+urgency keywords that flag a question at once, the response deadlines, each a new version from a
+date so that what was in force before stays on record, and the group-chat robots of its
+communities (connect one, replace its secret, stop or resume it)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from guwen.consultations import selectors, services
-from guwen.consultations.forms import DeadlinePolicyForm, UrgencyRuleForm
-from guwen.consultations.models import UrgencyRule
+from guwen.consultations.forms import DeadlinePolicyForm, GroupRobotForm, UrgencyRuleForm
+from guwen.consultations.models import GroupChannel, UrgencyRule
 from guwen.core.errors import DomainError
 from guwen.core.formtools import form_status, form_submit
 
@@ -31,7 +33,15 @@ def _current_table(district) -> dict:
     return {(r.level, r.urgency): (r.minutes, r.schedule) for r in versions[0].rows} if versions else {}
 
 
-def _page(request, district, *, rule_form=None, deadline_form=None, status: int = 200):
+def _page(
+    request,
+    district,
+    *,
+    rule_form=None,
+    deadline_form=None,
+    robot_error: tuple[str, list] = ("", []),
+    status: int = 200,
+):
     today = timezone.localdate()
     city_rules, own_rules = selectors.urgency_rules_of(district, today)
     return render(
@@ -43,6 +53,9 @@ def _page(request, district, *, rule_form=None, deadline_form=None, status: int 
             "versions": selectors.deadline_versions(district, today),
             "city_rules": city_rules,
             "own_rules": own_rules,
+            "robots": selectors.group_robots_of(district),
+            "robot_error_code": robot_error[0],
+            "robot_errors": robot_error[1],
             "today": today,
             "rule_form": rule_form or UrgencyRuleForm(initial={"effective_from": today}),
             "deadline_form": deadline_form
@@ -118,3 +131,67 @@ def deadline_policy_add(request, code: str):
         messages.success(request, _("新的答复期限自 %(day)s 起生效") % {"day": policy.effective_from})
         return _back(district)
     return _page(request, district, deadline_form=form, status=form_status(form))
+
+
+def _community(district, code: str):
+    from guwen.regions.models import Level as RegionLevel
+    from guwen.regions.models import Region
+
+    return get_object_or_404(
+        Region, level=RegionLevel.COMMUNITY, is_active=True, parent__parent=district, code=code
+    )
+
+
+def hook_url(request, community) -> str:
+    return request.build_absolute_uri(f"/api/v1/hooks/group-message/{community.code}")
+
+
+@never_cache
+@login_required
+@require_POST
+def group_robot_secret(request, code: str, community_code: str):
+    """Connect a community's group robot or replace its secret. The secret is shown on this
+    response only (never stored in a message or a link), with what the robot must send."""
+    district = _district(request, code)
+    community = _community(district, community_code)
+    form = GroupRobotForm(request.POST)
+    done, issued = form_submit(
+        request,
+        form,
+        lambda data: services.group_channel_issue_secret(
+            community=community, group_name=data["group_name"], by=request.user
+        ),
+    )
+    if not done:
+        errors = [e for field in form.errors.values() for e in field]
+        return _page(request, district, robot_error=(community.code, errors), status=form_status(form))
+    channel, created = issued
+    return render(
+        request,
+        "consultations/group_robot_secret.html",
+        {
+            "district": district,
+            "community": community,
+            "channel": channel,
+            "created": created,
+            "hook_url": hook_url(request, community),
+        },
+    )
+
+
+@login_required
+@require_POST
+def group_robot_active(request, code: str, community_code: str):
+    district = _district(request, code)
+    community = _community(district, community_code)
+    channel = get_object_or_404(GroupChannel, community=community)
+    active = request.POST.get("active")
+    if active not in ("0", "1"):
+        messages.error(request, _("请选择启用或停用"))
+        return _back(district)
+    services.group_channel_set_active(channel=channel, active=active == "1", by=request.user)
+    if active == "1":
+        messages.success(request, _("%(name)s 的群聊机器人已恢复接入") % {"name": community.name})
+    else:
+        messages.success(request, _("%(name)s 的群聊机器人已停用，其消息将被拒收") % {"name": community.name})
+    return _back(district)
