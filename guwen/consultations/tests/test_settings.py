@@ -216,7 +216,10 @@ def robot_url(world, action: str, community=None, district=None) -> str:
 
 
 def shown_secret(page) -> str:
-    found = re.search(r'id="robot-secret" type="text" readonly value="([^"]+)"', page.content.decode())
+    found = re.search(
+        r'id="robot-secret" rows="2" readonly class="mono" onfocus="this.select\(\)">([^<]+)</textarea>',
+        page.content.decode(),
+    )
     assert found, "the secret is shown on the page"
     return found.group(1)
 
