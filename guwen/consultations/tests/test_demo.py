@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from guwen.consultations.models import Consultation, Event, EventCode, Rating, Status
+from guwen.consultations.models import Channel, Consultation, Event, EventCode, GroupChannel, Rating, Status
 from guwen.demo import consultations as demo
 from guwen.demo import nanwan
 
@@ -32,5 +32,11 @@ def test_demo_year_of_consultations_loads_once_and_notifies_nobody(
     assert waiting.filter(due_at__lte=now).count() <= 6
     assert not waiting.filter(created_at__lt=now - timedelta(days=60)).exists()
     assert not sent.notify.called and not sent.notify_phone.called
+    # Group questions come only from communities whose group robot is connected; two have none.
+    robots = set(GroupChannel.objects.values_list("community_id", flat=True))
+    assert len(robots) == 12
+    grouped = set(Consultation.objects.filter(channel=Channel.GROUP).values_list("community_id", flat=True))
+    assert grouped and grouped <= robots
     demo.load()
+    assert GroupChannel.objects.count() == 12
     assert Consultation.objects.count() == count
