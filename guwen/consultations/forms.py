@@ -244,12 +244,8 @@ class UrgencyRuleForm(forms.Form):
 
 
 class GroupRobotForm(forms.Form):
-    group_name = forms.CharField(
-        label=_("群名称"),
-        max_length=80,
-        required=False,
-        error_messages={"max_length": _("群名称不能超过 80 个字")},
-    )
+    # Its length is checked by the service (group_channel_issue_secret), whose message the page shows.
+    group_name = forms.CharField(label=_("群名称"), required=False)
 
 
 class DeadlinePolicyForm(forms.Form):

@@ -261,15 +261,20 @@ class RobotRow:
     channel: GroupChannel | None
 
 
-def group_robots_of(district: Region) -> list[RobotRow]:
-    """The district's active communities, by street and code, each with its group-robot channel."""
+def district_communities(district: Region) -> QuerySet[Region]:
+    """The district's active communities, by street and code."""
     from guwen.regions.models import Level as RegionLevel
 
-    communities = list(
+    return (
         Region.objects.filter(level=RegionLevel.COMMUNITY, is_active=True, parent__parent=district)
         .select_related("parent")
         .order_by("parent__code", "code")
     )
+
+
+def group_robots_of(district: Region) -> list[RobotRow]:
+    """The district's active communities, by street and code, each with its group-robot channel."""
+    communities = list(district_communities(district))
     channels = {c.community_id: c for c in GroupChannel.objects.filter(community__in=communities)}
     return [RobotRow(community, channels.get(community.pk)) for community in communities]
 

@@ -99,10 +99,9 @@ def group_channel_issue_secret(*, community, group_name: str = "", by) -> tuple[
     if len(name) > GROUP_NAME_MAX:
         raise DomainError(_("群名称不能超过 %(n)d 个字") % {"n": GROUP_NAME_MAX}, field="group_name")
     with transaction.atomic():
-        existed = GroupChannel.objects.select_for_update().filter(community=community).first()
-        channel = group_channel_ensure(community=community, group_name=name, by=by)
-        if existed is None:
-            return channel, True
+        channel = GroupChannel.objects.select_for_update().filter(community=community).first()
+        if channel is None:
+            return group_channel_ensure(community=community, group_name=name, by=by), True
         old_name = channel.group_name
         if name and name != old_name:
             channel.group_name = name

@@ -134,16 +134,11 @@ def deadline_policy_add(request, code: str):
 
 
 def _community(district, code: str):
-    from guwen.regions.models import Level as RegionLevel
-    from guwen.regions.models import Region
-
-    return get_object_or_404(
-        Region, level=RegionLevel.COMMUNITY, is_active=True, parent__parent=district, code=code
-    )
+    return get_object_or_404(selectors.district_communities(district), code=code)
 
 
 def hook_url(request, community) -> str:
-    return request.build_absolute_uri(f"/api/v1/hooks/group-message/{community.code}")
+    return request.build_absolute_uri(reverse("api:group_message", kwargs={"community_code": community.code}))
 
 
 @never_cache
