@@ -14,7 +14,7 @@ per request in the median rounds, from /proc, to show where the time goes.
 
 Run: `.venv/bin/python benchmarks/bench_intake.py` (or `make bench`). Knobs (environment):
 GUWEN_BENCH_CLIENTS (32), GUWEN_BENCH_REQUESTS (per phase, 3000), GUWEN_BENCH_SECONDS (per phase,
-15), GUWEN_BENCH_WORKERS (gunicorn processes, CPU count), GUWEN_BENCH_THREADS (threads each, 4),
+15), GUWEN_BENCH_WORKERS (gunicorn processes), GUWEN_BENCH_THREADS (threads each),
 GUWEN_BENCH_DATABASES ("sqlite,postgres"), GUWEN_BENCH_ROUNDS (3).
 
 The two phases alternate for GUWEN_BENCH_ROUNDS rounds (bare, intake, bare, intake, …) on the same
@@ -28,6 +28,7 @@ import http.client
 import itertools
 import json
 import os
+import runpy
 import shutil
 import signal
 import socket
@@ -49,8 +50,12 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 CLIENTS = int(os.environ.get("GUWEN_BENCH_CLIENTS", "32"))
 REQUESTS = int(os.environ.get("GUWEN_BENCH_REQUESTS", "3000"))
 SECONDS = float(os.environ.get("GUWEN_BENCH_SECONDS", "15"))
-WORKERS = int(os.environ.get("GUWEN_BENCH_WORKERS", str(os.cpu_count() or 2)))
-THREADS = int(os.environ.get("GUWEN_BENCH_THREADS", "4"))
+# The server runs with the project's production settings (gunicorn.conf.py); the two knobs
+# override its processes and threads for experiments.
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+_production = runpy.run_path(str(GUNICORN_CONF))
+WORKERS = int(os.environ.get("GUWEN_BENCH_WORKERS") or _production["workers"])
+THREADS = int(os.environ.get("GUWEN_BENCH_THREADS") or _production["threads"])
 PG_URL = os.environ.get("GUWEN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DB = "guwen_bench"
 DATABASES = [d.strip() for d in os.environ.get("GUWEN_BENCH_DATABASES", "sqlite,postgres").split(",") if d]
@@ -270,17 +275,15 @@ def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
     process = subprocess.Popen(
         [
             GUNICORN,
+            "--config",
+            str(GUNICORN_CONF),
             "guwen.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
-            "--worker-class",
-            "gthread",
             "--threads",
             str(THREADS),
-            "--backlog",
-            "512",
             "--log-level",
             "warning",
         ],

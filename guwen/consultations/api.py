@@ -8,9 +8,12 @@ signed-in staff, scoped by ``consultations_visible_to``.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
@@ -112,9 +115,14 @@ class EscalateIn(Schema):
 
 
 def _status_url(consultation: Consultation) -> str:
-    from django.urls import reverse
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _community_status_url(consultation.community.code, urlconf, get_script_prefix())
 
-    return reverse("consultations:public_status", args=[consultation.community.code])
+
+@lru_cache(maxsize=4096)
+def _community_status_url(code: str, urlconf: str, prefix: str) -> str:
+    """The resident's status page of a community: the same for every question it receives."""
+    return reverse("consultations:public_status", args=[code], urlconf=urlconf)
 
 
 def _intake_out(consultation: Consultation) -> dict:

@@ -9,18 +9,109 @@ inside it (``PreparedInsert.execute``), with the foreign keys that are known onl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import Model
 
 # (model, database alias) → (statement, fields in parameter order, whether it returns the key,
-# whether the database assigns the key)
-_statements: dict[tuple[type, str], tuple[str, list, bool, bool]] = {}
+# whether the database assigns the key, each field's value converter)
+_statements: dict[tuple[type, str], tuple[str, list, bool, bool, list]] = {}
+
+# Django's own field classes (exactly these, not subclasses) whose conversion for the database
+# hands back a value of this Python class unchanged: the chain of get_db_prep_save →
+# get_db_prep_value → get_prep_value → to_python can be skipped for it. Django's pre_save of these
+# and of the classes below is a plain attribute read (date fields: unless auto_now or
+# auto_now_add, which keep the general path).
+_PASS_THROUGH: dict[type, type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.FloatField: float,
+    models.BooleanField: bool,
+}
+# Integer columns: an int goes to the backend's own adaptation (psycopg's sized integer types on
+# PostgreSQL) and an automatic key to the backend's check of it.
+_INTEGERS = {
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+}
+_AUTO_KEYS = {models.AutoField, models.BigAutoField, models.SmallAutoField}
+# Fields for which None goes to the database as NULL (BooleanField is not among them: its
+# to_python refuses None when the field is not nullable).
+_NONE_IS_NULL = set(_PASS_THROUGH) - {models.BooleanField} | _INTEGERS | _AUTO_KEYS | {models.DateTimeField}
 
 
-def _statement(model: type[Model], alias: str) -> tuple[str, list, bool]:
+def _converter(field, connection) -> Callable[[Model], Any]:
+    """A function of a new object giving ``field``'s value as ``save()`` would send it: the
+    field's own conversion, or a shortcut where that conversion is known to change nothing."""
+
+    def general(obj: Model) -> Any:
+        return field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
+
+    target = field
+    if type(field) is models.ForeignKey:
+        # A foreign key converts as the key it points at, except that it sends "" as NULL:
+        # only integer keys pass through.
+        target = field.target_field
+    kind = type(target)
+    if target is not field and kind not in _INTEGERS and kind not in _AUTO_KEYS:
+        return general
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return general
+    attname = field.attname
+    none_is_null = kind in _NONE_IS_NULL
+    if kind is models.DateTimeField:
+        adapt = connection.ops.adapt_datetimefield_value
+
+        def moment(obj: Model) -> Any:
+            value = getattr(obj, attname)
+            if value is None:
+                return None
+            if value.__class__ is datetime and value.tzinfo is not None:
+                return adapt(value)  # an aware datetime passes to_python and get_prep_value as is
+            return general(obj)
+
+        return moment
+    if kind in _INTEGERS or kind in _AUTO_KEYS:
+        if kind in _AUTO_KEYS:
+            check = connection.ops.validate_autopk_value
+        else:
+            adapt_integer = connection.ops.adapt_integerfield_value
+            internal_type = target.get_internal_type()
+
+            def check(value: int) -> Any:
+                return adapt_integer(value, internal_type)
+
+        def integer(obj: Model) -> Any:
+            value = getattr(obj, attname)
+            if value is None:
+                return None
+            if value.__class__ is int:
+                return check(value)
+            return general(obj)
+
+        return integer
+    plain = _PASS_THROUGH.get(kind)
+    if plain is None:
+        return general
+
+    def simple(obj: Model) -> Any:
+        value = getattr(obj, attname)
+        if value.__class__ is plain or (value is None and none_is_null):
+            return value
+        return general(obj)
+
+    return simple
+
+
+def _statement(model: type[Model], alias: str) -> tuple[str, list, bool, bool, list]:
     statement = _statements.get((model, alias))
     if statement is None:
         connection = connections[alias]
@@ -39,7 +130,8 @@ def _statement(model: type[Model], alias: str) -> tuple[str, list, bool]:
         if returning:
             sql += " RETURNING " + quote(meta.pk.column)
         database_key = all(not f.primary_key for f in fields)
-        statement = _statements[(model, alias)] = (sql, fields, returning, database_key)
+        converters = [_converter(f, connection) for f in fields]
+        statement = _statements[(model, alias)] = (sql, fields, returning, database_key, converters)
     return statement
 
 
@@ -95,9 +187,8 @@ def prepare_insert(obj: Model) -> PreparedInsert:
     matter on this path: neither runs."""
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
-    connection = connections[alias]
-    sql, fields, returning, database_key = _statement(model, alias)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+    sql, fields, returning, database_key, converters = _statement(model, alias)
+    params = [convert(obj) for convert in converters]
     return PreparedInsert(obj, alias, sql, fields, params, returning, database_key)
 
 

@@ -244,3 +244,89 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
 @pytest.mark.django_db
 def test_healthz_refuses_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+# --- gunicorn.conf.py: the production web processes ---------------------------------------------
+
+
+def gunicorn_conf(monkeypatch, **env: str) -> dict:
+    import runpy
+
+    for name in ("WEB_CONCURRENCY", "GUWEN_WEB_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+
+
+def test_gunicorn_conf_defaults_to_a_process_per_core_and_32_threads(monkeypatch):
+    conf = gunicorn_conf(monkeypatch)
+
+    assert conf["wsgi_app"] == "guwen.wsgi:application"
+    assert conf["worker_class"] == "gthread"
+    assert conf["workers"] == (os.cpu_count() or 2)
+    assert conf["threads"] == 32
+
+
+def test_gunicorn_conf_reads_processes_and_threads_from_the_environment(monkeypatch):
+    conf = gunicorn_conf(monkeypatch, WEB_CONCURRENCY="3", GUWEN_WEB_THREADS="8")
+
+    assert (conf["workers"], conf["threads"]) == (3, 8)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"GUWEN_WEB_THREADS": "many"}, "GUWEN_WEB_THREADS must be an integer"),
+        ({"WEB_CONCURRENCY": "0"}, "must be at least 1"),
+        ({"GUWEN_WEB_THREADS": "-2"}, "must be at least 1"),
+    ],
+)
+def test_gunicorn_conf_refuses_bad_values(monkeypatch, env, message):
+    with pytest.raises(ValueError, match=message):
+        gunicorn_conf(monkeypatch, **env)
+
+
+def test_gunicorn_serves_the_project_with_its_own_config(tmp_path):
+    """`gunicorn` started in the project directory with no options finds gunicorn.conf.py and serves."""
+    import http.client
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+    env = {
+        **clean,
+        "GUWEN_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        "WEB_CONCURRENCY": "1",
+        "GUWEN_WEB_THREADS": "2",
+        "LOG_LEVEL": "WARNING",
+    }
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    process = subprocess.Popen(
+        [gunicorn, "--bind", f"127.0.0.1:{port}"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                status = conn.getresponse().status
+                conn.close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200, process.stdout.read() if process.poll() is not None else "no answer"
+    finally:
+        process.terminate()
+        process.wait(20)

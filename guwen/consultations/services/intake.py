@@ -64,8 +64,19 @@ class IntakeResult:
     created: bool
 
 
+_RECEIPT_CODES = len(RECEIPT_ALPHABET) ** RECEIPT_LENGTH
+_CHANNELS = frozenset(Channel.values)
+
+
 def new_receipt_code() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    """Eight characters drawn uniformly from the alphabet (one draw for the whole code)."""
+    n = secrets.randbelow(_RECEIPT_CODES)
+    base = len(RECEIPT_ALPHABET)
+    chars = []
+    for _position in range(RECEIPT_LENGTH):
+        n, digit = divmod(n, base)
+        chars.append(RECEIPT_ALPHABET[digit])
+    return "".join(chars)
 
 
 def normalize_receipt_code(value: str) -> str:
@@ -172,7 +183,7 @@ def consultation_submit(
     acknowledged question is never left unrouted. Without a worker (a task backend that runs tasks
     inline) it is routed here, in the same transaction.
     """
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise DomainError(_("渠道不正确"), field="channel")
     if not consent:
         raise DomainError(_("请阅读并同意隐私说明后再提交"), field="consent")

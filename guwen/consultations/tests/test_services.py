@@ -530,3 +530,26 @@ def test_a_reply_goes_through_when_its_knowledge_entry_cannot_follow(world, ask,
     c.refresh_from_db()
     with pytest.raises(DomainError):  # marking says why it cannot go in
         services.consultation_mark_reusable(consultation=c, by=advisor)
+
+
+def test_receipt_codes_use_every_allowed_character_in_every_position():
+    from guwen.consultations.services.intake import RECEIPT_ALPHABET, RECEIPT_LENGTH, new_receipt_code
+
+    codes = [new_receipt_code() for _ in range(3000)]
+
+    assert all(len(code) == RECEIPT_LENGTH and set(code) <= set(RECEIPT_ALPHABET) for code in codes)
+    for position in range(RECEIPT_LENGTH):
+        assert {code[position] for code in codes} == set(RECEIPT_ALPHABET)
+    assert len(set(codes)) > 2990  # 31**8 codes: repeats among 3,000 are all but impossible
+
+
+def test_phone_fields_store_the_number_encrypted_hashed_and_masked():
+    from guwen.consultations.services.common import phone_fields, phone_hash
+
+    fields = phone_fields("13912345678")
+
+    assert decrypt_text(fields["phone_encrypted"]) == "13912345678"
+    assert fields["phone_hash"] == phone_hash("13912345678")
+    assert fields["phone_masked"] == "139****5678"
+    assert phone_fields("13912345678", number_hash="given")["phone_hash"] == "given"
+    assert phone_fields("") == {"phone_encrypted": "", "phone_hash": "", "phone_masked": ""}
