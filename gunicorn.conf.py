@@ -4,7 +4,9 @@ gunicorn reads this file by itself when started from this directory (``gunicorn 
 elsewhere pass ``-c /path/to/gunicorn.conf.py``. Command-line options override it.
 
 - ``WEB_CONCURRENCY``: processes, default one per CPU core.
-- ``GUWEN_WEB_THREADS``: threads per process, default 32.
+- ``GUWEN_WEB_THREADS``: threads per process. Default: 32, or fewer when the processes would
+  hold more than ``GUWEN_WEB_DB_CONNECTIONS`` database connections between them (default 80),
+  but never fewer than 4.
 
 Why this many threads on so few processes: a page spends much of its time waiting on the
 database, and a public question waits for its group commit (``guwen.core.groupcommit``): while
@@ -16,8 +18,10 @@ second, 8 gave 235–251, 16 gave 244–268 and 32 gave 269–294, and PostgreSQ
 fell from 1.4 to 0.9 ms. The bare view moved within its own noise.
 
 Each thread keeps its own database connection (``DB_CONN_MAX_AGE``), so processes × threads,
-plus the task workers, must stay below PostgreSQL's ``max_connections`` (100 by default): on a
-bigger machine lower the threads as the processes grow, or raise the limit.
+plus the task workers, must stay below PostgreSQL's ``max_connections`` (100 by default). The
+default number of threads therefore shrinks as the processes grow (8 processes: 10 threads
+each). With several hosts on one database, give each host its share in
+``GUWEN_WEB_DB_CONNECTIONS``.
 """
 
 import os
@@ -30,7 +34,8 @@ from guwen.envconf import env_int
 wsgi_app = "guwen.wsgi:application"
 workers = env_int("WEB_CONCURRENCY", os.cpu_count() or 2)
 worker_class = "gthread"
-threads = env_int("GUWEN_WEB_THREADS", 32)
+_connections = env_int("GUWEN_WEB_DB_CONNECTIONS", 80)
+threads = env_int("GUWEN_WEB_THREADS", max(4, min(32, _connections // max(workers, 1))))
 backlog = 512
 
 if workers < 1 or threads < 1:
