@@ -136,12 +136,6 @@ def bookable_shifts(community: Region, *, now: datetime | None = None, days: int
     return [s for s in upcoming_shifts(community, now=now, days=days) if s.booked < s.capacity]
 
 
-def missed_shifts(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
-    return (
-        shifts.filter(status=ShiftStatus.MISSED).select_related("community", "lawyer").order_by("-starts_at")
-    )
-
-
 def flagged_shifts(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
     """Late, short and missed shifts: what the judicial office follows up."""
     return (

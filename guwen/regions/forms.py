@@ -40,6 +40,24 @@ class LawyerForm(forms.Form):
         self.fields["firm"].queryset = firms if firms is not None else LawFirm.objects.none()
 
 
+class LawyerEditForm(forms.Form):
+    """What changes in a lawyer's record: contact number, specialties, 身份证号 and whether in post."""
+
+    phone = forms.CharField(label=_("手机号"), max_length=20, error_messages=REQUIRED)
+    specialties = forms.CharField(
+        label=_("擅长领域"), max_length=200, required=False, help_text=_("以顿号或逗号分隔")
+    )
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=30,
+        required=False,
+        help_text=_("不修改请留空；加密保存，仅用于补贴发放"),
+    )
+    is_active = forms.BooleanField(
+        label=_("在职"), required=False, help_text=_("取消后不再分派新咨询，由备岗顾问或街道接手")
+    )
+
+
 class AssignmentForm(forms.Form):
     licence_number = forms.CharField(
         label=_("律师执业证号"), max_length=30, error_messages=REQUIRED, help_text=_("17 位数字")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from guwen.regions.models import Assignment, AssignmentRole, Level, Region
@@ -25,6 +25,16 @@ def primary_assignment(*, community: Region, on: date | None = None) -> Assignme
     )
 
 
+def current_assignments_of(lawyer, on: date | None = None) -> list[Assignment]:
+    """The communities a lawyer serves on a date (today by default), primary posts first."""
+    return list(
+        current_assignments(on)
+        .filter(lawyer=lawyer)
+        .select_related("community")
+        .order_by("role", "community__code")
+    )
+
+
 def communities_with_advisors(regions: QuerySet[Region], on: date | None = None) -> QuerySet[Region]:
     """Communities with their current assignments prefetched (as ``current``), for overview lists."""
     return (
@@ -41,10 +51,6 @@ def communities_with_advisors(regions: QuerySet[Region], on: date | None = None)
         )
         .order_by("code")
     )
-
-
-def region_children_counts(regions: QuerySet[Region]) -> QuerySet[Region]:
-    return regions.annotate(child_count=Count("children")).order_by("code")
 
 
 def coverage(regions: QuerySet[Region], on: date | None = None) -> dict[str, int]:

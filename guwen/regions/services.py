@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from guwen.core import audit
 from guwen.core.crypto import decrypt_text, keyed_hash, seal
 from guwen.core.errors import Conflict, DomainError
-from guwen.core.masking import mask_id_number
+from guwen.core.masking import mask_id_number, mask_phone
 from guwen.core.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -319,19 +319,28 @@ def lawyer_update(
     id_number: str | None = None,
     is_active: bool = True,
 ) -> Lawyer:
-    _, mobile, number = _clean_lawyer_fields(
+    """Change a lawyer's contact number, specialties, 身份证号 (blank keeps the stored one) and
+    whether they are in post. Name, licence and firm stay: they identify the record. A lawyer
+    who leaves post stops receiving new questions at once (routing skips them)."""
+    _licence, mobile, number = _clean_lawyer_fields(
         licence_number=lawyer.licence_number, phone=phone, id_number=id_number
     )
+    specialties = (specialties or "").strip()
+    if len(specialties) > 200:
+        raise DomainError(_("擅长领域最多 200 个字"), field="specialties")
     if number and Lawyer.objects.filter(id_number_hash=keyed_hash(number)).exclude(pk=lawyer.pk).exists():
         raise Conflict(_("该身份证号已登记"), field="id_number")
     with transaction.atomic():
-        before = {"phone": lawyer.phone, "specialties": lawyer.specialties, "is_active": lawyer.is_active}
-        lawyer.phone, lawyer.specialties, lawyer.is_active = mobile, specialties.strip(), is_active
+        before = {"specialties": lawyer.specialties, "is_active": lawyer.is_active}
+        old_phone = lawyer.phone
+        lawyer.phone, lawyer.specialties, lawyer.is_active = mobile, specialties, is_active
         if number:
             _set_id_number(lawyer, number)
         lawyer.save()
-        after = {"phone": lawyer.phone, "specialties": lawyer.specialties, "is_active": lawyer.is_active}
-        old, new = audit.changes(before, after)
+        old, new = audit.changes(before, {"specialties": specialties, "is_active": is_active})
+        if mobile != old_phone:
+            # The audit trail keeps masked numbers only: it is read far more widely than the record.
+            old["phone"], new["phone"] = mask_phone(old_phone), mask_phone(mobile)
         if number:
             new["id_number"] = "changed"
         audit.record(actor=by, action="lawyer.update", obj=lawyer, old=old, new=new)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("lawyers/", views.lawyer_list, name="lawyer_list"),
     path("lawyers/new/", views.lawyer_create, name="lawyer_create"),
     path("lawyers/<int:pk>/", views.lawyer_detail, name="lawyer_detail"),
+    path("lawyers/<int:pk>/edit/", views.lawyer_edit, name="lawyer_edit"),
     path("lawyers/<int:pk>/id-number/", views.lawyer_id_number, name="lawyer_id_number"),
 ]

@@ -15,7 +15,7 @@ from guwen.accounts import scope
 from guwen.core.errors import DomainError
 from guwen.core.formtools import form_status, form_submit, paginate
 from guwen.regions import selectors, services
-from guwen.regions.forms import AssignmentEndForm, AssignmentForm, LawFirmForm, LawyerForm
+from guwen.regions.forms import AssignmentEndForm, AssignmentForm, LawFirmForm, LawyerEditForm, LawyerForm
 from guwen.regions.models import Lawyer, Level, Region
 
 
@@ -131,7 +131,38 @@ def lawyer_detail(request, pk: int):
             "lawyer": lawyer,
             "assignments": assignments.order_by("-starts_on"),
             "can_read_id": scope.can_read_personal_numbers(request.user, lawyer),
+            "can_edit": scope.manageable_firms(request.user).filter(pk=lawyer.firm_id).exists(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lawyer_edit(request, pk: int):
+    """A firm admin, the district bureau or a system admin changes a lawyer's record."""
+    firms = scope.manageable_firms(request.user)
+    lawyer = get_object_or_404(Lawyer.objects.filter(firm__in=firms).select_related("firm"), pk=pk)
+    initial = {"phone": lawyer.phone, "specialties": lawyer.specialties, "is_active": lawyer.is_active}
+    form = LawyerEditForm(request.POST or None, initial=initial)
+    done, _saved = form_submit(
+        request, form, lambda data: services.lawyer_update(lawyer=lawyer, by=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已保存律师信息：%(name)s") % {"name": lawyer.name})
+        current = selectors.current_assignments_of(lawyer)
+        if not lawyer.is_active and current:
+            names = "、".join(a.community.name for a in current)
+            messages.warning(
+                request,
+                _("%(name)s 仍派驻在：%(communities)s。新咨询将转给备岗顾问或街道，请尽快调整派驻。")
+                % {"name": lawyer.name, "communities": names},
+            )
+        return redirect("regions:lawyer_detail", pk=lawyer.pk)
+    return render(
+        request,
+        "regions/form.html",
+        {"form": form, "title": _("修改律师信息：%(name)s") % {"name": lawyer.name}},
+        status=form_status(form),
     )
 
 

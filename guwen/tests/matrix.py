@@ -101,6 +101,10 @@ def lawyer_body(w: World, role: str, inside: bool) -> dict:
     }
 
 
+def lawyer_edit_body(w: World, role: str, inside: bool) -> dict:
+    return {"phone": valid_phone(next(_serial)), "specialties": "劳动争议", "is_active": "on"}
+
+
 def firm_body(w: World, role: str, inside: bool) -> dict:
     n = next(_serial)
     return {

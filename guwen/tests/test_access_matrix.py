@@ -28,6 +28,7 @@ from guwen.tests.matrix import (
     firm_body,
     fixed,
     lawyer_body,
+    lawyer_edit_body,
     own_community,
     own_firm,
     own_lawyer,
@@ -113,6 +114,22 @@ ROWS: list[Row] = [
         lambda w, role, inside: f"/lawyers/{(own_lawyer(w, role) if inside else w.lawyer_e).pk}/",
         page(SEES_FIRM_A),
         page(ONLY_SYSADMIN),
+    ),
+    Row(
+        "regions:lawyer_edit",
+        "GET",
+        lambda w, role, inside: f"/lawyers/{(own_lawyer(w, role) if inside else w.lawyer_e).pk}/edit/",
+        # The firm's admin, the district bureau and system admins; a lawyer cannot edit their own record.
+        page({"firm_admin": 200, "bureau": 200, "sysadmin": 200}),
+        page(ONLY_SYSADMIN),
+    ),
+    Row(
+        "regions:lawyer_edit",
+        "POST",
+        lambda w, role, inside: f"/lawyers/{(own_lawyer(w, role) if inside else w.lawyer_e).pk}/edit/",
+        page({"firm_admin": 302, "bureau": 302, "sysadmin": 302}),
+        page({"sysadmin": 302}),
+        body=lawyer_edit_body,
     ),
     Row(
         "regions:lawyer_id_number",

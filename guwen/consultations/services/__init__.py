@@ -34,7 +34,6 @@ from guwen.consultations.services.intake import (
     group_signature,
 )
 from guwen.consultations.services.resident import (
-    can_rate,
     consultation_from_rating_token,
     consultation_lookup,
     consultation_rate,
@@ -48,7 +47,6 @@ __all__ = [
     "SignatureRefused",
     "advisor_away_create",
     "advisor_away_end",
-    "can_rate",
     "community_by_code",
     "consultation_ask_info",
     "consultation_claim",

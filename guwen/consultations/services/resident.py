@@ -77,13 +77,6 @@ def consultation_from_rating_token(token: str) -> Consultation:
     return found
 
 
-def can_rate(consultation: Consultation) -> bool:
-    return (
-        consultation.first_response_at is not None
-        and not Rating.objects.filter(consultation=consultation).exists()
-    )
-
-
 def consultation_rate(
     *, consultation: Consultation, score: int, comment: str = "", at: datetime | None = None
 ) -> Rating:

@@ -553,3 +553,29 @@ def test_phone_fields_store_the_number_encrypted_hashed_and_masked():
     assert fields["phone_masked"] == "139****5678"
     assert phone_fields("13912345678", number_hash="given")["phone_hash"] == "given"
     assert phone_fields("") == {"phone_encrypted": "", "phone_hash": "", "phone_masked": ""}
+
+
+@pytest.mark.django_db
+def test_a_whole_consultation_row_converts_as_djangos_save_would():
+    """The intake's prepared insert (guwen.core.rows, with its shortcuts) sends what save() would."""
+    import decimal
+    import zoneinfo
+
+    from guwen.core.rows import prepare_insert
+    from guwen.regions.models import Region
+
+    community = Region.objects.create(code="440307012099", name="测试社区", level="community")
+    obj = Consultation(
+        community=community,
+        channel="web",
+        text="公司拖欠工资三个月怎么办",
+        phone_masked="139****0000",
+        due_at=datetime(2031, 1, 2, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+        source={"hotline_ref": "A-1"},
+        receipt_code="ABCDEFGHJ",
+        minutes_to_close=decimal.Decimal("3"),
+    )
+    row = prepare_insert(obj)
+
+    expected = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in row.fields]
+    assert [repr(p) for p in row.params] == [repr(p) for p in expected]

@@ -1,7 +1,6 @@
 """Prepared inserts convert every value exactly as ``save()`` would, shortcuts included."""
 
 import datetime
-import decimal
 import warnings
 import zoneinfo
 from unittest import mock
@@ -12,7 +11,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guwen.core.rows import _converter, prepare_insert
+from guwen.core.rows import _converter
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -64,25 +63,3 @@ def test_each_field_converts_as_djangos_own_conversion(pair, value):
         return field.get_db_prep_save(field.pre_save(o, True), connection=connection)
 
     assert outcome(_converter(field, connection), obj) == outcome(django, obj)
-
-
-@pytest.mark.django_db
-def test_a_whole_consultation_row_converts_as_django_would():
-    from guwen.consultations.models import Consultation
-    from guwen.regions.models import Region
-
-    community = Region.objects.create(code="440307012099", name="测试社区", level="community")
-    obj = Consultation(
-        community=community,
-        channel="web",
-        text="公司拖欠工资三个月怎么办",
-        phone_masked="139****0000",
-        due_at=datetime.datetime(2031, 1, 2, 9, 30, tzinfo=SHANGHAI),
-        source={"hotline_ref": "A-1"},
-        receipt_code="ABCDEFGHJ",
-        minutes_to_close=decimal.Decimal("3"),
-    )
-    row = prepare_insert(obj)
-
-    expected = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in row.fields]
-    assert [repr(p) for p in row.params] == [repr(p) for p in expected]

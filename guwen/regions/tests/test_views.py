@@ -151,3 +151,108 @@ def test_lists_paginate_and_search(client_for, world):
     response = client_for("sysadmin").get("/lawyers/?q=甲")
     assert [lawyer.name for lawyer in response.context["page"]] == ["甲律师"]
     assert client_for("sysadmin").get("/regions/?page=999").status_code == 200
+
+
+# --- editing a lawyer's record ---------------------------------------------------------------
+
+
+def test_firm_admin_changes_a_lawyers_phone_specialties_and_id_number(client_for, world):
+    from guwen.core.crypto import decrypt_text
+    from guwen.testing import valid_id_number
+
+    lawyer = world.lawyer_a
+    old_phone, new_phone, id_number = lawyer.phone, valid_phone(), valid_id_number()
+    page = client_for("firm_admin").get(f"/lawyers/{lawyer.pk}/edit/")
+    assert page.status_code == 200 and old_phone in page.content.decode()
+
+    response = client_for("firm_admin").post(
+        f"/lawyers/{lawyer.pk}/edit/",
+        {"phone": new_phone, "specialties": "劳动争议、婚姻家庭", "id_number": id_number, "is_active": "on"},
+    )
+
+    assert response.status_code == 302 and response["Location"] == f"/lawyers/{lawyer.pk}/"
+    lawyer.refresh_from_db()
+    assert (lawyer.phone, lawyer.is_active) == (new_phone, True)
+    assert lawyer.specialty_list == ["劳动争议", "婚姻家庭"]
+    assert decrypt_text(lawyer.id_number_encrypted) == id_number
+    event = AuditEvent.objects.filter(action="lawyer.update", object_id=str(lawyer.pk)).get()
+    # The trail keeps masked numbers and no 身份证号 at all.
+    assert event.old["phone"] == f"{old_phone[:3]}****{old_phone[-4:]}"
+    assert event.new["phone"] == f"{new_phone[:3]}****{new_phone[-4:]}"
+    assert event.new["id_number"] == "changed"
+    trail = f"{event.old} {event.new}"
+    assert new_phone not in trail and old_phone not in trail and id_number not in trail
+
+
+def test_a_blank_id_number_keeps_the_stored_one(client_for, world):
+    from guwen.regions import services
+    from guwen.testing import valid_id_number
+
+    lawyer = world.lawyer_a
+    services.lawyer_update(lawyer=lawyer, by=None, phone=lawyer.phone, id_number=valid_id_number())
+    lawyer.refresh_from_db()
+    sealed = lawyer.id_number_encrypted
+
+    client_for("bureau").post(f"/lawyers/{lawyer.pk}/edit/", {"phone": lawyer.phone, "is_active": "on"})
+
+    lawyer.refresh_from_db()
+    assert lawyer.id_number_encrypted == sealed
+
+
+def test_a_lawyer_leaving_post_stops_getting_questions_and_the_office_is_warned(client_for, world):
+    lawyer = world.lawyer_a
+    response = client_for("firm_admin").post(
+        f"/lawyers/{lawyer.pk}/edit/", {"phone": lawyer.phone}, follow=True
+    )
+
+    lawyer.refresh_from_db()
+    assert not lawyer.is_active
+    text = response.content.decode()
+    assert "已离职" in text
+    assert "仍派驻在" in text and world.community_a.name in text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("phone", "02112345678", "手机号"),
+        ("phone", "", "必填"),
+        ("id_number", "440307199013011234", "出生日期"),
+        ("specialties", "劳" * 201, "200"),
+    ],
+)
+def test_lawyer_edit_rejects_bad_values(client_for, world, field, value, message):
+    lawyer = world.lawyer_a
+    before = Lawyer.objects.values().get(pk=lawyer.pk)
+    data = {"phone": valid_phone(), "specialties": "劳动争议", "is_active": "on", field: value}
+
+    response = client_for("firm_admin").post(f"/lawyers/{lawyer.pk}/edit/", data)
+
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors.get(field, []))
+    assert message in errors, errors
+    assert Lawyer.objects.values().get(pk=lawyer.pk) == before
+    assert not AuditEvent.objects.filter(action="lawyer.update").exists()
+
+
+def test_an_id_number_already_on_another_lawyer_is_refused(client_for, world):
+    from guwen.regions import services
+    from guwen.testing import valid_id_number
+
+    taken = valid_id_number()
+    services.lawyer_update(lawyer=world.lawyer_b, by=None, phone=world.lawyer_b.phone, id_number=taken)
+    before = Lawyer.objects.values().get(pk=world.lawyer_a.pk)
+
+    response = client_for("firm_admin").post(
+        f"/lawyers/{world.lawyer_a.pk}/edit/", {"phone": valid_phone(), "id_number": taken, "is_active": "on"}
+    )
+
+    assert response.status_code == 400
+    assert "已登记" in " ".join(response.context["form"].errors["id_number"])
+    assert Lawyer.objects.values().get(pk=world.lawyer_a.pk) == before
+
+
+def test_only_those_who_manage_the_firm_see_the_edit_link(client_for, world):
+    path = f"/lawyers/{world.lawyer_a.pk}/"
+    assert f"/lawyers/{world.lawyer_a.pk}/edit/" in client_for("firm_admin").get(path).content.decode()
+    assert "/edit/" not in client_for("advisor_a").get(path).content.decode()
