@@ -172,6 +172,11 @@ def manageable_firms(user) -> QuerySet[LawFirm]:
     return LawFirm.objects.filter(condition)
 
 
+def manageable_lawyers(user) -> QuerySet[Lawyer]:
+    """Lawyer records the user may edit: those of the firms they manage."""
+    return Lawyer.objects.filter(firm__in=manageable_firms(user))
+
+
 def can_register_firms(user) -> bool:
     return is_sysadmin(user) or bool(_region_anchors(user, {Role.BUREAU}))
 

@@ -75,7 +75,8 @@ class Sealed:
     masked: str
 
 
-def seal(value: str, *, mask: Callable[[str], str]) -> Sealed:
+def seal(value: str, *, mask: Callable[[str], str], hashed: str = "") -> Sealed:
+    """``value`` sealed; ``hashed`` is its keyed hash when the caller has computed it already."""
     if not value:
         return Sealed("", "", "")
-    return Sealed(encrypt_text(value), keyed_hash(value), mask(value))
+    return Sealed(encrypt_text(value), hashed or keyed_hash(value), mask(value))

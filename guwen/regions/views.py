@@ -131,7 +131,7 @@ def lawyer_detail(request, pk: int):
             "lawyer": lawyer,
             "assignments": assignments.order_by("-starts_on"),
             "can_read_id": scope.can_read_personal_numbers(request.user, lawyer),
-            "can_edit": scope.manageable_firms(request.user).filter(pk=lawyer.firm_id).exists(),
+            "can_edit": scope.manageable_lawyers(request.user).filter(pk=lawyer.pk).exists(),
         },
     )
 
@@ -140,8 +140,7 @@ def lawyer_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def lawyer_edit(request, pk: int):
     """A firm admin, the district bureau or a system admin changes a lawyer's record."""
-    firms = scope.manageable_firms(request.user)
-    lawyer = get_object_or_404(Lawyer.objects.filter(firm__in=firms).select_related("firm"), pk=pk)
+    lawyer = get_object_or_404(scope.manageable_lawyers(request.user).select_related("firm"), pk=pk)
     initial = {"phone": lawyer.phone, "specialties": lawyer.specialties, "is_active": lawyer.is_active}
     form = LawyerEditForm(request.POST or None, initial=initial)
     done, _saved = form_submit(

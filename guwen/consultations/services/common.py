@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guwen.consultations.models import Consultation, Event
-from guwen.core.crypto import encrypt_text, keyed_hash
+from guwen.core.crypto import keyed_hash, seal
 from guwen.core.errors import DomainError
 from guwen.core.masking import mask_phone
 from guwen.core.validators import normalize_mobile, validate_mobile
@@ -61,13 +61,8 @@ def clean_name(name: str, *, field: str = "resident_name") -> str:
 def phone_fields(number: str, *, number_hash: str = "") -> dict[str, str]:
     """The stored forms of a mobile number: encrypted, its matching hash (``number_hash`` when the
     caller has it already) and masked."""
-    if not number:
-        return {"phone_encrypted": "", "phone_hash": "", "phone_masked": ""}
-    return {
-        "phone_encrypted": encrypt_text(number),
-        "phone_hash": number_hash or keyed_hash(number),
-        "phone_masked": mask_phone(number),
-    }
+    sealed = seal(number, mask=mask_phone, hashed=number_hash)
+    return {"phone_encrypted": sealed.encrypted, "phone_hash": sealed.hash, "phone_masked": sealed.masked}
 
 
 def phone_hash(number: str) -> str:
