@@ -1,5 +1,5 @@
-"""The WSGI module loads the URLconf and freezes what it loaded out of the garbage collector's reach;
-checked in a fresh interpreter, since freezing is for the life of a process."""
+"""The WSGI module loads the URLconf, builds its reverse tables and freezes what it loaded out of the
+garbage collector's reach; checked in a fresh interpreter, since both are for the life of a process."""
 
 from __future__ import annotations
 
@@ -16,14 +16,37 @@ PROBE = (
     "print(gc.get_freeze_count(), 'guwen.consultations.views.work' in sys.modules, "
     "guwen.wsgi.application.__class__.__name__)"
 )
+# Every resolver, the namespaced ones included, has its reverse tables for the site's language
+# before the first request; a reverse() then builds nothing.
+TABLES = """
+import guwen.wsgi
+from django.conf import settings
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import translation
+
+resolvers, pending = [], [get_resolver()]
+while pending:
+    resolver = pending.pop()
+    resolvers.append(resolver)
+    pending.extend(p for p in resolver.url_patterns if isinstance(p, URLResolver))
+language = translation.get_language()
+built = [language in r._reverse_dict and language in r._namespace_dict for r in resolvers]
+calls = []
+original = URLResolver._populate
+URLResolver._populate = lambda self: (calls.append(self), original(self))[1]
+reverse("consultations:public_status", args=["440305008001"])
+reverse("healthz")
+print(language == settings.LANGUAGE_CODE, len(resolvers), sum(built), len(calls))
+"""
 
 
-def frozen(tmp_path: Path, **env: str) -> list[str]:
+def run_fresh(tmp_path: Path, code: str, **env: str) -> list[str]:
+    """What ``code`` prints in a fresh interpreter, split into words."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
     environment.update(GUWEN_VAR_DIR=str(tmp_path), PYTHONPATH=str(ROOT), **env)
     environment.pop("DATABASE_URL", None)  # importing the application touches no database
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.split()
@@ -31,10 +54,18 @@ def frozen(tmp_path: Path, **env: str) -> list[str]:
 
 @pytest.mark.parametrize(("setting", "expect_frozen"), [({}, True), ({"GUWEN_GC_FREEZE": "0"}, False)])
 def test_the_loaded_application_is_frozen_unless_turned_off(tmp_path, setting, expect_frozen):
-    count, views_loaded, application = frozen(tmp_path, **setting)
+    count, views_loaded, application = run_fresh(tmp_path, PROBE, **setting)
     assert application == "WSGIHandler"
     if expect_frozen:
         # The URLconf was loaded first, so the views and their imports are among the frozen.
         assert int(count) > 20_000 and views_loaded == "True"
     else:
         assert int(count) == 0
+
+
+def test_the_reverse_tables_are_built_before_the_first_request(tmp_path):
+    site_language, resolvers, built, populated_on_demand = run_fresh(tmp_path, TABLES)
+    assert site_language == "True"
+    assert int(resolvers) > 5
+    assert built == resolvers
+    assert populated_on_demand == "0"
