@@ -17,6 +17,15 @@ PostgreSQL (32 clients, same day, one run per setting): 4 threads gave 188–218
 second, 8 gave 235–251, 16 gave 244–268 and 32 gave 269–294, and PostgreSQL's CPU per question
 fell from 1.4 to 0.9 ms. The bare view moved within its own noise.
 
+The application is loaded once, in the master process, before the workers are forked
+(``preload_app``): the URLconf, the views and the reverse tables are built once, and
+``guwen.wsgi`` freezes them out of the garbage collector's reach before the fork, so the
+workers share those memory pages instead of each building its own copy. Measured on 2 cores
+with 2 × 32 after 1,500 questions: 184–186 MB of PSS for the master and both workers together,
+against 241–247 MB when each worker loads the application itself. Importing the application
+opens no database connection (``guwen.wsgi`` closes any), so no two workers share one. A
+changed code base needs a restart, not a ``HUP``.
+
 Each thread keeps its own database connection (``DB_CONN_MAX_AGE``), so processes × threads,
 plus the task workers, must stay below PostgreSQL's ``max_connections`` (100 by default). The
 default number of threads therefore shrinks as the processes grow (8 processes: 10 threads
@@ -37,6 +46,7 @@ worker_class = "gthread"
 _connections = env_int("GUWEN_WEB_DB_CONNECTIONS", 80)
 threads = env_int("GUWEN_WEB_THREADS", max(4, min(32, _connections // max(workers, 1))))
 backlog = 512
+preload_app = True
 
 if workers < 1 or threads < 1:
     raise ValueError(f"WEB_CONCURRENCY and GUWEN_WEB_THREADS must be at least 1, got {workers} and {threads}")

@@ -9,13 +9,16 @@ once (about 0.1 s of CPU each), and the first 640 questions after a start waited
 Then everything alive is moved out of the garbage collector's reach (``gc.freeze()``): those
 objects live as long as the process, yet every full collection walked all of them, about 120,000,
 with every thread of the process stopped. Under the intake benchmark such a collection took up to
-100 ms, which was the p99. ``GUWEN_GC_FREEZE=0`` turns this off.
+100 ms, which was the p99. gunicorn loads this module in its master process and forks the workers
+from it (``gunicorn.conf.py``: ``preload_app``), and objects the collector never touches stay in
+memory pages the workers share. ``GUWEN_GC_FREEZE=0`` turns this off.
 """
 
 import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guwen.settings")
 application = get_wsgi_application()
@@ -37,6 +40,10 @@ def build_reverse_tables() -> int:
 
 
 build_reverse_tables()
+
+# gunicorn loads this module once and forks its workers from it (``preload_app``): a connection
+# opened while loading would be shared by every worker. Nothing opens one; this keeps it so.
+connections.close_all()
 
 if os.environ.get("GUWEN_GC_FREEZE", "1") != "0":
     gc.collect()

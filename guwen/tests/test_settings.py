@@ -266,6 +266,7 @@ def test_gunicorn_conf_defaults_to_a_process_per_core_and_32_threads(monkeypatch
     assert conf["wsgi_app"] == "guwen.wsgi:application"
     assert conf["worker_class"] == "gthread"
     assert (conf["workers"], conf["threads"]) == (2, 32)
+    assert conf["preload_app"] is True  # loaded once and forked: the workers share its memory
 
 
 @pytest.mark.parametrize(
@@ -315,7 +316,7 @@ def test_gunicorn_serves_the_project_with_its_own_config(tmp_path):
         **clean,
         "GUWEN_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
-        "WEB_CONCURRENCY": "1",
+        "WEB_CONCURRENCY": "2",
         "GUWEN_WEB_THREADS": "2",
         "LOG_LEVEL": "WARNING",
     }
@@ -341,6 +342,15 @@ def test_gunicorn_serves_the_project_with_its_own_config(tmp_path):
             except OSError:
                 time.sleep(0.2)
         assert status == 200, process.stdout.read() if process.poll() is not None else "no answer"
+        # Both workers were forked from the preloaded master: each answers, with its own
+        # database connection (/healthz queries the database), on a fresh connection each time.
+        statuses = []
+        for _ in range(20):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/healthz")
+            statuses.append(conn.getresponse().status)
+            conn.close()
+        assert statuses == [200] * 20
     finally:
         process.terminate()
         process.wait(20)

@@ -43,8 +43,8 @@ print(language == settings.LANGUAGE_CODE, len(resolvers), sum(built), len(calls)
 def run_fresh(tmp_path: Path, code: str, **env: str) -> list[str]:
     """What ``code`` prints in a fresh interpreter, split into words."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
-    environment.update(GUWEN_VAR_DIR=str(tmp_path), PYTHONPATH=str(ROOT), **env)
     environment.pop("DATABASE_URL", None)  # importing the application touches no database
+    environment.update(GUWEN_VAR_DIR=str(tmp_path), PYTHONPATH=str(ROOT), **env)
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
@@ -69,3 +69,12 @@ def test_the_reverse_tables_are_built_before_the_first_request(tmp_path):
     assert int(resolvers) > 5
     assert built == resolvers
     assert populated_on_demand == "0"
+
+
+def test_loading_the_application_leaves_no_database_connection_open(tmp_path):
+    """gunicorn forks its workers from the loaded application: an open connection would be shared."""
+    code = (
+        "import guwen.wsgi; from django.db import connections; "
+        "print(sum(c.connection is not None for c in connections.all()))"
+    )
+    assert run_fresh(tmp_path, code, DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3") == ["0"]
