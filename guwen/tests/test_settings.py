@@ -342,8 +342,8 @@ def test_gunicorn_serves_the_project_with_its_own_config(tmp_path):
             except OSError:
                 time.sleep(0.2)
         assert status == 200, process.stdout.read() if process.poll() is not None else "no answer"
-        # Both workers were forked from the preloaded master: each answers, with its own
-        # database connection (/healthz queries the database), on a fresh connection each time.
+        # Two workers forked from the preloaded master keep answering /healthz, which queries the
+        # database, on a fresh connection each time.
         statuses = []
         for _ in range(20):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
