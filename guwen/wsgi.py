@@ -4,7 +4,9 @@ Once Django is set up, the URLconf (and through it every view module and the API
 loaded and its reverse look-up tables are built, for the site's language and for every namespace.
 Django builds those tables on the first ``reverse()``, with no lock: when a freshly started
 process with 32 threads takes its first burst of questions, every thread used to build them at
-once (about 0.1 s of CPU each), and the first 640 questions after a start had a p99 of 2.4–2.9 s.
+once (about 0.1 s of CPU each): the first 640 questions after a start had a p99 of 1.1–1.9 s,
+against 0.29 s with the tables built here (``benchmarks/bench_start.py``; ``GUWEN_WARM_URLS=0``
+skips this).
 
 Then everything alive is moved out of the garbage collector's reach (``gc.freeze()``): those
 objects live as long as the process, yet every full collection walked all of them, about 120,000,
@@ -36,7 +38,8 @@ def build_reverse_tables() -> None:
         pending.extend(p for p in resolver.url_patterns if isinstance(p, URLResolver))
 
 
-build_reverse_tables()
+if os.environ.get("GUWEN_WARM_URLS", "1") != "0":  # 0: only to measure the difference
+    build_reverse_tables()
 
 # gunicorn loads this module once and forks its workers from it (``preload_app``): a connection
 # opened while loading would be shared by every worker. Nothing opens one; this keeps it so.

@@ -252,7 +252,7 @@ def test_healthz_refuses_post(client):
 def gunicorn_conf(monkeypatch, **env: str) -> dict:
     import runpy
 
-    for name in ("WEB_CONCURRENCY", "GUWEN_WEB_THREADS", "GUWEN_WEB_DB_CONNECTIONS"):
+    for name in ("WEB_CONCURRENCY", "GUWEN_WEB_THREADS", "GUWEN_WEB_DB_CONNECTIONS", "GUWEN_WEB_PRELOAD"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -283,9 +283,9 @@ def test_gunicorn_conf_keeps_the_default_threads_within_the_connection_budget(mo
 
 
 def test_gunicorn_conf_reads_processes_and_threads_from_the_environment(monkeypatch):
-    conf = gunicorn_conf(monkeypatch, WEB_CONCURRENCY="3", GUWEN_WEB_THREADS="8")
+    conf = gunicorn_conf(monkeypatch, WEB_CONCURRENCY="3", GUWEN_WEB_THREADS="8", GUWEN_WEB_PRELOAD="0")
 
-    assert (conf["workers"], conf["threads"]) == (3, 8)
+    assert (conf["workers"], conf["threads"], conf["preload_app"]) == (3, 8, False)
 
 
 @pytest.mark.parametrize(
@@ -295,6 +295,7 @@ def test_gunicorn_conf_reads_processes_and_threads_from_the_environment(monkeypa
         ({"GUWEN_WEB_DB_CONNECTIONS": "lots"}, "GUWEN_WEB_DB_CONNECTIONS must be an integer"),
         ({"WEB_CONCURRENCY": "0"}, "must be at least 1"),
         ({"GUWEN_WEB_THREADS": "-2"}, "must be at least 1"),
+        ({"GUWEN_WEB_PRELOAD": "maybe"}, "GUWEN_WEB_PRELOAD must be a boolean"),
     ],
 )
 def test_gunicorn_conf_refuses_bad_values(monkeypatch, env, message):

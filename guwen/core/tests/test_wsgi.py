@@ -71,6 +71,12 @@ def test_the_reverse_tables_are_built_before_the_first_request(tmp_path):
     assert populated_on_demand == "0"
 
 
+def test_the_reverse_tables_can_be_left_to_django_for_measuring(tmp_path):
+    _language, _resolvers, built, populated_on_demand = run_fresh(tmp_path, TABLES, GUWEN_WARM_URLS="0")
+    assert built == "0"
+    assert int(populated_on_demand) > 0
+
+
 def test_loading_the_application_leaves_no_database_connection_open(tmp_path):
     """gunicorn forks its workers from the loaded application: an open connection would be shared."""
     code = (
