@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from guwen.core import workcalendar
 from guwen.knowledge import search, selectors
@@ -16,6 +17,15 @@ def _fresh_process_caches():
     workcalendar.clear_cache()
     search.forget_frequencies()
     selectors.forget_aliases()
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache(request):
+    """The shared cache lives in the test database (or Redis): a test that reaches the database
+    starts with it empty, whatever an earlier transactional test left there."""
+    if "_django_db_helper" in request.fixturenames:
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
 
 
 @pytest.fixture

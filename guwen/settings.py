@@ -120,11 +120,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------------
+# One cache that every web process and worker shares (rate-limit counts, cached look-ups): Redis
+# with REDIS_URL, else Django's database cache (the table ``guwen_cache``, made by ``migrate``'s
+# companion ``createcachetable``). A per-process memory cache would give each process its own
+# limits and its own stale copies.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "guwen"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "guwen_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("GUWEN_DB_CACHE_MAX_ENTRIES", 50_000)},
+        }
+    }
 
 # --- background work ------------------------------------------------------------------------
 TASKS = {

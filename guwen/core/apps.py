@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,5 +13,12 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # The database cache's table comes with every migrate, so a deployment without Redis
+        # needs no step of its own (createcachetable skips a table that exists).
+        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core_cache_table")
         # Connects the cache-invalidation receivers for CalendarOverride.
         from guwen.core import workcalendar  # noqa: F401
+
+
+def _create_cache_table(*, using: str = "default", verbosity: int = 1, **kwargs: object) -> None:
+    call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))
