@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
     "guwen.core",
@@ -132,9 +133,30 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "guwen_cache",
+            # The database cache's incr() writes the value again with the default timeout: a day
+            # keeps every rate-limit window's count until its window ends.
+            "TIMEOUT": 86_400,
             "OPTIONS": {"MAX_ENTRIES": env_int("GUWEN_DB_CACHE_MAX_ENTRIES", 50_000)},
         }
     }
+
+# --- rate limits ----------------------------------------------------------------------------
+# Requests one client address may make, counted in the shared cache by django-ratelimit
+# (guwen/core/ratelimit.py): "N/P" with P in s, m, h or d and an optional multiplier ("20/10m" is
+# 20 per 10 minutes); an empty value turns the limit off. Mobile networks put many residents
+# behind one address, so the defaults are generous.
+GUWEN_RATE_LIMITS = {
+    # questions through the public page and the API (one rule for both)
+    "intake": env_str("GUWEN_RATE_INTAKE", "20/10m"),
+    # status look-ups by phone and receipt code: a guard against guessing codes
+    "status": env_str("GUWEN_RATE_STATUS", "20/10m"),
+}
+RATELIMIT_USE_CACHE = "default"
+# django-ratelimit knows only third-party Redis clients by name (W001, for Django's own Redis
+# cache, whose incr is atomic), and calls the database cache's incr not atomic (E003): without
+# Redis, two requests from one address in the same instant may be counted once. Deployments with
+# several web processes set REDIS_URL; for one street's load the database cache is exact enough.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 
 # --- background work ------------------------------------------------------------------------
 TASKS = {

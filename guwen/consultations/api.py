@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -20,10 +20,11 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from guwen.consultations import conf, selectors, services, throttle
+from guwen.consultations import selectors, services
 from guwen.consultations.models import Channel, Consultation
 from guwen.consultations.workflow import is_open
 from guwen.core.errors import DomainError
+from guwen.core.ratelimit import retry_after
 from guwen.core.workflow import TransitionNotAllowed
 
 router = Router(tags=["consultations"])
@@ -144,39 +145,40 @@ def _intake_out(consultation: Consultation) -> dict:
     response={201: IntakeOut, 200: IntakeOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="提交法律咨询（公开，无需登录）",
     description=(
-        "与扫码提问页面相同的受理流程。必须带 `Idempotency-Key` 请求头（1–80 个可见字符，每个问题一个）："
-        "同一键重试时返回第一次的结果（200），不会产生第二条记录。按客户端地址限流，超限返回 429。"
+        "与扫码提问页面相同的受理流程。必须带 `Idempotency-Key` 请求头"
+        "（1–64 个可见字符，不含空格，每个问题一个）："
+        "键与请求内容绑定，同一键、同一内容重试时返回第一次的结果（200），不会产生第二条记录；"
+        "同一键、不同内容返回 422，不保存。与扫码提问页面共用按客户端地址的限流规则，"
+        "超限返回 429 并带 `Retry-After`（秒）。"
     ),
 )
 def create_consultation(
     request: HttpRequest,
+    response: HttpResponse,
     payload: IntakeIn,
-    idempotency_key: str = Header(..., alias="Idempotency-Key", description="客户端生成的幂等键"),
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        description=(
+            "客户端为每个问题生成的幂等键：1–64 个可见字符，不含空格或控制字符；重试时原样重发同一内容"
+        ),
+    ),
 ):
-    limit, window = conf.api_limit()
-    rate_limit = throttle.Limit("api", throttle.client_address(request), limit, window)
-    try:
-        if payload.channel not in API_CHANNELS:
-            raise DomainError(_("渠道只能是 api 或 hotline"), field="channel")
-        community = services.community_by_code(payload.community_code)
-        result = services.consultation_submit(
-            community=community,
-            channel=payload.channel,
-            text=payload.text,
-            phone=payload.phone,
-            resident_name=payload.resident_name,
-            consent=payload.privacy_consent,
-            idempotency_key=f"api:{idempotency_key}",
-            source={"hotline_ref": payload.hotline_ref} if payload.hotline_ref else None,
-            rate_limit=rate_limit,
-        )
-    except throttle.Throttled:
-        return Status(429, {"detail": _("提交过于频繁，请稍后再试")})
-    except DomainError:
-        # Refused before it was saved: it still counts against the address.
-        if not rate_limit.count():
-            return Status(429, {"detail": _("提交过于频繁，请稍后再试")})
-        raise
+    if wait := retry_after(request, "intake"):
+        response["Retry-After"] = str(wait)
+        return Status(429, {"detail": _("提交过于频繁，请 %(n)d 秒后再试") % {"n": wait}})
+    if payload.channel not in API_CHANNELS:
+        raise DomainError(_("渠道只能是 api 或 hotline"), field="channel")
+    result = services.consultation_submit(
+        community=services.community_by_code(payload.community_code),
+        channel=payload.channel,
+        text=payload.text,
+        phone=payload.phone,
+        resident_name=payload.resident_name,
+        consent=payload.privacy_consent,
+        idempotency_key=idempotency_key,
+        source={"hotline_ref": payload.hotline_ref} if payload.hotline_ref else None,
+    )
     return Status(201 if result.created else 200, _intake_out(result.consultation))
 
 

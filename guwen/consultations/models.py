@@ -96,6 +96,8 @@ class Consultation(models.Model):
     overdue_notified_at = models.DateTimeField(_("超时提醒时间"), null=True, blank=True)
     receipt_code = models.CharField(_("回执码"), max_length=8)
     idempotency_key = models.CharField(_("幂等键"), max_length=80, null=True, blank=True)
+    # A hash of the request filed under the key: a retry must repeat it to get the first result.
+    idempotency_fingerprint = models.CharField(_("请求指纹"), max_length=64, blank=True, editable=False)
     source = models.JSONField(_("来源信息"), default=dict, blank=True)
     reusable = models.BooleanField(_("可用于知识库"), default=False)
     reusable_at = models.DateTimeField(_("标记知识库时间"), null=True, blank=True)
@@ -439,28 +441,6 @@ class SeenSignature(models.Model):
 
     def __str__(self) -> str:
         return self.signature[:12]
-
-
-class ThrottleBucket(models.Model):
-    """Requests per client address per time window, counted in the database so the limit holds
-    across web processes. The address is stored as a keyed hash, never in clear. On PostgreSQL the
-    table is UNLOGGED (migration 0006): counts are disposable, and a count's commit then writes
-    no WAL."""
-
-    scope = models.CharField(_("范围"), max_length=20)
-    client = models.CharField(_("客户端指纹"), max_length=64)
-    window_start = models.DateTimeField(_("窗口开始"), db_index=True)
-    count = models.PositiveIntegerField(_("次数"), default=0)
-
-    class Meta:
-        verbose_name = _("限流计数")
-        verbose_name_plural = _("限流计数")
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "client", "window_start"], name="throttle_bucket_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.window_start:%H:%M} × {self.count}"
 
 
 class AdvisorAway(models.Model):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guwen.consultations import notices, throttle
+from guwen.consultations import notices
 from guwen.consultations.models import Consultation, EventCode, Level
 from guwen.consultations.services.common import add_event
 from guwen.consultations.services.handling import consultation_escalate
@@ -81,7 +81,6 @@ def escalate_overdue(*, now: datetime | None = None, batch: int = BATCH) -> int:
     for consultation in overdue.filter(level=Level.DISTRICT, overdue_notified_at__isnull=True)[:batch]:
         _flag_overdue(consultation, now)
     seen_signatures_purge(now=now)
-    throttle.purge()
     if escalated:
         logger.info("escalated %d overdue consultations", escalated)
     return escalated

@@ -21,7 +21,6 @@ from django.utils.functional import Promise
 
 from guwen.core.clientip import client_ip
 from guwen.core.models import AuditEvent
-from guwen.core.rows import PreparedInsert, prepare_insert
 
 SYSTEM_LABEL = "system"
 ANONYMOUS_LABEL = "anonymous"
@@ -94,13 +93,6 @@ def record(**event: Any) -> AuditEvent:
     built = build(**event)
     built.save(force_insert=True)
     return built
-
-
-def prepare(**event: Any) -> PreparedInsert:
-    """The event as an insert whose values are converted now, for hot paths that keep their
-    transaction short: run ``.execute()`` inside it, after ``.set(object_id=...)`` when the object
-    gets its key in the same transaction."""
-    return prepare_insert(build(**event))
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -252,34 +252,21 @@ def test_healthz_refuses_post(client):
 def gunicorn_conf(monkeypatch, **env: str) -> dict:
     import runpy
 
-    for name in ("WEB_CONCURRENCY", "GUWEN_WEB_THREADS", "GUWEN_WEB_DB_CONNECTIONS", "GUWEN_WEB_PRELOAD"):
+    for name in ("WEB_CONCURRENCY", "GUWEN_WEB_THREADS", "GUWEN_WEB_PRELOAD"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
 
 
-def test_gunicorn_conf_defaults_to_a_process_per_core_and_32_threads(monkeypatch):
+def test_gunicorn_conf_defaults_to_a_process_per_core_and_a_few_threads(monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     conf = gunicorn_conf(monkeypatch)
 
     assert conf["wsgi_app"] == "guwen.wsgi:application"
     assert conf["worker_class"] == "gthread"
-    assert (conf["workers"], conf["threads"]) == (2, 32)
+    assert (conf["workers"], conf["threads"]) == (2, 4)
     assert conf["preload_app"] is True  # loaded once and forked: the workers share its memory
-
-
-@pytest.mark.parametrize(
-    ("env", "threads"),
-    [
-        ({"WEB_CONCURRENCY": "8"}, 10),  # 80 connections between 8 processes
-        ({"WEB_CONCURRENCY": "40"}, 4),  # never fewer than 4
-        ({"WEB_CONCURRENCY": "4", "GUWEN_WEB_DB_CONNECTIONS": "200"}, 32),  # never more than 32
-        ({"WEB_CONCURRENCY": "4", "GUWEN_WEB_DB_CONNECTIONS": "40"}, 10),
-    ],
-)
-def test_gunicorn_conf_keeps_the_default_threads_within_the_connection_budget(monkeypatch, env, threads):
-    assert gunicorn_conf(monkeypatch, **env)["threads"] == threads
 
 
 def test_gunicorn_conf_reads_processes_and_threads_from_the_environment(monkeypatch):
@@ -292,7 +279,6 @@ def test_gunicorn_conf_reads_processes_and_threads_from_the_environment(monkeypa
     ("env", "message"),
     [
         ({"GUWEN_WEB_THREADS": "many"}, "GUWEN_WEB_THREADS must be an integer"),
-        ({"GUWEN_WEB_DB_CONNECTIONS": "lots"}, "GUWEN_WEB_DB_CONNECTIONS must be an integer"),
         ({"WEB_CONCURRENCY": "0"}, "must be at least 1"),
         ({"GUWEN_WEB_THREADS": "-2"}, "must be at least 1"),
         ({"GUWEN_WEB_PRELOAD": "maybe"}, "GUWEN_WEB_PRELOAD must be a boolean"),

@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guwen.consultations import conf, notices, rules, tasks, throttle
+from guwen.consultations import conf, notices, rules, tasks
 from guwen.consultations.models import (
     Attachment,
     Author,
@@ -47,15 +47,13 @@ from guwen.consultations.services.common import (
 from guwen.consultations.workflow import OPEN_STATUSES
 from guwen.core import audit
 from guwen.core.errors import Conflict, DomainError, NotFound
-from guwen.core.groupcommit import GroupCommit, run_alone
-from guwen.core.rows import insert_family, prepare_insert
 from guwen.core.uploads import CheckedUpload, check_upload
 from guwen.regions.models import Level as RegionLevel
 from guwen.regions.models import Region
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
 RECEIPT_LENGTH = 8
-KEY_MAX = 80
+KEY_MAX = 64  # the client's part; stored behind its channel, "<channel>:<key>"
 
 
 @dataclass(frozen=True)
@@ -138,19 +136,30 @@ def check_files(files: Sequence, *, field: str = "attachments") -> list[tuple[ob
 
 
 def _clean_key(key: str | None) -> str | None:
+    """The client's idempotency key, whole: 1–KEY_MAX visible characters, no spaces."""
     if key is None:
         return None
-    value = key.strip()
-    if not value or len(value) > KEY_MAX or not value.isprintable():
-        raise DomainError(_("幂等键应为 1–%(n)d 个可见字符") % {"n": KEY_MAX}, field="idempotency_key")
-    return value
+    if not key or len(key) > KEY_MAX or any(ch.isspace() or not ch.isprintable() for ch in key):
+        raise DomainError(
+            _("幂等键应为 1–%(n)d 个可见字符，不能含空格或控制字符") % {"n": KEY_MAX},
+            field="idempotency_key",
+        )
+    return key
 
 
-def _existing(key: str, number_hash: str) -> Consultation | None:
+def _fingerprint(*parts: object) -> str:
+    """What a retry must repeat for the key to return the first result: a hash of the request."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def _replay(key: str, fingerprint: str) -> Consultation | None:
+    """The consultation first filed under ``key``, when this request repeats it; None when no
+    consultation has the key."""
     found = Consultation.objects.filter(idempotency_key=key).first()
-    if found is not None and found.phone_hash != number_hash:
-        # Someone else's key: never hand back another person's receipt.
-        raise Conflict(_("该幂等键已被其他提交使用，请换一个"), field="idempotency_key")
+    if found is not None and found.idempotency_fingerprint != fingerprint:
+        raise DomainError(
+            _("该幂等键已用于另一个问题：重试时请原样提交，新问题请换一个新的键"), field="idempotency_key"
+        )
     return found
 
 
@@ -170,18 +179,14 @@ def consultation_submit(
     at: datetime | None = None,
     phone_required: bool = True,
     is_demo: bool = False,
-    rate_limit: throttle.Limit | None = None,
 ) -> IntakeResult:
-    """File a question. A retry with the same idempotency key returns the first consultation.
+    """File a question. A retry with the same idempotency key and the same request returns the first
+    consultation; the same key with another request is refused.
 
-    ``owner`` is the advisor who took a phone or walk-in question themself. Otherwise the question is
-    accepted at once (receipt code, rules-based urgency, stored deadline, the question, the audit
-    event, the rate-limit count: one short transaction) and routed within about a second by the
-    worker, which polls for unrouted questions (``consultations.dispatch_new`` →
-    ``consultation_dispatch``: primary advisor → backup → duty rota → street pool, the owner's or
-    pool's notice, the urgent alert, triage). The committed row is itself the queue entry, so an
-    acknowledged question is never left unrouted. Without a worker (a task backend that runs tasks
-    inline) it is routed here, in the same transaction.
+    The key is the client's (stored as ``<channel>:<key>``). ``owner`` is the advisor who took a
+    phone or walk-in question themself. Otherwise the worker routes the question within about a
+    second (``consultations.dispatch_new``: primary advisor → backup → duty rota → street pool),
+    or this call does, where tasks run inline.
     """
     if channel not in _CHANNELS:
         raise DomainError(_("渠道不正确"), field="channel")
@@ -189,121 +194,74 @@ def consultation_submit(
         raise DomainError(_("请阅读并同意隐私说明后再提交"), field="consent")
     if community.level != RegionLevel.COMMUNITY:
         raise DomainError(_("只能向社区提问"), field="community")
-    body = clean_text(text)
+    body, name = clean_text(text), clean_name(resident_name)
     number = clean_phone(phone) if (phone or phone_required) else ""
-    name = clean_name(resident_name)
-    key = _clean_key(idempotency_key)
     number_hash = phone_hash(number) if number else ""
-    # A retry is found by the unique key when its insert fails (below): no look-up on the common path.
+    client_key = _clean_key(idempotency_key)
+    key = f"{channel}:{client_key}" if client_key is not None else None
     checked = check_files(files)
+    fingerprint = _fingerprint(community.code, body, number_hash, name, [i.sha256 for _f, i in checked])
     now = at or timezone.now()
-    day = timezone.localdate(now)
-    urgency, reason = rules.urgency_of(text=body, community=community, on=day)
-    # Every owner starts at the community level; the deadline is set again if routing lands in the pool.
-    spec = rules.deadline_spec(community=community, level=Level.COMMUNITY, urgency=urgency, on=day)
-    # Back-filled history (notices suppressed) and questions an advisor took are settled here and now.
-    inline = owner is not None or notices.quiet() or tasks.runs_inline()
-    values = dict(
-        community=community,
-        channel=channel,
-        resident_name=name,
-        text=body,
-        urgency=urgency,
-        urgency_reason=reason,
-        level=Level.COMMUNITY,
-        owner=owner,
-        status=Status.NEW,
-        due_at=rules.due_from(start=now, spec=spec),
-        deadline_schedule=spec.schedule,
-        idempotency_key=key,
-        source=source or {},
-        created_at=now,
-        is_demo=is_demo,
-        **phone_fields(number, number_hash=number_hash),
+    urgency, reason = rules.urgency_of(text=body, community=community, on=timezone.localdate(now))
+    spec = rules.deadline_spec(
+        community=community, level=Level.COMMUNITY, urgency=urgency, on=timezone.localdate(now)
     )
-    # Everything is converted for the database before the transaction opens, so that the
-    # transaction (on SQLite: the database's single writer lock) holds only the statements.
-    consultation_row = prepare_insert(Consultation(receipt_code=new_receipt_code(), **values))
-    consultation = consultation_row.obj
-    message_row = prepare_insert(
-        Message(
-            consultation=consultation,
-            author=Author.RESIDENT,
-            kind=MessageKind.QUESTION,
-            body=body,
-            created_at=now,
-        )
-    )
-    audit_row = audit.prepare(
-        actor=by,
-        action="consultation.create",
-        object_type=Consultation._meta.label_lower,
-        new={
-            "channel": channel,
-            "community": community.code,
-            "level": Level.COMMUNITY,
-            "owner": owner.pk if owner is not None else None,
-            "urgency": urgency,
-            "due_at": values["due_at"],
-            "policy": spec.policy_id,
-            "attachments": len(checked),
-        },
-    )
-
-    def write() -> bool:
-        """The transaction: False, with nothing saved, when the address is over its limit."""
-        if count_inside and not rate_limit.count():
-            return False
-        insert_family(consultation_row, [(message_row, "consultation_id"), (audit_row, "object_id")])
-        _save_files(consultation, message_row.obj, checked)
-        if inline:
-            taken = Route(Level.COMMUNITY, owner, "taken") if owner is not None else None
-            consultation_dispatch(consultation=consultation, routed=taken, by=by)
-        return True
-
-    # The address's request count: in Redis when there is one (a round trip, no transaction).
-    # Else inside the transaction where writers take turns anyway (SQLite), where it costs nothing
-    # more. Where they write side by side (PostgreSQL) it is counted before the transaction, in a
-    # statement of its own, or the counter row of a busy address would stay locked until each
-    # batch commits and the batches of the web processes would queue on it.
-    count_inside = rate_limit is not None and connection.vendor == "sqlite" and not throttle.counts_in_redis()
-    # Plain questions from the public are committed in groups (see guwen.core.groupcommit): on
-    # SQLite one writer lock for many, on PostgreSQL one commit for many (measured: fewer commits
-    # cost the server less than the BEGIN and COMMIT round trips a lone statement would save).
-    # Counted outside the transaction, a group's requests are counted together by its leader: one
-    # statement (or Redis round trip) per address and batch. One with files, or routed here and
-    # now, gets a transaction of its own and is counted first, on its own.
-    grouped = not (checked or inline)
-    ticket = rate_limit if (grouped and not count_inside) else None
-    if rate_limit is not None and not count_inside and not grouped and not rate_limit.count():
-        raise throttle.Throttled(_("提交过于频繁，请稍后再试"))
-    for attempt in range(5):
+    for _attempt in range(3):
         try:
-            written = (
-                _intake_writes.run(write, ticket=ticket if attempt == 0 else None)
-                if grouped
-                else run_alone(write)
-            )
-            if not written:
-                raise throttle.Throttled(_("提交过于频繁，请稍后再试"))
-            break
+            with transaction.atomic():
+                consultation = Consultation.objects.create(
+                    community=community,
+                    channel=channel,
+                    resident_name=name,
+                    text=body,
+                    urgency=urgency,
+                    urgency_reason=reason,
+                    level=Level.COMMUNITY,
+                    owner=owner,
+                    status=Status.NEW,
+                    due_at=rules.due_from(start=now, spec=spec),
+                    deadline_schedule=spec.schedule,
+                    receipt_code=new_receipt_code(),
+                    idempotency_key=key,
+                    idempotency_fingerprint=fingerprint if key else "",
+                    source=source or {},
+                    created_at=now,
+                    is_demo=is_demo,
+                    **phone_fields(number, number_hash=number_hash),
+                )
+                message = Message.objects.create(
+                    consultation=consultation,
+                    author=Author.RESIDENT,
+                    kind=MessageKind.QUESTION,
+                    body=body,
+                    created_at=now,
+                )
+                audit.record(
+                    actor=by,
+                    action="consultation.create",
+                    obj=consultation,
+                    new={
+                        "channel": channel,
+                        "community": community.code,
+                        "owner": owner.pk if owner is not None else None,
+                        "urgency": urgency,
+                        "due_at": consultation.due_at,
+                        "policy": spec.policy_id,
+                        "attachments": len(checked),
+                    },
+                )
+                _save_files(consultation, message, checked)
+                # Questions an advisor took, back-filled history and inline tasks are routed now.
+                if owner is not None or notices.quiet() or tasks.runs_inline():
+                    taken = Route(Level.COMMUNITY, owner, "taken") if owner is not None else None
+                    consultation_dispatch(consultation=consultation, routed=taken, by=by)
+            return IntakeResult(consultation, True)
         except IntegrityError:
-            for row in (consultation_row, message_row, audit_row):
-                row.unsave()
-            if key is not None:
-                found = _existing(key, number_hash)
-                if found is not None:  # the same key won, earlier or in a race with another process
-                    # A retry is a request too; counted here where the rollback took its count back.
-                    if count_inside and not rate_limit.count():
-                        raise throttle.Throttled(_("提交过于频繁，请稍后再试")) from None
-                    return IntakeResult(found, False)
-            if attempt == 4:  # otherwise a receipt code collided: draw another
-                raise
-            consultation_row.set(receipt_code=new_receipt_code())
-    return IntakeResult(consultation, True)
-
-
-_intake_writes: GroupCommit[bool] = GroupCommit(admit=throttle.count_many, refused=False)
+            found = _replay(key, fingerprint) if key is not None else None
+            if found is not None:  # the same key won, earlier or in a race with another process
+                return IntakeResult(found, False)
+            # Otherwise two receipt codes collided (one in 10^11): draw another.
+    raise Conflict(_("提交未能保存，请稍后重试"))
 
 
 def consultation_dispatch(
@@ -411,7 +369,7 @@ def group_message_receive(
     now = now or timezone.now()
     channel = (
         GroupChannel.objects.select_related("community")
-        .filter(community__code=str(community_code)[:12], is_active=True)
+        .filter(community__code=str(community_code), is_active=True)
         .first()
     )
     if channel is None:
@@ -451,7 +409,7 @@ def group_message_receive(
             phone=str(payload.get("sender_phone") or ""),
             phone_required=False,
             resident_name=str(sender or "")[:40],
-            idempotency_key=f"group:{channel.community.code}:{message_id}" if message_id else None,
+            idempotency_key=f"{channel.community.code}:{message_id}" if message_id else None,
             source={
                 "group_name": group_name,
                 "sender_name": str(sender or "")[:40],

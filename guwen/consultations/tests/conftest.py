@@ -19,10 +19,6 @@ QUESTION = "公司拖欠我两个月工资，老板说下个月再给，我该�
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Rate-limit windows are aligned to the clock: a test that counts a few requests must not
-    # straddle the turn of a minute, so its windows span decades unless the test sets its own.
-    for window in ("GUWEN_CONSULT_INTAKE_WINDOW", "GUWEN_CONSULT_API_WINDOW", "GUWEN_CONSULT_STATUS_WINDOW"):
-        setattr(settings, window, 10**9)
     rules.clear_cache()
     clear_community_cache()
     yield

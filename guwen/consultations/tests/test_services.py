@@ -19,6 +19,7 @@ from guwen.consultations.models import (
     Event,
     EventCode,
     Level,
+    Message,
     Status,
     Urgency,
 )
@@ -133,7 +134,7 @@ def test_a_retry_with_the_same_key_returns_the_first_consultation(world, ask):
     first = ask(idempotency_key="k-1")
     again = services.consultation_submit(
         community=world.community_a,
-        channel=Channel.API,
+        channel=Channel.WEB,
         text=QUESTION,
         phone="13900001111",
         idempotency_key="k-1",
@@ -142,11 +143,29 @@ def test_a_retry_with_the_same_key_returns_the_first_consultation(world, ask):
     assert Consultation.objects.count() == 1
 
 
-def test_someone_elses_key_is_refused_not_answered_with_their_receipt(world, ask):
-    ask(idempotency_key="k-2")
-    with pytest.raises(Conflict) as exc:
-        ask(idempotency_key="k-2", phone="13700009999")
+def test_the_same_key_with_another_question_is_refused_and_saves_nothing(world, ask):
+    first = ask(idempotency_key="k-2")
+    for changed in ({"phone": "13700009999"}, {"text": QUESTION + "补充一句"}, {"resident_name": "王"}):
+        with pytest.raises(DomainError) as exc:
+            ask(idempotency_key="k-2", **changed)
+        assert exc.value.field == "idempotency_key" and not isinstance(exc.value, Conflict)
+        assert "另一个问题" in exc.value.message
+    assert list(Consultation.objects.values_list("pk", flat=True)) == [first.pk]
+    assert Message.objects.count() == 1
+
+
+def test_keys_are_scoped_by_channel(world, ask):
+    web = ask(idempotency_key="k-3", channel=Channel.WEB)
+    api = ask(idempotency_key="k-3", channel=Channel.API)
+    assert web.pk != api.pk and api.idempotency_key == "api:k-3"
+
+
+@pytest.mark.parametrize("key", ["", " ", "k 1", "k\t1", "k\x00", "k\u202e1", "k" * 65])
+def test_an_empty_or_unprintable_key_is_refused(world, ask, key):
+    with pytest.raises(DomainError) as exc:
+        ask(idempotency_key=key)
     assert exc.value.field == "idempotency_key"
+    assert not Consultation.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -553,29 +572,3 @@ def test_phone_fields_store_the_number_encrypted_hashed_and_masked():
     assert fields["phone_masked"] == "139****5678"
     assert phone_fields("13912345678", number_hash="given")["phone_hash"] == "given"
     assert phone_fields("") == {"phone_encrypted": "", "phone_hash": "", "phone_masked": ""}
-
-
-@pytest.mark.django_db
-def test_a_whole_consultation_row_converts_as_djangos_save_would():
-    """The intake's prepared insert (guwen.core.rows, with its shortcuts) sends what save() would."""
-    import decimal
-    import zoneinfo
-
-    from guwen.core.rows import prepare_insert
-    from guwen.regions.models import Region
-
-    community = Region.objects.create(code="440307012099", name="测试社区", level="community")
-    obj = Consultation(
-        community=community,
-        channel="web",
-        text="公司拖欠工资三个月怎么办",
-        phone_masked="139****0000",
-        due_at=datetime(2031, 1, 2, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
-        source={"hotline_ref": "A-1"},
-        receipt_code="ABCDEFGHJ",
-        minutes_to_close=decimal.Decimal("3"),
-    )
-    row = prepare_insert(obj)
-
-    expected = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in row.fields]
-    assert [repr(p) for p in row.params] == [repr(p) for p in expected]

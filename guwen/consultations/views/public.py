@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guwen.consultations import conf, selectors, services, throttle
+from guwen.consultations import selectors, services
 from guwen.consultations.forms import AskForm, LookupForm, RatingForm, ResidentMessageForm
 from guwen.consultations.models import Channel, Rating, Status
 from guwen.core.errors import DomainError, NotFound
 from guwen.core.formtools import add_domain_error, form_status
+from guwen.core.ratelimit import retry_after
 
 GRANTS = "guwen_consult_grants"
 MAX_GRANTS = 20
@@ -28,8 +29,10 @@ def _community(code: str):
         raise Http404 from None
 
 
-def _too_many(request):
-    return render(request, "consultations/too_many.html", status=429)
+def _too_many(request, wait: int):
+    response = render(request, "consultations/too_many.html", {"wait_minutes": -(-wait // 60)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _grant(request, consultation_id: int) -> None:
@@ -41,11 +44,8 @@ def _grant(request, consultation_id: int) -> None:
 def ask(request, code: str):
     community = _community(code)
     if request.method == "POST":
-        limit, window = conf.intake_limit()
-        if not throttle.allow(
-            scope="intake", address=throttle.client_address(request), limit=limit, window_seconds=window
-        ):
-            return _too_many(request)
+        if wait := retry_after(request, "intake"):
+            return _too_many(request, wait)
         form = AskForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -58,7 +58,7 @@ def ask(request, code: str):
                     resident_name=data["resident_name"],
                     files=data["attachments"],
                     consent=data["consent"],
-                    idempotency_key=f"web:{data['key']}" if data["key"] else None,
+                    idempotency_key=data["key"] or None,
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
@@ -111,11 +111,8 @@ def status(request, code: str):
     community = _community(code)
     if request.method == "GET":
         return _status_page(request, community)
-    limit, window = conf.status_limit()
-    if not throttle.allow(
-        scope="status", address=throttle.client_address(request), limit=limit, window_seconds=window
-    ):
-        return _too_many(request)
+    if wait := retry_after(request, "status"):
+        return _too_many(request, wait)
     form = LookupForm(request.POST)
     if form.is_valid():
         try:

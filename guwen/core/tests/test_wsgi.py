@@ -1,5 +1,5 @@
-"""The WSGI module loads the URLconf, builds its reverse tables and freezes what it loaded out of the
-garbage collector's reach; checked in a fresh interpreter, since both are for the life of a process."""
+"""The WSGI module loads the URLconf and freezes what it loaded out of the garbage collector's reach;
+checked in a fresh interpreter, since both are for the life of a process."""
 
 from __future__ import annotations
 
@@ -16,28 +16,6 @@ PROBE = (
     "print(gc.get_freeze_count(), 'guwen.consultations.views.work' in sys.modules, "
     "guwen.wsgi.application.__class__.__name__)"
 )
-# Every resolver, the namespaced ones included, has its reverse tables for the site's language
-# before the first request; a reverse() then builds nothing.
-TABLES = """
-import guwen.wsgi
-from django.conf import settings
-from django.urls import URLResolver, get_resolver, reverse
-from django.utils import translation
-
-resolvers, pending = [], [get_resolver()]
-while pending:
-    resolver = pending.pop()
-    resolvers.append(resolver)
-    pending.extend(p for p in resolver.url_patterns if isinstance(p, URLResolver))
-language = translation.get_language()
-built = [language in r._reverse_dict and language in r._namespace_dict for r in resolvers]
-calls = []
-original = URLResolver._populate
-URLResolver._populate = lambda self: (calls.append(self), original(self))[1]
-reverse("consultations:public_status", args=["440305008001"])
-reverse("healthz")
-print(language == settings.LANGUAGE_CODE, len(resolvers), sum(built), len(calls))
-"""
 
 
 def run_fresh(tmp_path: Path, code: str, **env: str) -> list[str]:
@@ -61,20 +39,6 @@ def test_the_loaded_application_is_frozen_unless_turned_off(tmp_path, setting, e
         assert int(count) > 20_000 and views_loaded == "True"
     else:
         assert int(count) == 0
-
-
-def test_the_reverse_tables_are_built_before_the_first_request(tmp_path):
-    site_language, resolvers, built, populated_on_demand = run_fresh(tmp_path, TABLES)
-    assert site_language == "True"
-    assert int(resolvers) > 5
-    assert built == resolvers
-    assert populated_on_demand == "0"
-
-
-def test_the_reverse_tables_can_be_left_to_django_for_measuring(tmp_path):
-    _language, _resolvers, built, populated_on_demand = run_fresh(tmp_path, TABLES, GUWEN_WARM_URLS="0")
-    assert built == "0"
-    assert int(populated_on_demand) > 0
 
 
 def test_loading_the_application_leaves_no_database_connection_open(tmp_path):
