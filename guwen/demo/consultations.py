@@ -213,7 +213,6 @@ def _file_one(
         channel=channel,
         text=text,
         phone=f"1990000{(ci * 100 + index) % 10_000:04d}",
-        phone_required=channel != Channel.GROUP,
         resident_name=["", "王女士", "李先生", "陈阿姨", "刘师傅"][roll % 5],
         source={"group_name": f"{community.name}居民群", "sender_name": "群成员"}
         if channel == Channel.GROUP

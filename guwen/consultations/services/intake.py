@@ -177,16 +177,15 @@ def consultation_submit(
     owner=None,
     by=None,
     at: datetime | None = None,
-    phone_required: bool = True,
     is_demo: bool = False,
 ) -> IntakeResult:
     """File a question. A retry with the same idempotency key and the same request returns the first
     consultation; the same key with another request is refused.
 
-    The key is the client's (stored as ``<channel>:<key>``). ``owner`` is the advisor who took a
-    phone or walk-in question themself. Otherwise the worker routes the question within about a
-    second (``consultations.dispatch_new``: primary advisor → backup → duty rota → street pool),
-    or this call does, where tasks run inline.
+    The key is the client's (stored as ``<channel>:<key>``). A phone number is required except from
+    a group chat. ``owner`` is the advisor who took a phone or walk-in question themself. Otherwise
+    the worker routes the question within about a second (``consultations.dispatch_new``: primary
+    advisor → backup → duty rota → street pool), or this call does, where tasks run inline.
     """
     if channel not in _CHANNELS:
         raise DomainError(_("渠道不正确"), field="channel")
@@ -195,17 +194,16 @@ def consultation_submit(
     if community.level != RegionLevel.COMMUNITY:
         raise DomainError(_("只能向社区提问"), field="community")
     body, name = clean_text(text), clean_name(resident_name)
-    number = clean_phone(phone) if (phone or phone_required) else ""
+    number = clean_phone(phone) if (phone or channel != Channel.GROUP) else ""
     number_hash = phone_hash(number) if number else ""
     client_key = _clean_key(idempotency_key)
     key = f"{channel}:{client_key}" if client_key is not None else None
     checked = check_files(files)
     fingerprint = _fingerprint(community.code, body, number_hash, name, [i.sha256 for _f, i in checked])
     now = at or timezone.now()
-    urgency, reason = rules.urgency_of(text=body, community=community, on=timezone.localdate(now))
-    spec = rules.deadline_spec(
-        community=community, level=Level.COMMUNITY, urgency=urgency, on=timezone.localdate(now)
-    )
+    day = timezone.localdate(now)
+    urgency, reason = rules.urgency_of(text=body, community=community, on=day)
+    spec = rules.deadline_spec(community=community, level=Level.COMMUNITY, urgency=urgency, on=day)
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -407,7 +405,6 @@ def group_message_receive(
             channel=Channel.GROUP,
             text=text,
             phone=str(payload.get("sender_phone") or ""),
-            phone_required=False,
             resident_name=str(sender or "")[:40],
             idempotency_key=f"{channel.community.code}:{message_id}" if message_id else None,
             source={
