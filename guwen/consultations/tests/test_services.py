@@ -341,6 +341,45 @@ def test_advisors_of_the_street_may_claim_but_not_of_another_street(world, ask):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_same_question_sent_twice_at_once_is_filed_once(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
+    from django.db import connections
+
+    from guwen.testing import build_world
+
+    world = build_world()
+    start = threading.Barrier(4)
+    results, errors = [], []
+
+    def submit(n: int) -> None:
+        try:
+            start.wait()
+            result = services.consultation_submit(
+                community=world.community_a,
+                channel=Channel.API,
+                text=QUESTION,
+                phone="13900001111",
+                idempotency_key="same-key",
+            )
+            results.append((result.consultation.pk, result.created))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({pk for pk, _created in results}) == 1
+    assert sorted(created for _pk, created in results) == [False, False, False, True]
+    assert Consultation.objects.count() == 1 and Message.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_claims_give_one_owner(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
