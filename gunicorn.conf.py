@@ -25,6 +25,9 @@ workers = env_int("WEB_CONCURRENCY", os.cpu_count() or 2)
 worker_class = "gthread"
 threads = env_int("GUWEN_WEB_THREADS", 4)
 preload_app = env_bool("GUWEN_WEB_PRELOAD", True)
+# The access log names the path without its query string (%(U)s, not %(r)s): a phone number typed
+# into a search box must not end up in a log file.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
 
 if workers < 1 or threads < 1:
     raise ValueError(f"WEB_CONCURRENCY and GUWEN_WEB_THREADS must be at least 1, got {workers} and {threads}")

@@ -51,7 +51,9 @@ def validation_error(request, exc: NinjaValidationError):
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
         errors.append({"field": ".".join(loc), "message": _chinese(error)})
-    first = errors[0] if errors else {"field": "", "message": _("请求数据不正确")}
+    for error in errors:
+        error["field"] = error["field"] or "body"  # the body as a whole: missing or of the wrong shape
+    first = errors[0] if errors else {"field": "body", "message": _("请求数据不正确")}
     return api.create_response(
         request,
         {"detail": f"{first['field']}：{first['message']}", "field": first["field"], "errors": errors},
@@ -84,7 +86,18 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    """django-ninja's own refusals, in Chinese: a body that is not JSON is invalid input (422)."""
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        detail = _("请求体不是有效的 JSON：请以 UTF-8 编码的 JSON 发送（Content-Type: application/json）")
+        return api.create_response(request, {"detail": detail, "field": "body"}, status=422)
+    if message.startswith("CSRF check"):
+        detail = _("CSRF 令牌缺失或不正确：请刷新页面后重试；接口调用请在 X-CSRFToken 请求头中带上令牌")
+        return api.create_response(request, {"detail": detail}, status=403)
+    generic = {401: _("请先登录"), 403: _("无权执行此操作"), 404: _("未找到"), 405: _("不支持该请求方法")}
+    return api.create_response(
+        request, {"detail": generic.get(exc.status_code, _("请求无法处理"))}, status=exc.status_code
+    )
 
 
 class MeOut(Schema):

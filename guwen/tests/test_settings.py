@@ -341,3 +341,36 @@ def test_gunicorn_serves_the_project_with_its_own_config(tmp_path):
     finally:
         process.terminate()
         process.wait(20)
+
+
+def test_gunicorn_access_log_leaves_out_query_strings(monkeypatch):
+    log_format = gunicorn_conf(monkeypatch)["access_log_format"]
+    assert "%(U)s" in log_format and "%(r)s" not in log_format and "%(q)s" not in log_format
+
+
+def test_request_lines_are_logged_without_their_query_strings():
+    import logging
+
+    from guwen.core.logfilters import DropQueryStrings
+
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /search?q=13912345678 HTTP/1.1", 200, 5),
+        None,
+    )
+    assert DropQueryStrings().filter(record)
+    assert record.getMessage() == '"GET /search HTTP/1.1" 200 5'
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_and_api_answers_are_never_stored_by_a_cache(client, world):
+    from guwen.testing import verified_client
+
+    assert "no-store" in verified_client(world.user("advisor_a")).get("/")["Cache-Control"]
+    assert "no-store" in client.get("/api/v1/me")["Cache-Control"]  # even a refusal
+    card = client.get(f"/c/{world.community_a.code}/")
+    assert card.status_code == 200 and "no-store" not in card.get("Cache-Control", "")
