@@ -141,6 +141,10 @@ else:
         }
     }
 
+# --- API ------------------------------------------------------------------------------------
+# Every list of the API pages the same way, with bounded limit and offset.
+NINJA_PAGINATION_CLASS = "guwen.core.pagination.BoundedPagination"
+
 # --- rate limits ----------------------------------------------------------------------------
 # Requests one client address may make, counted in the shared cache by django-ratelimit
 # (guwen/core/ratelimit.py): "N/P" with P in s, m, h or d and an optional multiplier ("20/10m" is
@@ -291,6 +295,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "guwen@localhost")
 
 # --- Guwen ----------------------------------------------------------------------------------
 GUWEN_SITE_NAME = env_str("GUWEN_SITE_NAME", "顾问 · 社区法律顾问服务平台")
+# The site's public address (https://…): links and QR codes that leave the site (notifications,
+# notice boards, webhooks) are absolute from it; without it they take the request's own host.
+GUWEN_PUBLIC_BASE_URL = env_str("GUWEN_PUBLIC_BASE_URL", "").rstrip("/")
 GUWEN_SHARED_DIR = Path(env_str("GUWEN_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 GUWEN_RETENTION_YEARS = env_int("GUWEN_RETENTION_YEARS", 5)
 

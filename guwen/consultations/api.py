@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from guwen.consultations import selectors, services
 from guwen.consultations.models import Channel, Consultation
@@ -213,7 +213,7 @@ def group_message(
 
 
 @router.get("/consultations", response=list[ConsultationOut], summary="我可见的咨询")
-@paginate(LimitOffsetPagination)
+@paginate
 def list_consultations(request, status: str | None = None, level: str | None = None, tab: str | None = None):
     rows = selectors.consultations_visible_to(request.user)
     if tab:

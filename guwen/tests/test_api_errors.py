@@ -44,3 +44,18 @@ def test_a_session_call_without_its_csrf_token_is_refused_in_chinese(world):
     response = client.post("/api/v1/notifications/read-all")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"] and CHINESE.search(response.json()["detail"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=0", "limit=101", "offset=-1", "offset=1000001", "limit=99999999999999999999999", "offset=9" * 30],
+)
+def test_pagination_out_of_bounds_is_a_422_never_a_500(world, query):
+    client = verified_client(world.user("office"))
+    response = client.get(f"/api/v1/consultations?{query}")
+    assert response.status_code == 422 and CHINESE.search(response.json()["detail"])
+
+
+def test_pagination_within_bounds_pages(world):
+    client = verified_client(world.user("office"))
+    assert client.get("/api/v1/consultations?limit=100&offset=1000000").status_code == 200
