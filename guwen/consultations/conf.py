@@ -13,7 +13,7 @@ def _get(name: str, default: int) -> int:
 
 
 def webhook_max_age() -> int:
-    """Seconds a signed group-robot call stays valid (the issue says 5 minutes)."""
+    """Seconds a signed group-robot call stays valid (default 5 minutes)."""
     return _get("GUWEN_CONSULT_WEBHOOK_MAX_AGE", 300)
 
 

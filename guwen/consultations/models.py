@@ -1,5 +1,5 @@
 """Consultations (法律咨询): the question, its thread, files, events and rating, and the tables that
-configure deadlines, urgency, group-chat robots and throttling per district."""
+configure deadlines, urgency and group-chat robots per district."""
 
 from __future__ import annotations
 
