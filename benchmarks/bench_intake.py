@@ -17,7 +17,8 @@ per request in the median rounds, from /proc, to show where the time goes.
 Run: `.venv/bin/python benchmarks/bench_intake.py` (or `make bench`). Knobs (environment):
 GUWEN_BENCH_CLIENTS (32), GUWEN_BENCH_REQUESTS (per phase, 3000), GUWEN_BENCH_SECONDS (per phase,
 15), GUWEN_BENCH_WORKERS (gunicorn processes), GUWEN_BENCH_THREADS (threads each),
-GUWEN_BENCH_DATABASES ("sqlite,postgres"), GUWEN_BENCH_ROUNDS (3).
+GUWEN_BENCH_DATABASES ("sqlite,postgres"), GUWEN_BENCH_ROUNDS (3), GUWEN_BENCH_CACHE ("db" for the
+database cache even when Redis answers at GUWEN_BENCH_REDIS_URL, default redis://127.0.0.1:6379/14).
 
 The two phases alternate for GUWEN_BENCH_ROUNDS rounds (bare, intake, bare, intake, …) on the same
 server, and the verdict uses the median round of each, so that a burst of noise on a shared
@@ -216,8 +217,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def redis_url() -> str:
+    """The Redis the server's shared cache uses: GUWEN_BENCH_REDIS_URL (default database 14 of the
+    local server) when it answers, unless GUWEN_BENCH_CACHE=db; else "" (the database cache)."""
+    if os.environ.get("GUWEN_BENCH_CACHE", "") == "db":
+        return ""
+    url = os.environ.get("GUWEN_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        client.flushdb()
+    except Exception:
+        return ""
+    return url
+
+
 def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.pop("REDIS_URL", None)
+    env["REDIS_URL"] = REDIS
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="benchmarks.bench_settings",
@@ -350,6 +370,7 @@ def report(name: str, bares: list[Phase], intakes: list[Phase], note: str, creat
 
     print(
         f"-- {name}: {CLIENTS} clients, gunicorn {WORKERS}×{THREADS} gthread, "
+        f"shared cache {'Redis' if REDIS else 'in the database'}, "
         f"≤{REQUESTS} requests / ≤{SECONDS:g} s per phase, {len(bares)} alternating rounds"
     )
     for number, bare in enumerate(bares, start=1):
@@ -444,7 +465,12 @@ def postgres_admin():
     return conn
 
 
+REDIS = ""
+
+
 def main() -> int:
+    global REDIS
+    REDIS = redis_url()
     results = []
     if "sqlite" in DATABASES:
         var_dir = Path(tempfile.mkdtemp(prefix="guwen-bench-intake-"))
