@@ -5,10 +5,8 @@ from unittest import mock
 
 import pytest
 
-from guwen.consultations import rules
 from guwen.consultations.models import Channel
 from guwen.consultations.services import consultation_submit
-from guwen.consultations.services.intake import clear_community_cache
 from guwen.core.workcalendar import CHINA_TZ
 
 # A working Wednesday morning (2025-06-11 10:00 Shanghai): well inside online hours.
@@ -23,11 +21,6 @@ def _isolated(settings, tmp_path):
     # straddle the turn of a minute, so its windows span decades unless the test sets its own.
     for window in ("GUWEN_CONSULT_INTAKE_WINDOW", "GUWEN_CONSULT_API_WINDOW", "GUWEN_CONSULT_STATUS_WINDOW"):
         setattr(settings, window, 10**9)
-    rules.clear_cache()
-    clear_community_cache()
-    yield
-    rules.clear_cache()
-    clear_community_cache()
 
 
 @pytest.fixture
