@@ -124,8 +124,7 @@ def _policy_table(district_code: str, day: date) -> tuple[int | None, dict[tuple
 
 def deadline_spec(*, community, level: str, urgency: str, on: date) -> DeadlineSpec:
     district_code = district_code_of(community)
-    key = f"deadline:{district_code}:{on}"
-    policy_id, table = cached(RULES, key, lambda: _policy_table(district_code, on))
+    policy_id, table = _district_rules(district_code, on)[0]
     entry = table.get((level, urgency))
     if entry is None:
         logger.warning(
@@ -211,5 +210,17 @@ def match_urgency(text: str, rules: list[CompiledRule]) -> tuple[str, str]:
 
 def urgency_of(*, text: str, community, on: date) -> tuple[str, str]:
     district_code = district_code_of(community)
-    rules = cached(RULES, f"urgency:{district_code}:{on}", lambda: _urgency_rules(district_code, on))
+    rules = _district_rules(district_code, on)[1]
     return match_urgency(text, rules)
+
+
+def _district_rules(
+    district_code: str, day: date
+) -> tuple[tuple[int | None, dict[tuple[str, str], tuple[int, str]]], list[CompiledRule]]:
+    """The district's deadline table and urgency rules on ``day``, kept as one value: an intake
+    needs both, and a miss costs the two table reads once."""
+    return cached(
+        RULES,
+        f"{district_code}:{day}",
+        lambda: (_policy_table(district_code, day), _urgency_rules(district_code, day)),
+    )

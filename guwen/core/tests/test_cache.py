@@ -69,6 +69,9 @@ def test_bump_of_a_namespace_never_read_and_a_lost_version_are_harmless():
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(
+    "redis" in settings.CACHES["default"]["BACKEND"].lower(), reason="Redis expires keys by its own clock"
+)
 def test_a_value_expires_after_the_timeout():
     compute = Counted("v")
     start = timezone.now()
