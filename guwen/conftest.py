@@ -1,22 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from guwen.core import workcalendar
-from guwen.knowledge import search, selectors
 from guwen.testing import build_world, verified_client
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_caches():
-    # Test transactions roll back without post_delete signals, and each test has its own data:
-    # never trust a per-process cache across tests.
-    workcalendar.clear_cache()
-    search.forget_frequencies()
-    selectors.forget_aliases()
-    yield
-    workcalendar.clear_cache()
-    search.forget_frequencies()
-    selectors.forget_aliases()
 
 
 @pytest.fixture(autouse=True)

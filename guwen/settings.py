@@ -140,6 +140,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("GUWEN_DB_CACHE_MAX_ENTRIES", 50_000)},
         }
     }
+# Values read on every request and changed seldom (communities by code, deadline and urgency rules,
+# holidays, law names, notification routing) are kept there by guwen.core.cache: a save bumps the
+# value's version, so every process sees it at once; this timeout is only a safety net.
+GUWEN_CACHE_SECONDS = env_int("GUWEN_CACHE_SECONDS", 300)
 
 # --- API ------------------------------------------------------------------------------------
 # Every list of the API pages the same way, with bounded limit and offset.
@@ -313,7 +317,5 @@ GUWEN_NOTIFY_SWEEP_BATCH = env_int("GUWEN_NOTIFY_SWEEP_BATCH", 100)
 # A new delivery is sent by its queued task; the sweep steps in only after this grace period.
 GUWEN_NOTIFY_SWEEP_GRACE_SECONDS = env_int("GUWEN_NOTIFY_SWEEP_GRACE_SECONDS", 120)
 # An SMS provider: a class with send(*, phone, text). The default writes a masked log line only.
-# Channel configuration and subscriptions are read on every notice; each process keeps them this long.
-GUWEN_NOTIFY_CONFIG_CACHE_SECONDS = env_int("GUWEN_NOTIFY_CONFIG_CACHE_SECONDS", 0 if TESTING else 30)
 GUWEN_SMS_BACKEND = env_str("GUWEN_SMS_BACKEND", "guwen.notifications.senders.LogOnlySmsBackend")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("guwen.notifications.context_processors.unread")

@@ -9,7 +9,12 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from guwen.accounts import home
+
+        # rules and intake connect the receivers that keep the cached rules and communities
+        # current in every process (a worker or a shell that saves a region too).
+        from guwen.consultations import rules  # noqa: F401
         from guwen.consultations.panels import home_panel
+        from guwen.consultations.services import intake  # noqa: F401
 
         home.register(
             home.Panel(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,6 +26,7 @@ from guwen.consultations.models import (
     UrgencyRule,
 )
 from guwen.core import workcalendar
+from guwen.core.cache import bump, cached
 
 logger = logging.getLogger("guwen.consultations")
 
@@ -65,15 +65,16 @@ SCHEDULES = {
     Schedule.ALWAYS: workcalendar.ALWAYS,
     Schedule.OFFICE: workcalendar.OFFICE_HOURS,
 }
-CACHE_SECONDS = 60.0
 KEYWORD_SPLIT = re.compile(r"[、,，|｜;；\n]+")
 SPACES = re.compile(r"\s+")
 
-_cache: dict[tuple, tuple[float, object]] = {}
+# The cache namespace of the deadline and urgency tables: every intake reads them, an edit is rare.
+RULES = "consultations.rules"
 
 
-def clear_cache() -> None:
-    _cache.clear()
+def forget_rules() -> None:
+    """Every process reads the tables afresh (after a write that sends no save signals)."""
+    bump(RULES)
 
 
 @receiver(post_save, sender=DeadlinePolicy, dispatch_uid="consult_policy_saved")
@@ -83,17 +84,7 @@ def clear_cache() -> None:
 @receiver(post_save, sender=UrgencyRule, dispatch_uid="consult_urgency_saved")
 @receiver(post_delete, sender=UrgencyRule, dispatch_uid="consult_urgency_deleted")
 def _config_changed(**kwargs: object) -> None:
-    clear_cache()
-
-
-def _cached(key: tuple, load):
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    value = load()
-    _cache[key] = (now, value)
-    return value
+    forget_rules()
 
 
 def district_code_of(community) -> str:
@@ -133,7 +124,7 @@ def _policy_table(district_code: str, day: date) -> tuple[int | None, dict[tuple
 
 def deadline_spec(*, community, level: str, urgency: str, on: date) -> DeadlineSpec:
     district_code = district_code_of(community)
-    policy_id, table = _cached(("deadline", district_code, on), lambda: _policy_table(district_code, on))
+    policy_id, table = _district_rules(district_code, on)[0]
     entry = table.get((level, urgency))
     if entry is None:
         logger.warning(
@@ -219,5 +210,17 @@ def match_urgency(text: str, rules: list[CompiledRule]) -> tuple[str, str]:
 
 def urgency_of(*, text: str, community, on: date) -> tuple[str, str]:
     district_code = district_code_of(community)
-    rules = _cached(("urgency", district_code, on), lambda: _urgency_rules(district_code, on))
+    rules = _district_rules(district_code, on)[1]
     return match_urgency(text, rules)
+
+
+def _district_rules(
+    district_code: str, day: date
+) -> tuple[tuple[int | None, dict[tuple[str, str], tuple[int, str]]], list[CompiledRule]]:
+    """The district's deadline table and urgency rules on ``day``, kept as one value: an intake
+    needs both, and a miss costs the two table reads once."""
+    return cached(
+        RULES,
+        f"{district_code}:{day}",
+        lambda: (_policy_table(district_code, day), _urgency_rules(district_code, day)),
+    )

@@ -4,6 +4,8 @@ A day's status comes from, in order: a ``CalendarOverride`` row entered by an
 administrator; the ``chinese_calendar`` package (statutory holidays and 调休
 working weekends, 2004-2026 in the pinned version); plain weekends for a year
 the package does not know, with one warning per year per process.
+The override table is kept in the shared cache and its version bumped on
+every save or delete, so every process sees a new holiday at once.
 
 Times are computed in China's local time (Asia/Shanghai) whatever the
 time zone of the datetimes passed in; results are aware datetimes.
@@ -21,6 +23,7 @@ import chinese_calendar
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from guwen.core.cache import bump, cached
 from guwen.core.models import CalendarOverride
 
 logger = logging.getLogger("guwen.calendar")
@@ -29,33 +32,34 @@ CHINA_TZ = ZoneInfo("Asia/Shanghai")
 SEARCH_LIMIT = timedelta(days=3 * 366)  # add_working_minutes gives up beyond this horizon
 MINUTE = timedelta(minutes=1)
 
-_overrides: dict[date, tuple[bool, str]] | None = None
+OVERRIDES = "core.calendar"  # the cache namespace of the override table
 _warned_years: set[int] = set()
 
 
 # --- days -------------------------------------------------------------------------------------
 
 
-def clear_cache() -> None:
-    """Forget the cached overrides; the next lookup reads them from the database again."""
-    global _overrides
-    _overrides = None
-
-
 @receiver(post_save, sender=CalendarOverride, dispatch_uid="guwen.core.calendar_override_saved")
 @receiver(post_delete, sender=CalendarOverride, dispatch_uid="guwen.core.calendar_override_deleted")
 def _override_changed(**kwargs: object) -> None:
-    clear_cache()
+    bump(OVERRIDES)
 
 
-def _override(day: date) -> tuple[bool, str] | None:
-    global _overrides
-    if _overrides is None:
-        _overrides = {
-            row.date: (row.is_workday, row.name)
-            for row in CalendarOverride.objects.only("date", "is_workday", "name")
-        }
-    return _overrides.get(day)
+def _load_overrides() -> dict[date, tuple[bool, str]]:
+    rows = CalendarOverride.objects.only("date", "is_workday", "name")
+    return {row.date: (row.is_workday, row.name) for row in rows}
+
+
+def _overrides() -> dict[date, tuple[bool, str]]:
+    """Every override (a few dozen rows), read once per call that walks many days."""
+    return cached(OVERRIDES, "all", _load_overrides)
+
+
+def _is_workday(day: date, overrides: dict[date, tuple[bool, str]]) -> bool:
+    override = overrides.get(day)
+    if override is not None:
+        return override[0]
+    return _library_status(day)[0]
 
 
 def _library_status(day: date) -> tuple[bool, str | None]:
@@ -83,10 +87,7 @@ def _library_status(day: date) -> tuple[bool, str | None]:
 
 def is_workday(day: date) -> bool:
     """True when people work that day (including a 调休 working weekend)."""
-    override = _override(day)
-    if override is not None:
-        return override[0]
-    return _library_status(day)[0]
+    return _is_workday(day, _overrides())
 
 
 def is_holiday(day: date) -> bool:
@@ -96,7 +97,7 @@ def is_holiday(day: date) -> bool:
 
 def holiday_name(day: date) -> str | None:
     """The holiday's name (e.g. "国庆节") on a named rest day; None on workdays and plain weekends."""
-    override = _override(day)
+    override = _overrides().get(day)
     if override is not None:
         return None if override[0] else (override[1] or None)
     workday, name = _library_status(day)
@@ -128,9 +129,16 @@ class WorkSchedule:
         if self.day_start > self.day_end:
             raise ValueError("WorkSchedule does not support hours that span midnight")
 
-    def interval(self, day: date) -> tuple[datetime, datetime] | None:
-        """The working interval of ``day`` as naive local datetimes, or None if the day is not worked."""
-        if not self.rest_days_count and not is_workday(day):
+    def interval(
+        self, day: date, overrides: dict[date, tuple[bool, str]] | None = None
+    ) -> tuple[datetime, datetime] | None:
+        """The working interval of ``day`` as naive local datetimes, or None if the day is not worked.
+        A caller that walks many days passes the overrides it read once."""
+        if self.rest_days_count:
+            worked = True
+        else:
+            worked = _is_workday(day, _overrides() if overrides is None else overrides)
+        if not worked:
             return None
         if self.day_start == self.day_end:
             midnight = datetime.combine(day, time(0, 0))
@@ -174,8 +182,9 @@ def add_working_minutes(*, start: datetime, minutes: int, schedule: WorkSchedule
     if minutes == 0:
         return start.astimezone(CHINA_TZ)
     remaining = timedelta(minutes=minutes)
+    overrides = None if schedule.rest_days_count else _overrides()
     for day in _days(cursor.date(), (cursor + SEARCH_LIMIT).date()):
-        interval = schedule.interval(day)
+        interval = schedule.interval(day, overrides)
         if interval is None:
             continue
         begin = max(interval[0], cursor)
@@ -196,8 +205,9 @@ def working_minutes_between(*, start: datetime, end: datetime, schedule: WorkSch
     if finish <= begin:
         return 0
     total = timedelta(0)
+    overrides = None if schedule.rest_days_count else _overrides()
     for day in _days(begin.date(), finish.date()):
-        interval = schedule.interval(day)
+        interval = schedule.interval(day, overrides)
         if interval is None:
             continue
         overlap = min(interval[1], finish) - max(interval[0], begin)

@@ -6,3 +6,7 @@ class KnowledgeConfig(AppConfig):
     name = "guwen.knowledge"
     label = "knowledge"
     verbose_name = _("知识库与分诊")
+
+    def ready(self) -> None:
+        # Connects the receivers that keep the cached law names current in every process.
+        from guwen.knowledge import selectors  # noqa: F401

@@ -11,19 +11,19 @@ SQLite ranks with FTS5's bm25(), PostgreSQL with ts_rank() over the 'simple' tsv
 from __future__ import annotations
 
 import random
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
 
+from guwen.core.cache import cached
 from guwen.knowledge.text import query_terms
 
 # Query planning: a word found in more than COMMON of the index says little about relevance but
 # makes the index rank thousands of rows, so it is left out (unless nothing else is left); at most
 # MAX_TERMS words and MAX_ALTERNATIVES synonyms each are searched, rarest first. Document
-# frequencies come from a random sample of the index, refreshed every SAMPLE_TTL seconds.
+# frequencies come from a random sample of the index, kept in the shared cache and drawn again
+# every SAMPLE_TTL seconds (a new entry changes a sample of thousands too little to bump it).
 COMMON = 0.06
 MAX_TERMS = 8
 # ts_rank reads each matching row's tsvector, so PostgreSQL keeps a tighter plan than FTS5's bm25.
@@ -34,42 +34,30 @@ SAMPLE_SIZE = 3_000
 # Below this many entries a word's share says nothing (in a fresh deployment with a few dozen
 # answers every word looks "common"), so nothing is dropped.
 MIN_SAMPLE = 500
-SAMPLE_TTL = 600.0
-
-_frequency_lock = threading.Lock()
-# (kinds searched) → {"at", "counts", "n"}: statutes and residents' questions use different words,
-# so each kind's search plans with the frequencies of its own entries.
-_frequencies: dict[tuple[str, ...], dict] = {}
+SAMPLE_TTL = 600
+SAMPLE = "knowledge.search_sample"  # the cache namespace
 
 
-def _document_frequencies(kinds: tuple[str, ...] = ()) -> tuple[Counter, int]:
-    """Per-word share of a random sample of the index entries of ``kinds`` (all when empty),
-    cached per process."""
-    now = time.monotonic()
-    cached = _frequencies.get(kinds)
-    if cached is not None and now - cached["at"] < SAMPLE_TTL:
-        return cached["counts"], cached["n"]
-    with _frequency_lock:
-        cached = _frequencies.get(kinds)
-        if cached is not None and now - cached["at"] < SAMPLE_TTL:
-            return cached["counts"], cached["n"]
-        from guwen.knowledge.models import SearchEntry
+def _sample_frequencies(kinds: tuple[str, ...]) -> tuple[dict[str, int], int]:
+    from guwen.knowledge.models import SearchEntry
 
-        entries = SearchEntry.objects.filter(kind__in=kinds) if kinds else SearchEntry.objects.all()
-        ids = list(entries.values_list("pk", flat=True))
-        chosen = random.sample(ids, min(SAMPLE_SIZE, len(ids)))
-        counts: Counter = Counter()
-        for start in range(0, len(chosen), 500):
-            for tokens in SearchEntry.objects.filter(pk__in=chosen[start : start + 500]).values_list(
-                "tokens", flat=True
-            ):
-                counts.update(set(tokens.split()))
-        _frequencies[kinds] = {"at": now, "counts": counts, "n": len(chosen)}
-        return counts, len(chosen)
+    entries = SearchEntry.objects.filter(kind__in=kinds) if kinds else SearchEntry.objects.all()
+    ids = list(entries.values_list("pk", flat=True))
+    chosen = random.sample(ids, min(SAMPLE_SIZE, len(ids)))
+    counts: Counter = Counter()
+    for start in range(0, len(chosen), 500):
+        for tokens in SearchEntry.objects.filter(pk__in=chosen[start : start + 500]).values_list(
+            "tokens", flat=True
+        ):
+            counts.update(set(tokens.split()))
+    return dict(counts), len(chosen)
 
 
-def forget_frequencies() -> None:
-    _frequencies.clear()
+def _document_frequencies(kinds: tuple[str, ...] = ()) -> tuple[dict[str, int], int]:
+    """Per-word count in a random sample of the index entries of ``kinds`` (all when empty), and
+    the sample's size. Statutes and residents' questions use different words, so each kind's
+    search plans with the frequencies of its own entries."""
+    return cached(SAMPLE, ",".join(kinds) or "all", lambda: _sample_frequencies(kinds), timeout=SAMPLE_TTL)
 
 
 def plan(terms: list[tuple[str, ...]], kinds: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

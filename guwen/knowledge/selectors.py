@@ -6,7 +6,6 @@ one definition of who may read them, and every page, fragment and API route fetc
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from guwen.accounts.models import Role
 from guwen.accounts.scope import roles_of
+from guwen.core.cache import bump, cached
 from guwen.knowledge.citations import parse_citations
 from guwen.knowledge.models import OTHER, AnsweredQuestion, Article, Category, CategoryVersion, EntryKind, Law
 from guwen.knowledge.search import search_entries
@@ -92,16 +92,14 @@ def article_url(article: Article) -> str:
 
 
 # Every answer on a thread page, every answer box and every citation search reads the law names:
-# each process keeps them for ALIAS_SECONDS (laws change only by import or in the admin). A change
-# in this process clears them at once; other processes see it within that time.
-ALIAS_SECONDS = 300.0
-_aliases: tuple[float, dict[str, Law]] | None = None
+# they are kept in the shared cache (laws change only by import or in the admin), and a change
+# makes every process read them again.
+LAW_NAMES = "knowledge.law_names"
 
 
 def forget_aliases() -> None:
-    """Forget the cached law names; the next lookup reads them from the database again."""
-    global _aliases
-    _aliases = None
+    """Every process reads the law names afresh (after a write that sends no save signals)."""
+    bump(LAW_NAMES)
 
 
 @receiver(post_save, sender=Law, dispatch_uid="guwen.knowledge.law_saved")
@@ -110,18 +108,17 @@ def _law_changed(**kwargs: object) -> None:
     forget_aliases()
 
 
-def _alias_index() -> dict[str, Law]:
-    """alias → the current law of that name (the version in force today)."""
-    global _aliases
-    cached = _aliases
-    if cached is not None and time.monotonic() < cached[0]:
-        return cached[1]
+def _load_alias_index() -> dict[str, Law]:
     index: dict[str, Law] = {}
     for law in Law.objects.order_by("-is_current", "sort"):
         for alias in [law.short_title, law.title, *law.alias_list]:
             index.setdefault(alias, law)
-    _aliases = (time.monotonic() + ALIAS_SECONDS, index)
     return index
+
+
+def _alias_index() -> dict[str, Law]:
+    """alias → the current law of that name (the version in force today)."""
+    return cached(LAW_NAMES, "aliases", _load_alias_index)
 
 
 def find_citations(text: str | None) -> list[ArticleRef]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guwen.core.adminforms import WriteOnlySecrets
 from guwen.core.errors import DomainError
-from guwen.notifications import selectors, services
+from guwen.notifications import services
 from guwen.notifications.models import (
     ChannelConfig,
     Delivery,
@@ -17,22 +17,6 @@ from guwen.notifications.models import (
     Notification,
     WebhookSubscription,
 )
-
-
-class ClearsRouting:
-    """An edit takes effect in this process at once (others within GUWEN_NOTIFY_CONFIG_CACHE_SECONDS)."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        selectors.forget_routing()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        selectors.forget_routing()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        selectors.forget_routing()
 
 
 class ChannelConfigForm(WriteOnlySecrets):
@@ -44,7 +28,7 @@ class WebhookSubscriptionForm(WriteOnlySecrets):
 
 
 @admin.register(ChannelConfig)
-class ChannelConfigAdmin(ClearsRouting, admin.ModelAdmin):
+class ChannelConfigAdmin(admin.ModelAdmin):
     form = ChannelConfigForm
     list_display = ["region", "email_enabled", "robot_enabled", "sms_enabled", "updated_at"]
     list_filter = ["email_enabled", "robot_enabled", "sms_enabled"]
@@ -59,7 +43,7 @@ class ChannelConfigAdmin(ClearsRouting, admin.ModelAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(ClearsRouting, admin.ModelAdmin):
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
     form = WebhookSubscriptionForm
     list_display = ["name", "events", "region", "is_active", "created_at"]
     list_filter = ["is_active"]

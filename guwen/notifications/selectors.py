@@ -6,13 +6,14 @@ page and API route fetches through it (anything else is a 404).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
+from guwen.core.cache import bump, cached
 from guwen.notifications.models import (
     ChannelConfig,
     Delivery,
@@ -64,30 +65,28 @@ class Routing:
         return not self.configs and not self.subscriptions
 
 
-_routing: tuple[float, Routing] | None = None
+ROUTING = "notifications.routing"  # the cache namespace of the configuration tables
 
 
-def routing() -> Routing:
-    """The configuration tables, kept in the process for GUWEN_NOTIFY_CONFIG_CACHE_SECONDS: they
-    change a few times a year and are read on every notice. An edit in the admin clears this
-    process's copy at once; other processes pick it up within the cache period."""
-    global _routing
-    ttl = float(settings.GUWEN_NOTIFY_CONFIG_CACHE_SECONDS)
-    now = time.monotonic()
-    cached = _routing
-    if ttl > 0 and cached is not None and now - cached[0] < ttl:
-        return cached[1]
-    table = Routing(
+@receiver(post_save, sender=ChannelConfig, dispatch_uid="notify_channel_config_saved")
+@receiver(post_delete, sender=ChannelConfig, dispatch_uid="notify_channel_config_deleted")
+@receiver(post_save, sender=WebhookSubscription, dispatch_uid="notify_subscription_saved")
+@receiver(post_delete, sender=WebhookSubscription, dispatch_uid="notify_subscription_deleted")
+def _routing_changed(**kwargs: object) -> None:
+    bump(ROUTING)
+
+
+def _load_routing() -> Routing:
+    return Routing(
         configs={c.region.code: c for c in ChannelConfig.objects.select_related("region")},
         subscriptions=list(WebhookSubscription.objects.filter(is_active=True).select_related("region")),
     )
-    _routing = (now, table)
-    return table
 
 
-def forget_routing() -> None:
-    global _routing
-    _routing = None
+def routing() -> Routing:
+    """The configuration tables, kept in the shared cache: they change a few times a year and are
+    read on every notice. Saving or deleting a row makes every process read them again."""
+    return cached(ROUTING, "all", _load_routing)
 
 
 def channel_config_for(region: Region | None, table: Routing | None = None) -> ChannelConfig | None:

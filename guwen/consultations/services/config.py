@@ -22,7 +22,7 @@ from guwen.consultations.models import (
     UrgencyRule,
     new_group_secret,
 )
-from guwen.consultations.rules import clear_cache, keywords_of
+from guwen.consultations.rules import forget_rules, keywords_of
 from guwen.core import audit
 from guwen.core.errors import DomainError
 
@@ -231,5 +231,5 @@ def deadline_policy_create(
                 "table": {f"{level}/{urgency}": list(value) for (level, urgency), value in table.items()},
             },
         )
-        transaction.on_commit(clear_cache)  # the rules were written in bulk, without save signals
+        forget_rules()  # the rules were written in bulk, without save signals
     return policy

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,6 +45,7 @@ from guwen.consultations.services.common import (
 )
 from guwen.consultations.workflow import OPEN_STATUSES
 from guwen.core import audit
+from guwen.core.cache import bump, cached
 from guwen.core.errors import Conflict, DomainError, NotFound
 from guwen.core.uploads import CheckedUpload, check_upload
 from guwen.regions.models import Level as RegionLevel
@@ -81,18 +81,16 @@ def normalize_receipt_code(value: str) -> str:
     return "".join((value or "").split()).upper()[: RECEIPT_LENGTH * 2]
 
 
-# Communities change rarely and every public intake names one: each process keeps what it looked up
-# for a short while (misses too, so a scan of bad codes costs one query per code and minute). A change
-# to a region clears this process's copy at once; other processes follow within COMMUNITY_CACHE_SECONDS.
-COMMUNITY_CACHE_SECONDS = 60.0
-_communities: dict[str, tuple[float, Region | None]] = {}
-COMMUNITY_CACHE_MAX = 20_000
+# Communities change rarely and every public intake names one: what a code finds is kept in the
+# shared cache, misses too (a scan of bad codes costs one query per code, not one per request). A
+# change to any region makes every process look again.
+COMMUNITIES = "consultations.community"
 
 
 @receiver(post_save, sender=Region, dispatch_uid="consult_region_saved")
 @receiver(post_delete, sender=Region, dispatch_uid="consult_region_deleted")
-def clear_community_cache(**kwargs: object) -> None:
-    _communities.clear()
+def _region_changed(**kwargs: object) -> None:
+    bump(COMMUNITIES)
 
 
 def _community_row(code: str) -> Region | None:
@@ -108,15 +106,7 @@ def community_by_code(code: str) -> Region:
     code = str(code)
     if not (code.isdigit() and len(code) == 12):
         raise NotFound(_("未找到该社区，请核对二维码或社区代码"), field="community")
-    now = time.monotonic()
-    hit = _communities.get(code)
-    if hit is not None and now - hit[0] < COMMUNITY_CACHE_SECONDS:
-        community = hit[1]
-    else:
-        community = _community_row(code)
-        if len(_communities) >= COMMUNITY_CACHE_MAX:
-            _communities.clear()
-        _communities[code] = (now, community)
+    community = cached(COMMUNITIES, code, lambda: _community_row(code))
     if community is None:
         raise NotFound(_("未找到该社区，请核对二维码或社区代码"), field="community")
     return community

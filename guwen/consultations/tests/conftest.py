@@ -5,10 +5,8 @@ from unittest import mock
 
 import pytest
 
-from guwen.consultations import rules
 from guwen.consultations.models import Channel
 from guwen.consultations.services import consultation_submit
-from guwen.consultations.services.intake import clear_community_cache
 from guwen.core.workcalendar import CHINA_TZ
 
 # A working Wednesday morning (2025-06-11 10:00 Shanghai): well inside online hours.
@@ -19,11 +17,6 @@ QUESTION = "公司拖欠我两个月工资，老板说下个月再给，我该�
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    rules.clear_cache()
-    clear_community_cache()
-    yield
-    rules.clear_cache()
-    clear_community_cache()
 
 
 @pytest.fixture

@@ -207,6 +207,21 @@ def test_unknown_community_codes_are_not_found(world):
             services.community_by_code(code)
 
 
+def test_community_codes_are_cached_misses_too_until_a_region_changes(world, django_assert_num_queries):
+    code = world.community_a.code
+    assert services.community_by_code(code) == world.community_a
+    with pytest.raises(DomainError):
+        services.community_by_code("440307999999")
+    with django_assert_num_queries(2):  # one read of the shared cache each, hit or miss
+        assert services.community_by_code(code) == world.community_a
+        with pytest.raises(DomainError):
+            services.community_by_code("440307999999")
+    world.community_a.is_active = False
+    world.community_a.save(update_fields=["is_active"])
+    with pytest.raises(DomainError):
+        services.community_by_code(code)
+
+
 def test_attachments_are_stored_under_a_random_name_with_their_sniffed_type(world, ask, settings):
     c = ask(files=[SimpleUploadedFile("我的照片.gif", PNG, content_type="image/gif")])
     attachment = c.attachments.get()

@@ -47,7 +47,7 @@ def test_law_names_are_read_once_and_a_change_to_a_law_is_seen_at_once(statutes,
 
     text = "依据劳动合同法第八十二条、民法典第一千零七十九条"
     assert len(find_citations(text)) == 2
-    with django_assert_num_queries(1):  # the articles only: the law names are kept
+    with django_assert_num_queries(2):  # the shared cache (law names) and the articles
         assert len(find_citations(text)) == 2
     law = Law.objects.get(code="labor-contract-law")
     law.aliases = f"{law.aliases} 劳合法".strip()

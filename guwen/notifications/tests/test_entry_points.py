@@ -201,14 +201,14 @@ def test_links_are_absolute_when_a_public_base_is_set(world, settings, django_ca
     assert mail.outbox[0].body.endswith("https://guwen.example.cn/c/1/")
 
 
-def test_configuration_is_cached_per_process_and_cleared_by_the_admin(world, settings, client_for):
+def test_configuration_is_cached_and_every_edit_is_seen_at_once(world, client_for, django_assert_num_queries):
     from guwen.notifications import selectors
 
-    settings.GUWEN_NOTIFY_CONFIG_CACHE_SECONDS = 300
-    selectors.forget_routing()
     assert selectors.routing().empty
+    with django_assert_num_queries(1):  # one read of the shared cache, not the tables
+        assert selectors.routing().empty
     ChannelConfig.objects.create(region=world.street)
-    assert selectors.routing().empty  # still the cached copy
+    assert set(selectors.routing().configs) == {world.street.code}
     response = client_for("sysadmin").post(
         "/admin/notifications/channelconfig/add/",
         {
@@ -221,7 +221,8 @@ def test_configuration_is_cached_per_process_and_cleared_by_the_admin(world, set
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert set(selectors.routing().configs) == {world.street.code, world.district.code}
-    selectors.forget_routing()
+    ChannelConfig.objects.filter(region=world.street).delete()
+    assert set(selectors.routing().configs) == {world.district.code}
 
 
 def test_admin_refuses_a_bad_robot_url(world, client_for):
