@@ -6,3 +6,6 @@ class KnowledgeConfig(AppConfig):
     name = "guwen.knowledge"
     label = "knowledge"
     verbose_name = _("知识库与分诊")
+
+    def ready(self):
+        from guwen.knowledge import checks  # noqa: F401  (registers the triage model check)
