@@ -38,7 +38,10 @@ $(STAMP): pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# The shipped triage model only loads with the scikit-learn that trained it: after an upgrade it is
+# retrained from ../shared/data/consultations/train.jsonl (without that file, a warning says what to do).
 install: $(STAMP) node_modules/.package-lock.json
+	@$(BIN)/python manage.py train_triage --if-stale --all --no-corrections -v0
 
 assets: node_modules/.package-lock.json
 

@@ -12,13 +12,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from guwen.accounts.directory.api import router as regions_router
 from guwen.accounts.scope import roles_of
 from guwen.consultations.api import router as consultations_router
 from guwen.core.errors import Conflict, DomainError, NotFound
 from guwen.duty.api import router as duty_router
 from guwen.knowledge.api import router as knowledge_router
 from guwen.notifications.api import router as notifications_router
-from guwen.regions.api import router as regions_router
 
 api = NinjaAPI(
     title="顾问 Guwen API",

@@ -16,7 +16,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("guwen.accounts.urls")),
-    path("", include("guwen.regions.urls")),
+    path("", include("guwen.accounts.directory.urls")),
     path("", include("guwen.notifications.urls")),
     path("", include("guwen.knowledge.urls")),
     path("", include("guwen.duty.urls")),

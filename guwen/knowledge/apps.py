@@ -8,5 +8,6 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("知识库与分诊")
 
     def ready(self) -> None:
-        # Connects the receivers that keep the cached law names current in every process.
-        from guwen.knowledge import selectors  # noqa: F401
+        # Registers the triage model's check, and connects the receivers that keep the cached law
+        # names current in every process.
+        from guwen.knowledge import checks, selectors  # noqa: F401

@@ -122,14 +122,6 @@ def segment(text: str | None, *, limit: int | None = None) -> list[str]:
     return [word.lower() for word in rjieba.cut_for_search(clean) if _WORD.match(word)]
 
 
-def words(text: str | None) -> list[str]:
-    """Plain segmentation (precise mode) for the triage model's word features."""
-    clean = normalize(text)
-    if not clean.strip():
-        return []
-    return [word.lower() for word in rjieba.cut(clean) if _WORD.match(word)]
-
-
 def index_tokens(*parts: str | None) -> str:
     """The space-separated token string stored in the full-text index."""
     return " ".join(token for part in parts for token in segment(part))

@@ -102,46 +102,25 @@ def _vectorizer():
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
 
 
-def _classifiers(seed: int):
-    from sklearn.linear_model import LogisticRegression
-
-    # lbfgs is deterministic, so the seed goes unused; it stays for any classifier that needs one.
-    return [LogisticRegression(C=3, max_iter=3000, class_weight="balanced")]
-
-
-def _slim(vectorizer) -> None:
-    """Drop what prediction never reads (the terms min_df pruned) and keep the artefact small."""
-    parts = [part for _name, part in getattr(vectorizer, "transformer_list", [])] or [vectorizer]
-    for part in parts:
-        if hasattr(part, "stop_words_"):
-            del part.stop_words_
-
-
-def _shrink(classifier, np) -> None:
-    """Single-precision weights: half the size, the same predictions to four decimals."""
-    inner = [classifier] + [c.estimator for c in getattr(classifier, "calibrated_classifiers_", [])]
-    for model in inner:
-        if hasattr(model, "coef_"):
-            model.coef_ = model.coef_.astype(np.float32)
-
-
-def fit(examples: list[Example], *, seed: int = SPLIT_SEED, note: str = "") -> dict[str, Any]:
-    """A trained artefact: vectorizer, classifiers and meta (version, sklearn version, classes)."""
+def fit(examples: list[Example], *, note: str = "") -> dict[str, Any]:
+    """A trained artefact: the vectorizer, the classifier (in a one-item ``classifiers`` list, as
+    artefact format 1 stores it) and meta (version, sklearn version, classes). lbfgs is
+    deterministic: the same rows and scikit-learn version give the same model."""
     import numpy as np
     import sklearn
+    from sklearn.linear_model import LogisticRegression
 
     texts = [model_input(example.text, example.title) for example in examples]
     labels = [example.category for example in examples]
     vectorizer = _vectorizer()
     features = vectorizer.fit_transform(texts)
-    classifiers = []
-    for classifier in _classifiers(seed):
-        classifier.fit(features, labels)
-        _shrink(classifier, np)
-        classifiers.append(classifier)
-    _slim(vectorizer)
-    classes = [str(name) for name in classifiers[0].classes_]
-    assert all(list(c.classes_) == classes for c in classifiers)
+    classifier = LogisticRegression(C=3, max_iter=3000, class_weight="balanced").fit(features, labels)
+    # Single-precision weights: half the size, the same predictions to four decimals.
+    classifier.coef_ = classifier.coef_.astype(np.float32)
+    # Prediction never reads the terms min_df pruned: dropping them keeps the artefact small.
+    if hasattr(vectorizer, "stop_words_"):
+        del vectorizer.stop_words_
+    classes = [str(name) for name in classifier.classes_]
     digest = hashlib.sha256("\n".join(sorted(f"{e.ref}:{e.category}" for e in examples)).encode()).hexdigest()
     today = datetime.date.today()
     return {
@@ -155,7 +134,7 @@ def fit(examples: list[Example], *, seed: int = SPLIT_SEED, note: str = "") -> d
             "note": note,
         },
         "vectorizer": vectorizer,
-        "classifiers": classifiers,
+        "classifiers": [classifier],
     }
 
 

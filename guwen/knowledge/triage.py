@@ -2,8 +2,9 @@
 confidences) from the shipped linear model, and its urgency from keyword rules plus the model.
 
 The model is loaded once per process. ``triage`` never raises on any text; a missing or mismatched
-model is a deployment error, so ``load_model`` raises TriageModelError with what to do, while
-``triage`` logs it once and answers from the rules alone (category 其他) so no intake is lost.
+model is a deployment error, so ``load_model`` raises TriageModelError with what to do, the
+knowledge app's system check (knowledge.E001) fails ``manage.py check`` with it, and ``triage``
+logs it once and answers from the rules alone (category 其他) so no intake is lost.
 """
 
 from __future__ import annotations
@@ -30,10 +31,15 @@ NORMAL, URGENT = "normal", "urgent"
 MASS_ARREARS = "大规模欠薪"
 MASS_ARREARS_HEADCOUNT = 10
 MODEL_SIGNAL = "模型：刑事治安且涉及人身"
+RETRAIN = "python manage.py train_triage --all --no-corrections"
 
 
 class TriageModelError(RuntimeError):
-    """The shipped model is missing, damaged or built by another scikit-learn version."""
+    """The shipped model is missing, damaged or built by another scikit-learn version. The
+    message says what is wrong and how to rebuild the model, in Chinese and then in English."""
+
+    def __init__(self, chinese: str, english: str):
+        super().__init__(f"{chinese} {english}")
 
 
 @dataclass(frozen=True)
@@ -112,21 +118,32 @@ def load_model(path: Path | None = None, *, reload: bool = False) -> dict[str, A
         import sklearn
 
         if not path.exists():
-            raise TriageModelError(f"分诊模型文件不存在：{path}。请运行 python manage.py train_triage 生成。")
+            raise TriageModelError(
+                f"分诊模型文件不存在：{path}。请运行 {RETRAIN} 生成。",
+                f"The triage model {path} is missing: build it with {RETRAIN}.",
+            )
         try:
             artefact = joblib.load(path)
         except Exception as exc:  # a damaged file: say which and how to rebuild it
             raise TriageModelError(
-                f"分诊模型文件无法读取（{exc.__class__.__name__}）：{path}。"
-                "请运行 python manage.py train_triage 重新生成。"
+                f"分诊模型文件无法读取（{exc.__class__.__name__}）：{path}。请运行 {RETRAIN} 重新生成。",
+                f"The triage model {path} cannot be read ({exc.__class__.__name__}): rebuild it with "
+                f"{RETRAIN}.",
             ) from exc
         meta = artefact.get("meta", {}) if isinstance(artefact, dict) else {}
         if meta.get("format") != ARTEFACT_FORMAT:
-            raise TriageModelError(f"分诊模型格式不符（{meta.get('format')}），请重新训练：{path}")
+            raise TriageModelError(
+                f"分诊模型格式不符（{meta.get('format')}，应为 {ARTEFACT_FORMAT}）：{path}。"
+                f"请运行 {RETRAIN} 重新训练。",
+                f"The triage model {path} has format {meta.get('format')}, not {ARTEFACT_FORMAT}: "
+                f"retrain it with {RETRAIN}.",
+            )
         if meta.get("sklearn_version") != sklearn.__version__:
             raise TriageModelError(
                 f"分诊模型由 scikit-learn {meta.get('sklearn_version')} 训练，当前安装的是 "
-                f"{sklearn.__version__}；请安装相同版本，或运行 python manage.py train_triage 重新训练。"
+                f"{sklearn.__version__}：请运行 {RETRAIN} 重新训练。",
+                f"The triage model was trained with scikit-learn {meta.get('sklearn_version')} but "
+                f"{sklearn.__version__} is installed: retrain it with {RETRAIN}.",
             )
         _loaded[key] = artefact
         return artefact
@@ -170,10 +187,7 @@ def _meaningful_columns(artefact: dict[str, Any]):
     if cached is None:
         import numpy as np
 
-        vectorizer = artefact["vectorizer"]
-        names = vectorizer.get_feature_names_out()
-        if hasattr(vectorizer, "transformer_list"):  # a union names its features "part__term"
-            names = [name.split("__", 1)[-1] for name in names]
+        names = artefact["vectorizer"].get_feature_names_out()
         cached = artefact["_meaningful"] = np.array(
             [1.0 if any(ch.isalnum() for ch in str(name)) else 0.0 for name in names]
         )

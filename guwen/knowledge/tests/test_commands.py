@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from guwen.knowledge.models import AnsweredQuestion, TriageCorrection
 from guwen.knowledge.taxonomy import TAXONOMY_V1
-from guwen.knowledge.triage import load_model
+from guwen.knowledge.triage import MODEL_PATH, load_model
 
 
 def run_triage(tmp_path, content: bytes):
@@ -76,7 +76,8 @@ SYNTHETIC = {
 }
 
 
-def test_train_triage_on_a_small_file_uses_corrections(db, tmp_path, settings):
+def write_synthetic(tmp_path):
+    """48 labelled questions in three categories, then a broken line (line 49)."""
     lines = []
     for category, templates in SYNTHETIC.items():
         for i in range(4):
@@ -93,6 +94,11 @@ def test_train_triage_on_a_small_file_uses_corrections(db, tmp_path, settings):
     lines.append("broken line")
     source = tmp_path / "train.jsonl"
     source.write_text("\n".join(lines), encoding="utf-8")
+    return source
+
+
+def test_train_triage_on_a_small_file_uses_corrections(db, tmp_path, settings):
+    source = write_synthetic(tmp_path)
     TriageCorrection.objects.create(text_ref="c", text="公司不发工资", predicted="其他", corrected="劳动争议")
     output = tmp_path / "model.joblib"
     out, err = io.StringIO(), io.StringIO()
@@ -103,6 +109,78 @@ def test_train_triage_on_a_small_file_uses_corrections(db, tmp_path, settings):
     artefact = load_model(output)
     assert artefact["meta"]["n_train"] == 37  # 36 in the training part + 1 correction
     assert "held_out" in artefact["meta"]
+
+
+@pytest.fixture
+def stale_model(tmp_path):
+    """The shipped model, recorded as trained by another scikit-learn."""
+    import joblib
+
+    artefact = dict(load_model())
+    artefact["meta"] = {**artefact["meta"], "sklearn_version": "0.0.1"}
+    path = tmp_path / "stale.joblib"
+    joblib.dump(artefact, path)
+    return path
+
+
+def test_if_stale_leaves_a_usable_model_alone(tmp_path):
+    output = tmp_path / "model.joblib"
+    output.write_bytes(MODEL_PATH.read_bytes())
+    before = output.stat().st_mtime_ns
+    out = io.StringIO()
+    call_command(
+        "train_triage",
+        "--if-stale",
+        "--input",
+        str(tmp_path / "absent.jsonl"),
+        "--output",
+        str(output),
+        stdout=out,
+    )
+    assert "无需重新训练" in out.getvalue()
+    assert output.stat().st_mtime_ns == before
+
+
+def test_if_stale_retrains_a_model_from_another_scikit_learn(db, tmp_path, stale_model):
+    import sklearn
+
+    source = write_synthetic(tmp_path)
+    out = io.StringIO()
+    call_command(
+        "train_triage",
+        "--if-stale",
+        "--all",
+        "--no-corrections",
+        "--input",
+        str(source),
+        "--output",
+        str(stale_model),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "scikit-learn 0.0.1" in out.getvalue() and "已保存" in out.getvalue()
+    meta = load_model(stale_model, reload=True)["meta"]
+    assert meta["sklearn_version"] == sklearn.__version__
+    assert meta["note"] == "all rows" and meta["n_train"] == 48
+
+
+def test_if_stale_without_training_data_says_what_to_do_and_does_not_fail(tmp_path, stale_model):
+    before = stale_model.read_bytes()
+    err = io.StringIO()
+    call_command(
+        "train_triage",
+        "--if-stale",
+        "--all",
+        "--no-corrections",
+        "--input",
+        str(tmp_path / "absent.jsonl"),
+        "--output",
+        str(stale_model),
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert "train_triage --all --no-corrections" in err.getvalue() and "knowledge.E001" in err.getvalue()
+    assert stale_model.read_bytes() == before
 
 
 def test_train_triage_refuses_a_missing_input(db, tmp_path):

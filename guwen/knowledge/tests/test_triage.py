@@ -1,6 +1,12 @@
+import io
+
 import pytest
+from django.core.checks import ERROR
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 from guwen.knowledge import triage as triage_module
+from guwen.knowledge.checks import triage_model_check
 from guwen.knowledge.services import triage
 from guwen.knowledge.taxonomy import OTHER, TAXONOMY_V1
 from guwen.knowledge.triage import TriageModelError, load_model, triage_many, urgency_of
@@ -91,6 +97,39 @@ def test_mismatched_sklearn_version_is_refused(tmp_path):
         load_model(path)
 
 
+def test_the_system_check_passes_with_the_shipped_model():
+    call_command("check", stdout=io.StringIO())
+    assert triage_model_check() == []
+
+
+def test_a_model_from_another_scikit_learn_fails_the_system_check(monkeypatch, tmp_path):
+    import joblib
+
+    artefact = dict(load_model())
+    artefact["meta"] = {**artefact["meta"], "sklearn_version": "0.0.1"}
+    joblib.dump(artefact, tmp_path / "old.joblib")
+    monkeypatch.setattr(triage_module, "MODEL_PATH", tmp_path / "old.joblib")
+    monkeypatch.setattr(triage_module, "_loaded", {})
+    [error] = triage_model_check()
+    assert error.id == "knowledge.E001" and error.level == ERROR
+    assert "分诊模型由 scikit-learn 0.0.1 训练" in error.msg
+    assert "trained with scikit-learn 0.0.1" in error.msg
+    assert "python manage.py train_triage --all --no-corrections" in error.msg
+    with pytest.raises(SystemCheckError, match=r"knowledge\.E001"):
+        call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_missing_or_damaged_model_fails_the_system_check(monkeypatch, tmp_path):
+    monkeypatch.setattr(triage_module, "_loaded", {})
+    monkeypatch.setattr(triage_module, "MODEL_PATH", tmp_path / "none.joblib")
+    [error] = triage_model_check()
+    assert "分诊模型文件不存在" in error.msg and "is missing" in error.msg
+    (tmp_path / "bad.joblib").write_bytes(b"not a model")
+    monkeypatch.setattr(triage_module, "MODEL_PATH", tmp_path / "bad.joblib")
+    [error] = triage_model_check()
+    assert "无法读取" in error.msg and "cannot be read" in error.msg and error.id == "knowledge.E001"
+
+
 def test_missing_model_falls_back_to_rules(monkeypatch, tmp_path):
     monkeypatch.setattr(triage_module, "MODEL_PATH", tmp_path / "none.joblib")
     monkeypatch.setattr(triage_module, "_loaded", {})
@@ -111,7 +150,7 @@ def test_shipped_model_and_its_held_out_figures():
     meta = load_model()["meta"]
     assert meta["note"] == "all rows" and meta["n_train"] == len(examples)
     train, held_out = split(examples, seed=meta["split"]["seed"], held_out=meta["split"]["held_out"])
-    metrics = evaluate(fit(train, seed=meta["split"]["seed"]), held_out)
+    metrics = evaluate(fit(train), held_out)
     recorded = meta["held_out"]
     assert metrics.n == recorded["n"] == len(held_out)
     assert (metrics.accuracy, metrics.top3, metrics.macro_f1) == (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.regions import views
+from guwen.accounts.directory import views
 
 app_name = "regions"
 urlpatterns = [
