@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from guwen.core.errors import DomainError
 from guwen.core.formtools import add_domain_error, form_status
+from guwen.core.uploads import SNIFF_BYTES, sniff_image
 from guwen.duty import selectors, services
 from guwen.duty.conf import public_base_url
 from guwen.duty.forms import BookingForm, BookingLookupForm
-from guwen.duty.images import sniff_image
 from guwen.duty.models import BookingStatus, DutyShift
 
 
@@ -76,10 +76,10 @@ def photo(request, code: str):
             data = handle.read(5 * 1024 * 1024)
     except OSError:
         return _not_found(request, code)
-    kind = sniff_image(data[:16])
-    if kind is None:
+    file_type = sniff_image(data[:SNIFF_BYTES])
+    if file_type is None:
         return _not_found(request, code)
-    response = HttpResponse(data, content_type=f"image/{kind}")
+    response = HttpResponse(data, content_type=file_type.content_type)
     response["Cache-Control"] = "public, max-age=3600"
     return response
 

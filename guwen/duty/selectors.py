@@ -23,6 +23,7 @@ from guwen.duty.models import (
     ShiftStatus,
 )
 from guwen.regions.models import Assignment, AssignmentRole, Lawyer, Level, Region
+from guwen.regions.selectors import in_force_on
 
 HELD = (ShiftStatus.COMPLETED, ShiftStatus.CONFIRMED)
 DUE = (*HELD, ShiftStatus.MISSED)
@@ -109,8 +110,9 @@ def manageable_streets(user) -> QuerySet[Region]:
 def active_rules(community: Region, on: date | None = None) -> QuerySet[DutyRule]:
     day = on or timezone.localdate()
     return (
-        DutyRule.objects.filter(community=community, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        DutyRule.objects.filter(
+            in_force_on(day, start_field="valid_from", end_field="valid_to"), community=community
+        )
         .select_related("lawyer", "lawyer__firm")
         .order_by("weekdays", "start_time")
     )

@@ -22,6 +22,7 @@ from guwen.consultations.models import (
     Status,
 )
 from guwen.consultations.services.common import COMMENT_MAX, add_event, clean_text, phone_hash
+from guwen.consultations.services.intake import normalize_receipt_code
 from guwen.consultations.workflow import CONSULTATION, RESIDENT
 from guwen.core import audit
 from guwen.core.errors import Conflict, DomainError, NotFound
@@ -35,7 +36,7 @@ def consultation_lookup(*, community, phone: str, receipt_code: str) -> Consulta
     """The resident's consultation by phone + receipt code. Any mismatch (wrong phone, wrong code,
     someone else's code, another community) gives the same answer, so nothing can be enumerated."""
     number = normalize_mobile(phone or "")
-    code = "".join((receipt_code or "").split()).upper()
+    code = normalize_receipt_code(receipt_code)
     found = None
     if MOBILE_RE.fullmatch(number) and 4 <= len(code) <= 16:
         found = (
