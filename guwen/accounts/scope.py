@@ -153,6 +153,14 @@ def manageable_regions(user) -> QuerySet[Region]:
     return Region.objects.filter(condition, level="community")
 
 
+def lawyers_appointable_by(user) -> QuerySet[Lawyer]:
+    """Lawyer records a user may name when appointing an advisor: every registered lawyer for those
+    who manage communities (a street may contract a firm from anywhere), none for anyone else."""
+    if not manageable_regions(user).exists():
+        return Lawyer.objects.none()
+    return Lawyer.objects.all()
+
+
 def manageable_firms(user) -> QuerySet[LawFirm]:
     """Firms whose lawyer records the user may add or edit: a firm admin's own firm; a bureau's
     district firms; everything for a system admin."""
