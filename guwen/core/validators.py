@@ -138,6 +138,13 @@ def validate_mobile(value: str) -> None:
         raise ValidationError(_("请输入正确的11位手机号码"), code="mobile_format")
 
 
+def mobile_or_empty(value: str | None) -> str:
+    """The stored form of a mobile number, or "" when it is not one (for look-ups and sends that
+    skip a bad number instead of refusing)."""
+    number = normalize_mobile(value or "")
+    return number if MOBILE_RE.fullmatch(number) else ""
+
+
 def clean_mobile(value: str | None, *, field: str = "phone") -> str:
     """The stored form of a mobile number a person typed, or ``DomainError`` on ``field``: the one
     phone cleaner every service uses."""

@@ -36,7 +36,7 @@ from guwen.core import audit
 from guwen.core.crypto import encrypt_text
 from guwen.core.errors import DomainError
 from guwen.core.masking import mask_phone
-from guwen.core.validators import clean_mobile, normalize_mobile, validate_mobile
+from guwen.core.validators import clean_mobile, mobile_or_empty
 from guwen.envconf import env_str
 from guwen.notifications import selectors, senders
 from guwen.notifications.models import (
@@ -300,12 +300,8 @@ def _channel_deliveries(
     if config.sms_enabled:
         text = f"{title}：{body}" if body else title
         for user in users:
-            phone = normalize_mobile(user.phone or "")
+            phone = mobile_or_empty(user.phone)
             if phone:
-                try:
-                    validate_mobile(phone)
-                except ValidationError:
-                    continue
                 deliveries.append(
                     _delivery(
                         channel=Channel.SMS,
