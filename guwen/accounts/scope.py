@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from guwen.accounts.models import Membership, Role
 from guwen.regions.models import Assignment, LawFirm, Lawyer, Region
+from guwen.regions.selectors import current_assignments, in_force_on
 
 _CACHE_ATTR = "_guwen_memberships"
 
@@ -25,9 +26,7 @@ def current_memberships(user) -> list[Membership]:
         return cached
     today = timezone.localdate()
     memberships = list(
-        Membership.objects.filter(user=user, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .select_related("region", "firm")
+        Membership.objects.filter(in_force_on(today), user=user).select_related("region", "firm")
     )
     setattr(user, _CACHE_ATTR, memberships)
     return memberships
@@ -66,13 +65,6 @@ def _lawyer_of(user) -> Lawyer | None:
         return None
 
 
-def _current_assignments() -> QuerySet[Assignment]:
-    today = timezone.localdate()
-    return Assignment.objects.filter(starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
-
-
 def _region_anchors(user, roles: set[str]) -> list[Region]:
     return [m.region for m in current_memberships(user) if m.role in roles and m.region is not None]
 
@@ -95,11 +87,11 @@ def regions_visible_to(user) -> QuerySet[Region]:
         condition |= Q(path__startswith=region.path)
     lawyer = _lawyer_of(user)
     if lawyer is not None:
-        condition |= Q(pk__in=_current_assignments().filter(lawyer=lawyer).values("community_id"))
+        condition |= Q(pk__in=current_assignments().filter(lawyer=lawyer).values("community_id"))
     firm_ids = _admin_firm_ids(user)
     if firm_ids:
         condition |= Q(
-            pk__in=_current_assignments().filter(lawyer__firm_id__in=firm_ids).values("community_id")
+            pk__in=current_assignments().filter(lawyer__firm_id__in=firm_ids).values("community_id")
         )
     return Region.objects.filter(condition)
 
@@ -159,6 +151,14 @@ def manageable_regions(user) -> QuerySet[Region]:
     for region in _region_anchors(user, {Role.BUREAU, Role.OFFICE}):
         condition |= Q(path__startswith=region.path)
     return Region.objects.filter(condition, level="community")
+
+
+def lawyers_appointable_by(user) -> QuerySet[Lawyer]:
+    """Lawyer records a user may name when appointing an advisor: every registered lawyer for those
+    who manage communities (a street may contract a firm from anywhere), none for anyone else."""
+    if not manageable_regions(user).exists():
+        return Lawyer.objects.none()
+    return Lawyer.objects.all()
 
 
 def manageable_firms(user) -> QuerySet[LawFirm]:

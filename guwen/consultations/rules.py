@@ -1,8 +1,10 @@
 """Deadlines and urgency, read from the district's versioned tables (DeadlinePolicy, UrgencyRule).
 
-The tables are seeded by a migration with the defaults below and edited in the admin. The same
-defaults stand in, with a warning, when a district's table is empty, so an intake is never refused
-because configuration was deleted ("nothing acknowledged is ever lost").
+The tables are seeded by a migration with the shipped defaults and edited in the admin and on the
+district's settings page. The default deadlines below stand in, with a warning, when no policy
+applies, so an intake is never refused because configuration was deleted ("nothing acknowledged is
+ever lost"). Urgency has one source, the UrgencyRule table: the shipped keyword list is its seeded
+default rows, so what a district or the administrator ends or deletes stays ended.
 """
 
 from __future__ import annotations
@@ -37,28 +39,6 @@ DEFAULT_DEADLINES: dict[tuple[str, str], tuple[int, str]] = {
     for level in Level.values
     for urgency in Urgency.values
 }
-
-# label → (kind, pattern). Wage arrears count only when many workers are affected.
-DEFAULT_URGENCY_RULES: list[tuple[str, str, str]] = [
-    (
-        "暴力",
-        MatchKind.KEYWORDS,
-        "家暴、家庭暴力、殴打、动手打、被打、打伤、砍人、持刀、拿刀、威胁要杀、要杀了",
-    ),
-    ("自伤自杀", MatchKind.KEYWORDS, "自杀、轻生、跳楼、不想活、寻死、割腕、喝农药、想死、活不下去"),
-    (
-        "群体性事件",
-        MatchKind.KEYWORDS,
-        "集体上访、群体上访、群体性、围堵、堵路、堵门、拉横幅、聚集起来、闹事、游行",
-    ),
-    (
-        "多人欠薪",
-        MatchKind.REGEX,
-        r"(?=.*(拖欠|欠|没发|不发|未发|克扣|结不到).{0,12}(工资|工钱|薪水|薪资|血汗钱))"
-        r"(?=.*(\d{2,}|[十百千几两]+|好多|很多|多名|全体|集体|一群|大批|所有|全部).{0,4}"
-        r"(工人|员工|工友|农民工|师傅|同事|人))",
-    ),
-]
 
 SCHEDULES = {
     Schedule.ONLINE: workcalendar.ONLINE_HOURS,
@@ -191,11 +171,6 @@ def _urgency_rules(district_code: str, day: date) -> list[CompiledRule]:
             compiled.append(CompiledRule(row.label, compile_rule(row.kind, row.pattern)))
         except re.error:
             logger.warning("urgency rule %s has a bad pattern and is skipped", row.pk)
-    if not compiled and not UrgencyRule.objects.exists():
-        logger.warning("the urgency rule table is empty; using the built-in defaults")
-        compiled = [
-            CompiledRule(label, compile_rule(kind, pattern)) for label, kind, pattern in DEFAULT_URGENCY_RULES
-        ]
     return compiled
 
 

@@ -8,7 +8,6 @@ and ``system`` (the worker's sweep).
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +15,7 @@ from guwen.accounts.models import Membership, Role
 from guwen.accounts.scope import current_memberships, is_sysadmin
 from guwen.consultations.models import Consultation, Level, Status
 from guwen.core.workflow import Category, Workflow
-from guwen.regions.selectors import current_assignments
+from guwen.regions.selectors import current_assignments, in_force_on
 
 OWNER, POOL, OFFICE, BUREAU, SYSADMIN, RESIDENT, SYSTEM = (
     "owner",
@@ -142,8 +141,6 @@ def _members(role: str, region) -> list:
     return [
         m.user
         for m in Membership.objects.filter(
-            role=role, region=region, starts_on__lte=today, user__is_active=True
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .select_related("user")
+            in_force_on(today), role=role, region=region, user__is_active=True
+        ).select_related("user")
     ]

@@ -10,8 +10,6 @@ decrypting every row; callers hash the *normalised* value
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +19,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from guwen.core.signatures import hmac_sha256
 
 ENCRYPTION_INFO = b"guwen-field-encryption"
 MATCHING_INFO = b"guwen-matching-hash"
@@ -62,7 +62,7 @@ def decrypt_text(token: str) -> str:
 
 def keyed_hash(value: str) -> str:
     """Hex HMAC-SHA256 of ``value`` under the matching key: stable, useless without the key."""
-    return hmac.new(_matching_key(settings.GUWEN_DATA_KEY), value.encode(), hashlib.sha256).hexdigest()
+    return hmac_sha256(_matching_key(settings.GUWEN_DATA_KEY), value.encode()).hex()
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,17 @@ class FileType:
     content_type: str
     extension: str
 
+    @property
+    def subtype(self) -> str:
+        """``jpeg``, ``png``, ``webp``, ``pdf``: the part of the content type after the slash."""
+        return self.content_type.partition("/")[2]
+
 
 JPEG = FileType("image/jpeg", ".jpg")
 PNG = FileType("image/png", ".png")
 WEBP = FileType("image/webp", ".webp")
 PDF = FileType("application/pdf", ".pdf")
+IMAGES = frozenset({JPEG, PNG, WEBP})
 
 
 def sniff(head: bytes) -> FileType | None:
@@ -41,6 +47,17 @@ def sniff(head: bytes) -> FileType | None:
     if head.startswith(b"%PDF-"):
         return PDF
     return None
+
+
+def sniff_image(head: bytes) -> FileType | None:
+    """The type of an image (JPEG, PNG or WebP) from its first bytes, or None for anything else."""
+    file_type = sniff(head)
+    return file_type if file_type in IMAGES else None
+
+
+def image_type(subtype: str) -> FileType | None:
+    """The accepted image type stored as ``jpeg``, ``png`` or ``webp``, or None for anything else."""
+    return next((file_type for file_type in IMAGES if file_type.subtype == subtype), None)
 
 
 @dataclass(frozen=True)

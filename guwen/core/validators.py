@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core.errors import DomainError
+
 # --- 居民身份证号 (resident identity card number), GB 11643-1999 ----------------------------
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -134,6 +136,24 @@ def validate_mobile(value: str) -> None:
     number = normalize_mobile(value)
     if not MOBILE_RE.fullmatch(number):
         raise ValidationError(_("请输入正确的11位手机号码"), code="mobile_format")
+
+
+def mobile_or_empty(value: str | None) -> str:
+    """The stored form of a mobile number, or "" when it is not one (for look-ups and sends that
+    skip a bad number instead of refusing)."""
+    number = normalize_mobile(value or "")
+    return number if MOBILE_RE.fullmatch(number) else ""
+
+
+def clean_mobile(value: str | None, *, field: str = "phone") -> str:
+    """The stored form of a mobile number a person typed, or ``DomainError`` on ``field``: the one
+    phone cleaner every service uses."""
+    number = normalize_mobile(value or "")
+    try:
+        validate_mobile(number)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field=field) from exc
+    return number
 
 
 # --- 律师执业证号 (lawyer's practising licence number) -----------------------------------------

@@ -13,7 +13,6 @@ import hashlib
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from guwen.core.errors import DomainError
@@ -31,6 +30,7 @@ from guwen.duty.models import (
 from guwen.duty.rota import needed_periods
 from guwen.duty.services.rules import week_end
 from guwen.regions.models import Assignment, AssignmentRole, Region
+from guwen.regions.selectors import assignments_on
 
 STREET = "440307012000"
 DISTRICT = "440307000000"
@@ -86,8 +86,8 @@ def _rule(index: int, community: Region, today: date) -> DutyRule | None:
     if existing is not None:
         return existing
     primary = (
-        Assignment.objects.filter(community=community, role=AssignmentRole.PRIMARY, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        assignments_on(today)
+        .filter(community=community, role=AssignmentRole.PRIMARY)
         .select_related("lawyer")
         .first()
     )

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from guwen.accounts.scope import regions_visible_to
+from guwen.accounts.scope import lawyers_visible_to, regions_visible_to
 from guwen.core.errors import DomainError, NotFound
 from guwen.duty import selectors, services
 from guwen.duty.forms import parse_month
 from guwen.duty.models import DutyRule, DutyShift
 from guwen.duty.rota import coverage_gaps
-from guwen.regions.models import Lawyer, Level
+from guwen.regions.models import Level
 
 router = Router(tags=["duty"])
 
@@ -206,7 +206,7 @@ def duty_create_rule(request, payload: RuleIn):
     community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
     if community is None:
         raise NotFound(_("社区不存在或不在您的管理范围"), field="community_code")
-    lawyer = Lawyer.objects.filter(pk=payload.lawyer_id).first()
+    lawyer = lawyers_visible_to(request.user).filter(pk=payload.lawyer_id).first()
     if lawyer is None:
         raise DomainError(_("律师不存在"), field="lawyer_id")
     rule = services.duty_rule_create(

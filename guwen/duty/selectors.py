@@ -16,6 +16,7 @@ from guwen.duty.models import (
     Booking,
     BookingStatus,
     DutyChangeRequest,
+    DutyCheck,
     DutyRule,
     DutySettings,
     DutyShift,
@@ -23,6 +24,7 @@ from guwen.duty.models import (
     ShiftStatus,
 )
 from guwen.regions.models import Assignment, AssignmentRole, Lawyer, Level, Region
+from guwen.regions.selectors import assignments_from, assignments_on, in_force_on
 
 HELD = (ShiftStatus.COMPLETED, ShiftStatus.CONFIRMED)
 DUE = (*HELD, ShiftStatus.MISSED)
@@ -109,8 +111,9 @@ def manageable_streets(user) -> QuerySet[Region]:
 def active_rules(community: Region, on: date | None = None) -> QuerySet[DutyRule]:
     day = on or timezone.localdate()
     return (
-        DutyRule.objects.filter(community=community, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        DutyRule.objects.filter(
+            in_force_on(day, start_field="valid_from", end_field="valid_to"), community=community
+        )
         .select_related("lawyer", "lawyer__firm")
         .order_by("weekdays", "start_time")
     )
@@ -134,6 +137,20 @@ def upcoming_shifts(community: Region, *, now: datetime | None = None, days: int
 def bookable_shifts(community: Region, *, now: datetime | None = None, days: int = 21) -> list[DutyShift]:
     """Future scheduled shifts of the community that still have room."""
     return [s for s in upcoming_shifts(community, now=now, days=days) if s.booked < s.capacity]
+
+
+def bookable_shift_choices(open_shifts: list[DutyShift]) -> QuerySet[DutyShift]:
+    """The open shifts as a queryset for the booking form's choices, soonest first."""
+    return (
+        DutyShift.objects.filter(pk__in=[s.pk for s in open_shifts])
+        .select_related("community", "lawyer")
+        .order_by("starts_at")
+    )
+
+
+def community_shift(community: Region, pk: int | None) -> DutyShift | None:
+    """One of the community's shifts by id (a public page names it), or None."""
+    return DutyShift.objects.filter(community=community, pk=pk).first() if pk is not None else None
 
 
 def flagged_shifts(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
@@ -351,3 +368,70 @@ def public_community(code: str) -> Region | None:
         .select_related("parent")
         .first()
     )
+
+
+# --- choices on work pages -----------------------------------------------------------------------
+
+
+def my_shifts(user) -> QuerySet[DutyShift]:
+    """The advisor's own shifts, as the advisor sees them."""
+    return shifts_visible_to(user).filter(lawyer__user=user).select_related("community")
+
+
+def my_coming_shifts(user, *, now: datetime) -> QuerySet[DutyShift]:
+    """The advisor's shifts from three hours ago to two weeks ahead, not cancelled."""
+    return (
+        my_shifts(user)
+        .filter(ends_at__gte=now - timedelta(hours=3), starts_at__lte=now + timedelta(days=14))
+        .exclude(status=ShiftStatus.CANCELLED)
+    )
+
+
+def streets_with_duty(user) -> QuerySet[Region]:
+    """Streets in the user's view that have an online rota or on-site rules (coverage is checked there)."""
+    return (
+        streets_visible_to(user)
+        .filter(Q(rota_slots__isnull=False) | Q(children__duty_rules__isnull=False))
+        .distinct()
+    )
+
+
+def check_photos_visible_to(user) -> QuerySet[DutyCheck]:
+    """Check-in and check-out records with a photo, in the user's shifts."""
+    return DutyCheck.objects.filter(shift__in=shifts_visible_to(user)).exclude(photo="")
+
+
+def _active_lawyers(assignments: QuerySet[Assignment]) -> QuerySet[Lawyer]:
+    return Lawyer.objects.filter(pk__in=assignments.values("lawyer_id"), is_active=True).select_related(
+        "firm"
+    )
+
+
+def substitute_choices(shift: DutyShift) -> QuerySet[Lawyer]:
+    """Who may stand in for the shift's advisor: the community's other active advisors on its day."""
+    assignments = assignments_on(shift.date).filter(community=shift.community)
+    return _active_lawyers(assignments).exclude(pk=shift.lawyer_id)
+
+
+def swap_choices(shift: DutyShift, *, now: datetime, limit: int = 200) -> QuerySet[DutyShift]:
+    """Shifts the advisor may swap with: coming scheduled shifts of other advisors in the same street,
+    the ``limit`` soonest."""
+    soonest = (
+        DutyShift.objects.filter(
+            community__parent_id=shift.community.parent_id, status=ShiftStatus.SCHEDULED, starts_at__gt=now
+        )
+        .exclude(lawyer_id=shift.lawyer_id)
+        .order_by("starts_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return DutyShift.objects.filter(pk__in=list(soonest)).select_related("community", "lawyer")
+
+
+def rule_lawyer_choices(community: Region, *, on: date) -> QuerySet[Lawyer]:
+    """Active lawyers serving the community on ``on`` or later: who an on-site rule may name."""
+    return _active_lawyers(assignments_from(on).filter(community=community)).order_by("name")
+
+
+def rota_lawyer_choices(street: Region, *, on: date) -> QuerySet[Lawyer]:
+    """Active lawyers serving a community of the street on ``on`` or later: who the rota may name."""
+    return _active_lawyers(assignments_from(on).filter(community__parent=street)).order_by("name")

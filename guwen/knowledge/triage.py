@@ -67,6 +67,13 @@ def urgency_rules() -> dict[str, tuple[str, ...]]:
     return rules
 
 
+def keyword_reasons() -> frozenset[str]:
+    """The reasons that come from word lists rather than from the model: the lines of
+    data/urgency.txt and mass wage arrears. A caller with its own keyword table (consultations'
+    urgency rules) counts only the model's signal on top of it."""
+    return frozenset(urgency_rules()) | {MASS_ARREARS}
+
+
 _WAGES = ("欠薪", "拖欠工资", "欠工资", "工资", "工钱", "讨薪", "薪水")
 _HEADCOUNT = re.compile(
     r"(\d{1,5}|[一二两三四五六七八九十百千]{1,4}|几十|上百|数十|上千)\s*(?:多|余|来)?\s*(?:个|名|位)?\s*"

@@ -8,9 +8,6 @@ class with ``send(*, phone, text) -> None``; the default only logs, with the pho
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -25,6 +22,7 @@ from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 from guwen.core.masking import mask_phone
+from guwen.core.signatures import body_signature, hmac_sha256_b64
 
 logger = logging.getLogger("guwen.notifications")
 
@@ -44,21 +42,16 @@ class SendFailed(Exception):
         self.status_code = status_code
 
 
-def sign_body(secret: str, body: bytes) -> str:
-    """``sha256=<hex HMAC-SHA256 of the raw body>``: the X-Guwen-Signature header value."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """DingTalk's robot signature (加签): base64 HMAC-SHA256 of "timestamp\\nsecret" under the secret."""
     to_sign = f"{timestamp_ms}\n{secret}".encode()
-    return base64.b64encode(hmac.new(secret.encode(), to_sign, hashlib.sha256).digest()).decode()
+    return hmac_sha256_b64(secret, to_sign)
 
 
 def feishu_sign(secret: str, timestamp_s: int) -> str:
     """Feishu's robot signature: base64 HMAC-SHA256 of an empty message keyed by "timestamp\\nsecret"."""
     key = f"{timestamp_s}\n{secret}".encode()
-    return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+    return hmac_sha256_b64(key, b"")
 
 
 def robot_body(*, style: str, content: str, secret: str, now: float) -> tuple[dict, dict[str, str]]:
@@ -154,7 +147,7 @@ def send_hook(*, url: str, payload: dict, secret: str, delivery_id: int) -> Sent
         "X-Guwen-Event": str(payload.get("event", "")),
         "X-Guwen-Delivery": str(delivery_id),
         "X-Guwen-Timestamp": str(now),
-        "X-Guwen-Signature": sign_body(secret, raw),
+        "X-Guwen-Signature": body_signature(secret, raw),
     }
     return post_json(url, raw, headers, timeout=_timeout())
 

@@ -10,9 +10,38 @@ from django.utils import timezone
 from guwen.regions.models import Assignment, AssignmentRole, Level, Region
 
 
+def in_force_on(day: date, *, start_field: str = "starts_on", end_field: str = "ends_on") -> Q:
+    """The one "valid on a day" predicate for dated rows: started on or before ``day`` and not yet
+    ended (an empty end date means still running). Assignments and memberships use ``starts_on`` /
+    ``ends_on``; duty rules name their fields ``valid_from`` / ``valid_to``."""
+    start, end = start_field, end_field
+    return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
+
+
+def overlapping(
+    starts_on: date, ends_on: date | None, *, start_field: str = "starts_on", end_field: str = "ends_on"
+) -> Q:
+    """Rows whose period overlaps [starts_on, ends_on] (an empty end date on either side runs on)."""
+    start, end = start_field, end_field
+    condition = Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": starts_on})
+    if ends_on is not None:
+        condition &= Q(**{f"{start}__lte": ends_on})
+    return condition
+
+
+def assignments_on(day: date) -> QuerySet[Assignment]:
+    """Assignments (primary and backup) in force on ``day``."""
+    return Assignment.objects.filter(in_force_on(day))
+
+
+def assignments_from(day: date) -> QuerySet[Assignment]:
+    """Assignments not ended before ``day``: in force then or starting later (who may be scheduled)."""
+    return Assignment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
 def current_assignments(on: date | None = None) -> QuerySet[Assignment]:
-    day = on or timezone.localdate()
-    return Assignment.objects.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    """Assignments in force on ``on``, today by default."""
+    return assignments_on(on or timezone.localdate())
 
 
 def primary_assignment(*, community: Region, on: date | None = None) -> Assignment | None:

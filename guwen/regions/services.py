@@ -11,7 +11,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guwen.core import audit
@@ -19,16 +18,16 @@ from guwen.core.crypto import decrypt_text, keyed_hash, seal
 from guwen.core.errors import Conflict, DomainError
 from guwen.core.masking import mask_id_number, mask_phone
 from guwen.core.validators import (
+    clean_mobile,
     normalize_credit_code,
     normalize_id_number,
-    normalize_mobile,
     validate_credit_code,
     validate_id_number,
     validate_licence_number,
-    validate_mobile,
     validate_region_code,
 )
 from guwen.regions.models import CHILD_LEVEL, Assignment, AssignmentRole, LawFirm, Lawyer, Level, Region
+from guwen.regions.selectors import overlapping
 
 NAME_SUFFIXES = ("居民委员会", "居委会", "村民委员会", "村委会")
 
@@ -242,11 +241,7 @@ def _clean_lawyer_fields(
         validate_licence_number(licence)
     except ValidationError as exc:
         raise _field_error("licence_number", exc) from exc
-    mobile = normalize_mobile(phone)
-    try:
-        validate_mobile(mobile)
-    except ValidationError as exc:
-        raise _field_error("phone", exc) from exc
+    mobile = clean_mobile(phone)
     number = None
     if id_number:
         number = normalize_id_number(id_number)
@@ -360,14 +355,6 @@ def lawyer_read_id_number(*, lawyer: Lawyer, by, request=None) -> str:
 # --- assignments -----------------------------------------------------------------------------
 
 
-def _overlaps(starts_on: date, ends_on: date | None) -> Q:
-    """Periods [a, b] and [starts_on, ends_on] overlap (open ends are infinite)."""
-    condition = Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
-    if ends_on is not None:
-        condition &= Q(starts_on__lte=ends_on)
-    return condition
-
-
 def assignment_create(
     *,
     lawyer: Lawyer,
@@ -392,7 +379,7 @@ def assignment_create(
     with transaction.atomic():
         # Lock the community row so two offices appointing at once queue instead of both passing the check.
         Region.objects.select_for_update().filter(pk=community.pk).first()
-        same = Assignment.objects.filter(community=community).filter(_overlaps(starts_on, ends_on))
+        same = Assignment.objects.filter(community=community).filter(overlapping(starts_on, ends_on))
         if role == AssignmentRole.PRIMARY and same.filter(role=AssignmentRole.PRIMARY).exists():
             raise Conflict(_("该社区在此期间已有主顾问，请先结束原派驻"), field="starts_on")
         if same.filter(lawyer=lawyer).exists():

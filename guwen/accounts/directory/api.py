@@ -202,7 +202,7 @@ def create_assignment(request, payload: AssignmentIn):
     community = scope.manageable_regions(request.user).filter(code=payload.community_code).first()
     if community is None:
         raise NotFound(_("社区不存在或不在您的管理范围"), field="community_code")
-    lawyer = Lawyer.objects.filter(pk=payload.lawyer_id).first()
+    lawyer = scope.lawyers_appointable_by(request.user).filter(pk=payload.lawyer_id).first()
     if lawyer is None:
         raise DomainError(_("律师不存在"), field="lawyer_id")
     assignment = services.assignment_create(

@@ -16,7 +16,7 @@ from guwen.core.errors import DomainError
 from guwen.core.formtools import form_status, form_submit, paginate
 from guwen.regions import selectors, services
 from guwen.regions.forms import AssignmentEndForm, AssignmentForm, LawFirmForm, LawyerEditForm, LawyerForm
-from guwen.regions.models import Lawyer, Level, Region
+from guwen.regions.models import Level, Region
 
 
 @login_required
@@ -199,7 +199,11 @@ def assignment_create(request, code: str):
     form = AssignmentForm(request.POST or None)
 
     def assign(data):
-        lawyer = Lawyer.objects.filter(licence_number=data["licence_number"].strip()).first()
+        lawyer = (
+            scope.lawyers_appointable_by(request.user)
+            .filter(licence_number=data["licence_number"].strip())
+            .first()
+        )
         if lawyer is None:
             raise DomainError(_("未找到该执业证号的律师，请先由律所登记"), field="licence_number")
         services.assignment_create(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +11,7 @@ from guwen.consultations.models import Consultation, Event
 from guwen.core.crypto import keyed_hash, seal
 from guwen.core.errors import DomainError
 from guwen.core.masking import mask_phone
-from guwen.core.validators import normalize_mobile, validate_mobile
+from guwen.core.validators import clean_mobile as clean_phone  # noqa: F401  (the name intake uses)
 
 TEXT_MIN, TEXT_MAX = 10, 2000
 NAME_MAX = 40
@@ -40,15 +39,6 @@ def clean_reply(text: str, *, field: str = "body") -> str:
     if len(value) > TEXT_MAX * 2:
         raise DomainError(_("内容太长：最多 %(n)d 个字") % {"n": TEXT_MAX * 2}, field=field)
     return value
-
-
-def clean_phone(phone: str, *, field: str = "phone") -> str:
-    number = normalize_mobile(phone or "")
-    try:
-        validate_mobile(number)
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), field=field) from exc
-    return number
 
 
 def clean_name(name: str, *, field: str = "resident_name") -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,12 +45,14 @@ from guwen.consultations.services.common import (
 from guwen.consultations.workflow import OPEN_STATUSES
 from guwen.core import audit
 from guwen.core.cache import bump, cached
+from guwen.core.codes import CODE_ALPHABET, new_code, normalize_code
 from guwen.core.errors import Conflict, DomainError, NotFound
+from guwen.core.signatures import body_signature
 from guwen.core.uploads import CheckedUpload, check_upload
 from guwen.regions.models import Level as RegionLevel
 from guwen.regions.models import Region
 
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
+RECEIPT_ALPHABET = CODE_ALPHABET
 RECEIPT_LENGTH = 8
 KEY_MAX = 64  # the client's part; stored behind its channel, "<channel>:<key>"
 
@@ -62,23 +63,15 @@ class IntakeResult:
     created: bool
 
 
-_RECEIPT_CODES = len(RECEIPT_ALPHABET) ** RECEIPT_LENGTH
 _CHANNELS = frozenset(Channel.values)
 
 
 def new_receipt_code() -> str:
-    """Eight characters drawn uniformly from the alphabet (one draw for the whole code)."""
-    n = secrets.randbelow(_RECEIPT_CODES)
-    base = len(RECEIPT_ALPHABET)
-    chars = []
-    for _position in range(RECEIPT_LENGTH):
-        n, digit = divmod(n, base)
-        chars.append(RECEIPT_ALPHABET[digit])
-    return "".join(chars)
+    return new_code(RECEIPT_LENGTH)
 
 
 def normalize_receipt_code(value: str) -> str:
-    return "".join((value or "").split()).upper()[: RECEIPT_LENGTH * 2]
+    return normalize_code(value, length=RECEIPT_LENGTH)
 
 
 # Communities change rarely and every public intake names one: what a code finds is kept in the
@@ -341,8 +334,7 @@ class SignatureRefused(DomainError):
     """A webhook call whose signature or timestamp is missing, wrong or stale (answered with 401)."""
 
 
-def group_signature(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+group_signature = body_signature
 
 
 def group_message_receive(

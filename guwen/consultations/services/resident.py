@@ -22,10 +22,11 @@ from guwen.consultations.models import (
     Status,
 )
 from guwen.consultations.services.common import COMMENT_MAX, add_event, clean_text, phone_hash
+from guwen.consultations.services.intake import normalize_receipt_code
 from guwen.consultations.workflow import CONSULTATION, RESIDENT
 from guwen.core import audit
 from guwen.core.errors import Conflict, DomainError, NotFound
-from guwen.core.validators import MOBILE_RE, normalize_mobile
+from guwen.core.validators import mobile_or_empty
 
 RATING_SALT = "guwen.consultations.rating"
 LOOKUP_FAILED = _("手机号或回执码不正确，请核对后重试")
@@ -34,10 +35,10 @@ LOOKUP_FAILED = _("手机号或回执码不正确，请核对后重试")
 def consultation_lookup(*, community, phone: str, receipt_code: str) -> Consultation:
     """The resident's consultation by phone + receipt code. Any mismatch (wrong phone, wrong code,
     someone else's code, another community) gives the same answer, so nothing can be enumerated."""
-    number = normalize_mobile(phone or "")
-    code = "".join((receipt_code or "").split()).upper()
+    number = mobile_or_empty(phone)
+    code = normalize_receipt_code(receipt_code)
     found = None
-    if MOBILE_RE.fullmatch(number) and 4 <= len(code) <= 16:
+    if number and 4 <= len(code) <= 16:
         found = (
             Consultation.objects.filter(community=community, receipt_code=code, phone_hash=phone_hash(number))
             .select_related("community")

@@ -2,7 +2,9 @@
 
 Intake stays fast and never depends on the model: the rules decide urgency at once, and this
 service, run by the worker, adds the suggested category (top three with confidences) and may raise
-the urgency when the model sees what the rules missed. Applied once per consultation (compare-and-set
+the urgency when the model sees what the rules missed. Keyword urgency is the district's table
+alone (applied at intake): the model's own word lists are not counted again here, so a rule that
+was ended stays ended. Applied once per consultation (compare-and-set
 on ``triage_model``), so a retried task changes nothing.
 """
 
@@ -17,7 +19,7 @@ from guwen.consultations.models import Consultation, EventCode, Urgency
 from guwen.consultations.services.common import add_event
 from guwen.consultations.workflow import is_open
 from guwen.core import audit
-from guwen.knowledge.services import triage, triage_correction_record
+from guwen.knowledge.services import keyword_reasons, triage, triage_correction_record
 
 
 def consultation_triage(*, consultation_id: int) -> Consultation | None:
@@ -35,13 +37,15 @@ def consultation_triage(*, consultation_id: int) -> Consultation | None:
         "category_confidence": round(float(result.confidences[0]), 4) if result.confidences else None,
         "triage_model": result.model_version or "rules",
     }
+    all_reasons = getattr(result, "urgency_reasons", ()) or ()
+    reasons = [reason for reason in all_reasons if reason not in keyword_reasons()]
     raise_urgency = (
         result.urgency == Urgency.URGENT
+        and (reasons or not all_reasons)  # the model's own signal, not a word list
         and consultation.urgency != Urgency.URGENT
         and is_open(consultation.status)
     )
     if raise_urgency:
-        reasons = getattr(result, "urgency_reasons", ()) or ()
         spec = rules.deadline_spec(
             community=consultation.community,
             level=consultation.level,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from importlib import import_module
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,9 +22,11 @@ from guwen.consultations.models import (
 from guwen.consultations.tests.conftest import MORNING
 from guwen.core.workcalendar import CHINA_TZ
 
+# The shipped urgency rules are the table's seeded rows: test the list the migration writes.
+SEEDED_URGENCY_RULES = import_module("guwen.consultations.migrations.0002_seed_defaults").URGENCY_RULES
 DEFAULT_RULES = [
     rules.CompiledRule(label, rules.compile_rule(kind, pattern))
-    for label, kind, pattern in rules.DEFAULT_URGENCY_RULES
+    for label, kind, pattern in SEEDED_URGENCY_RULES
 ]
 SAFE_TEXT = st.text(
     alphabet="法律咨询请问房屋租赁合同押金退还物业费用邻居装修噪音婚姻财产继承，。？", min_size=0, max_size=80
@@ -187,6 +190,14 @@ def test_urgency_rules_are_data_per_district(world):
         == Urgency.NORMAL
     )
     assert rules.urgency_of(text="这里有停用词", community=world.community_a, on=day)[0] == Urgency.NORMAL
+
+
+def test_the_table_is_the_only_urgency_source(world):
+    """Deleting the seeded rows leaves no urgency rule: no list in code comes back in their place."""
+    day, text = MORNING.date(), "我真的不想活了"
+    assert rules.urgency_of(text=text, community=world.community_a, on=day)[0] == Urgency.URGENT
+    UrgencyRule.objects.all().delete()
+    assert rules.urgency_of(text=text, community=world.community_a, on=day) == (Urgency.NORMAL, "")
 
 
 def test_a_bad_regex_in_the_table_is_skipped_not_fatal(world):

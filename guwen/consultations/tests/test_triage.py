@@ -124,3 +124,24 @@ def test_resident_sees_the_cited_article_under_the_answer(world, ask, sent, taxo
     page = response.content.decode()
     assert 'href="/laws/' in page  # the citation links to the article page
     assert "按照劳动合同约定和国家规定" in page  # the article text itself, under the answer
+
+
+def test_the_models_word_lists_do_not_override_the_urgency_table(world, ask, sent, taxonomy):
+    consultation = ask("邻居家的事情想咨询一下，该怎么处理比较好呢？", at=MORNING)
+    by_words = TriageResult(
+        category="邻里纠纷",
+        category_top3=["邻里纠纷", "侵权损害", "其他"],
+        confidences=[0.8, 0.1, 0.05],
+        urgency="urgent",
+        model_version="test",
+        urgency_reasons=["正在发生"],
+    )
+    with mock.patch("guwen.consultations.services.triage.triage", return_value=by_words):
+        consultation_triage(consultation_id=consultation.pk)
+    consultation.refresh_from_db()
+    assert consultation.urgency == Urgency.NORMAL and consultation.triage_model == "test"
+
+
+def test_the_shipped_triage_keywords_are_rows_of_the_urgency_table(world, ask, sent):
+    consultation = ask("开发商今天来强拆我家的房子，我们要被赶出来了，怎么办？", at=MORNING)
+    assert consultation.urgency == Urgency.URGENT and "正在发生" in consultation.urgency_reason

@@ -25,7 +25,8 @@ from guwen.duty.models import (
 )
 from guwen.duty.services.rules import lawyer_overlaps
 from guwen.duty.workflow import CHANGE_REQUEST, SHIFT, request_roles, shift_roles
-from guwen.regions.models import Assignment, Lawyer
+from guwen.regions.models import Lawyer
+from guwen.regions.selectors import assignments_on
 
 MINUTE = timedelta(minutes=1)
 
@@ -216,11 +217,7 @@ def _changeable(shift: DutyShift, field: str) -> None:
 
 
 def _assigned_to(lawyer: Lawyer, shift: DutyShift) -> bool:
-    return (
-        Assignment.objects.filter(lawyer=lawyer, community=shift.community, starts_on__lte=shift.date)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=shift.date))
-        .exists()
-    )
+    return assignments_on(shift.date).filter(lawyer=lawyer, community=shift.community).exists()
 
 
 def _check_swap_fits(shift: DutyShift, other: DutyShift) -> None:

@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import secrets
-
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guwen.accounts.models import Role
 from guwen.core import audit
+from guwen.core.codes import new_code, normalize_code
 from guwen.core.crypto import decrypt_text, keyed_hash, seal
 from guwen.core.errors import Conflict, DomainError, NotFound
 from guwen.core.masking import mask_phone
-from guwen.core.validators import normalize_mobile, validate_mobile
+from guwen.core.validators import clean_mobile
 from guwen.duty.models import Booking, BookingStatus, DutyShift, ShiftStatus
 from guwen.duty.workflow import shift_roles
 
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed on phones
 RECEIPT_LENGTH = 10
-
-
-def new_receipt_code() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(RECEIPT_LENGTH))
-
-
-def normalize_receipt_code(value: str) -> str:
-    return "".join((value or "").split()).upper()
-
-
-def _phone(value: str) -> str:
-    number = normalize_mobile(value)
-    try:
-        validate_mobile(number)
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), field="phone") from exc
-    return number
 
 
 def booking_refusal(shift: DutyShift) -> DomainError | None:
@@ -67,7 +47,7 @@ def booking_create(
         raise DomainError(_("请填写称呼"), field="name")
     if len(name) > 20:
         raise DomainError(_("称呼不能超过20个字"), field="name")
-    number = _phone(phone)
+    number = clean_mobile(phone)
     topic = (topic or "").strip()
     if len(topic) > 200:
         raise DomainError(_("咨询事项不能超过200字"), field="topic")
@@ -90,7 +70,7 @@ def booking_create(
                     phone_hash=sealed.hash,
                     phone_masked=sealed.masked,
                     topic=topic,
-                    receipt_code=new_receipt_code(),
+                    receipt_code=new_code(RECEIPT_LENGTH),
                     client_key=client_key,
                 )
         except IntegrityError:
@@ -110,9 +90,9 @@ def booking_create(
 def booking_find(*, receipt_code: str, phone: str) -> Booking:
     """A booking by its receipt code and the phone it was made with (both, so a guessed code alone
     reveals nothing); NotFound on ``receipt_code`` otherwise."""
-    code = normalize_receipt_code(receipt_code)
+    code = normalize_code(receipt_code, length=RECEIPT_LENGTH)
     try:
-        number = _phone(phone)
+        number = clean_mobile(phone)
     except DomainError:
         number = ""
     booking = (

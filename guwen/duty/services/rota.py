@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,8 @@ from guwen.duty.models import CoverageWarning, RotaSlot
 from guwen.duty.rota import coverage_gaps
 from guwen.duty.selectors import manageable_streets
 from guwen.notifications.services import notify
-from guwen.regions.models import Assignment, Lawyer, Level, Region
+from guwen.regions.models import Lawyer, Level, Region
+from guwen.regions.selectors import assignments_on, in_force_on
 
 MAX_SLOT = timedelta(days=7)
 
@@ -39,11 +39,7 @@ def rota_slot_create(
     if not lawyer.is_active:
         raise DomainError(_("该律师已不在职"), field="lawyer")
     day = timezone.localdate(starts_at)
-    serving = (
-        Assignment.objects.filter(lawyer=lawyer, community__parent=street, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .exists()
-    )
+    serving = assignments_on(day).filter(lawyer=lawyer, community__parent=street).exists()
     if not serving:
         raise DomainError(_("该律师未派驻本街道的社区"), field="lawyer")
     with transaction.atomic():
@@ -86,11 +82,7 @@ def rota_slot_delete(*, slot: RotaSlot, by) -> None:
 def office_users(street: Region) -> list[User]:
     """The street judicial office's users today (who the coverage warning goes to)."""
     today = timezone.localdate()
-    ids = (
-        Membership.objects.filter(role=Role.OFFICE, region=street, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .values("user_id")
-    )
+    ids = Membership.objects.filter(in_force_on(today), role=Role.OFFICE, region=street).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 

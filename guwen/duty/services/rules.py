@@ -15,7 +15,8 @@ from guwen.core.workcalendar import CHINA_TZ
 from guwen.duty import holidays
 from guwen.duty.models import WEEKDAY_LABELS, DutyRule, DutyShift, ShiftStatus
 from guwen.duty.selectors import manageable_communities, settings_for
-from guwen.regions.models import Assignment, Lawyer, Level, Region
+from guwen.regions.models import Lawyer, Level, Region
+from guwen.regions.selectors import assignments_on, overlapping
 
 MAX_GENERATE_DAYS = 366
 LIVE = ~Q(status=ShiftStatus.CANCELLED)
@@ -43,18 +44,7 @@ def parse_weekdays(weekdays) -> str:
 
 
 def _assigned_on(lawyer: Lawyer, community: Region, day: date) -> bool:
-    return (
-        Assignment.objects.filter(lawyer=lawyer, community=community, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .exists()
-    )
-
-
-def _dates_overlap(valid_from: date, valid_to: date | None) -> Q:
-    condition = Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
-    if valid_to is not None:
-        condition &= Q(valid_from__lte=valid_to)
-    return condition
+    return assignments_on(day).filter(lawyer=lawyer, community=community).exists()
 
 
 def duty_rule_create(
@@ -97,7 +87,7 @@ def duty_rule_create(
         Lawyer.objects.select_for_update().filter(pk=lawyer.pk).first()  # queue rule changes per lawyer
         clashes = DutyRule.objects.filter(
             lawyer=lawyer, start_time__lt=end_time, end_time__gt=start_time
-        ).filter(_dates_overlap(valid_from, valid_to))
+        ).filter(overlapping(valid_from, valid_to, start_field="valid_from", end_field="valid_to"))
         for other in clashes:
             common = set(days) & set(other.weekdays)
             if common:
@@ -256,7 +246,7 @@ def duty_shifts_generate(*, community: Region, start: date, end: date, by) -> Ge
         raise DomainError(_("一次最多生成一年的班次"), field="end")
     rules = list(
         DutyRule.objects.filter(community=community)
-        .filter(_dates_overlap(start, end))
+        .filter(overlapping(start, end, start_field="valid_from", end_field="valid_to"))
         .select_related("lawyer")
     )
     if not rules:

@@ -36,7 +36,7 @@ from guwen.core import audit
 from guwen.core.crypto import encrypt_text
 from guwen.core.errors import DomainError
 from guwen.core.masking import mask_phone
-from guwen.core.validators import normalize_mobile, validate_mobile
+from guwen.core.validators import clean_mobile, mobile_or_empty
 from guwen.envconf import env_str
 from guwen.notifications import selectors, senders
 from guwen.notifications.models import (
@@ -300,12 +300,8 @@ def _channel_deliveries(
     if config.sms_enabled:
         text = f"{title}：{body}" if body else title
         for user in users:
-            phone = normalize_mobile(user.phone or "")
+            phone = mobile_or_empty(user.phone)
             if phone:
-                try:
-                    validate_mobile(phone)
-                except ValidationError:
-                    continue
                 deliveries.append(
                     _delivery(
                         channel=Channel.SMS,
@@ -370,11 +366,7 @@ def notify_phone(
     """An SMS to a resident. Returns the delivery, or None when the region has SMS turned off.
     ``sms_is_real()`` says whether messages actually reach phones (the default backend only logs)."""
     event = _check_event(event)
-    number = normalize_mobile(phone or "")
-    try:
-        validate_mobile(number)
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), field="phone") from exc
+    number = clean_mobile(phone)
     text = _check_text(text, field="text", label=_("短信内容"), limit=SMS_MAX)
     table = selectors.routing()
     region = _region_from(region, context) if table.configs else None

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from guwen.core.errors import DomainError
 from guwen.core.formtools import add_domain_error, form_status
+from guwen.core.uploads import SNIFF_BYTES, sniff_image
 from guwen.duty import selectors, services
 from guwen.duty.conf import public_base_url
 from guwen.duty.forms import BookingForm, BookingLookupForm
-from guwen.duty.images import sniff_image
-from guwen.duty.models import BookingStatus, DutyShift
+from guwen.duty.models import BookingStatus
 
 
 def _not_found(request, code: str):
@@ -76,10 +76,10 @@ def photo(request, code: str):
             data = handle.read(5 * 1024 * 1024)
     except OSError:
         return _not_found(request, code)
-    kind = sniff_image(data[:16])
-    if kind is None:
+    file_type = sniff_image(data[:SNIFF_BYTES])
+    if file_type is None:
         return _not_found(request, code)
-    response = HttpResponse(data, content_type=f"image/{kind}")
+    response = HttpResponse(data, content_type=file_type.content_type)
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -90,17 +90,15 @@ def book(request, code: str):
     community = selectors.public_community(code)
     if community is None:
         return _not_found(request, code)
-    open_ids = [s.pk for s in selectors.bookable_shifts(community)]
+    open_shifts = selectors.bookable_shifts(community)
     form = BookingForm(
         request.POST or None,
-        shifts=DutyShift.objects.filter(pk__in=open_ids)
-        .select_related("community", "lawyer")
-        .order_by("starts_at"),
+        shifts=selectors.bookable_shift_choices(open_shifts),
         initial={"client_key": secrets.token_urlsafe(16)},
     )
     if request.method == "POST" and not form.is_valid() and "shift" in form.errors:
         # A shift that was open when the page loaded may be full, cancelled or past now: say which.
-        chosen = DutyShift.objects.filter(community=community, pk=_int(request.POST.get("shift"))).first()
+        chosen = selectors.community_shift(community, _int(request.POST.get("shift")))
         refusal = services.booking_refusal(chosen) if chosen is not None else None
         if refusal is not None:
             form.errors["shift"] = form.error_class([refusal.message])
@@ -122,7 +120,7 @@ def book(request, code: str):
     return render(
         request,
         "duty/public_book.html",
-        {"community": community, "form": form, "has_open": bool(open_ids)},
+        {"community": community, "form": form, "has_open": bool(open_shifts)},
         status=form_status(form),
     )
 
