@@ -48,11 +48,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
-    "guwen.core.apps.TotpConfig",  # django_otp.plugins.otp_totp, named in Chinese
-    "guwen.core.apps.AxesConfig",  # axes
+    "guwen.core.vendor_apps.TotpConfig",  # django_otp.plugins.otp_totp, named in Chinese
+    "guwen.core.vendor_apps.AxesConfig",  # axes
     "ninja",
     "django_tasks",
-    "guwen.core.apps.TasksDatabaseConfig",  # django_tasks_db
+    "guwen.core.vendor_apps.TasksDatabaseConfig",  # django_tasks_db
     "guwen.core",
     "guwen.regions",
     "guwen.accounts",

@@ -37,8 +37,11 @@ def menu_items(user) -> list[tuple[str, str]]:
     return items
 
 
-def _is_current(url: str, path: str) -> bool:
-    return path == url if url == "/" else path.startswith(url)
+def _current_url(urls: list[str], path: str) -> str | None:
+    """The menu item the page belongs to: the longest item address the path starts with (the home
+    page only for itself), so /consultations/settings/ marks 咨询设置, not 法律咨询 as well."""
+    matches = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
+    return max(matches, key=len, default=None)
 
 
 def navigation(request) -> dict:
@@ -52,7 +55,8 @@ def navigation(request) -> dict:
     }
     if user is None or not user.is_authenticated:
         return context
-    path = request.path
-    context["nav_items"] = [(label, url, _is_current(url, path)) for label, url in menu_items(user)]
+    items = menu_items(user)
+    current = _current_url([url for _label, url in items], request.path)
+    context["nav_items"] = [(label, url, url == current) for label, url in items]
     context["role_labels"] = [Role(r).label for r in sorted(roles_of(user))]
     return context
