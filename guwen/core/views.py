@@ -26,5 +26,6 @@ def healthz(request):
 
 @require_GET
 def favicon(request):
-    """Browsers and in-app browsers that ask for /favicon.ico without reading the page's <link>."""
-    return redirect(static("guwen/favicon.ico"), permanent=True)
+    """Browsers and in-app browsers that ask for /favicon.ico without reading the page's <link>.
+    Temporary: in production the icon's hashed address changes with each release."""
+    return redirect(static("guwen/favicon.ico"))
