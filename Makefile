@@ -56,7 +56,7 @@ run: install demo
 	@echo
 	@echo "顾问 Guwen 演示： http://$(HOST):$(PORT)/   （两步验证在演示中豁免）"
 	@echo
-	GUWEN_WAIVE_STAFF_TOTP=1 DEBUG=1 bash scripts/serve.sh $(HOST) $(PORT)
+	GUWEN_WAIVE_STAFF_TOTP=1 bash scripts/serve.sh $(HOST) $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at one.
 test: install system-deps

@@ -48,12 +48,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "guwen.core.vendor_apps.TotpConfig",  # django_otp.plugins.otp_totp, named in Chinese
+    "guwen.core.vendor_apps.AxesConfig",  # axes
     "ninja",
     "django_ratelimit",
     "django_tasks",
-    "django_tasks_db",
+    "guwen.core.vendor_apps.TasksDatabaseConfig",  # django_tasks_db
     "guwen.core",
     "guwen.regions",
     "guwen.accounts",

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guwen.accounts.views import home
 from guwen.api import api
-from guwen.core.views import healthz
+from guwen.core.views import favicon, healthz
 
 admin.site.site_header = _("顾问 · 系统管理")
 admin.site.site_title = _("顾问")
@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("guwen.accounts.urls")),
     path("", include("guwen.accounts.directory.urls")),
     path("", include("guwen.notifications.urls")),

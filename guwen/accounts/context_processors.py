@@ -9,6 +9,40 @@ from django.utils.translation import gettext as _
 from guwen.accounts.models import Role
 from guwen.accounts.scope import roles_of
 
+# Roles that handle consultations (the inbox) and roles that do the office's daily work (duty,
+# the region tree, the knowledge base). The association reads anonymised aggregates only.
+HANDLERS = frozenset({Role.ADVISOR, Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
+SETTINGS_EDITORS = frozenset({Role.BUREAU, Role.SYSADMIN})
+WORKERS = frozenset(set(Role) - {Role.ASSOCIATION})
+
+
+def menu_items(user) -> list[tuple[str, str]]:
+    """The menu a signed-in user sees: every page the user's roles may use, as (label, url)."""
+    roles = roles_of(user)
+    items = [(_("工作台"), reverse("home"))]
+    if roles & HANDLERS:
+        items.append((_("法律咨询"), reverse("consultations:inbox")))
+    if roles & SETTINGS_EDITORS:
+        items.append((_("咨询设置"), reverse("consultations:settings")))
+    if roles & WORKERS:
+        items.append((_("驻点值班"), reverse("duty:home")))
+        items.append((_("区域与社区"), reverse("regions:region_list")))
+        items.append((_("律师"), reverse("regions:lawyer_list")))
+        items.append((_("律师事务所"), reverse("regions:firm_list")))
+        items.append((_("知识库"), reverse("knowledge:search")))
+    items.append((_("法律法规"), reverse("knowledge:law_list")))
+    if Role.SYSADMIN in roles or user.is_staff:
+        items.append((_("系统管理"), reverse("admin:index")))
+    items.append((_("我的账号"), reverse("accounts:profile")))
+    return items
+
+
+def _current_url(urls: list[str], path: str) -> str | None:
+    """The menu item the page belongs to: the longest item address the path starts with (the home
+    page only for itself), so /consultations/settings/ marks 咨询设置, not 法律咨询 as well."""
+    matches = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
+    return max(matches, key=len, default=None)
+
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
@@ -21,21 +55,8 @@ def navigation(request) -> dict:
     }
     if user is None or not user.is_authenticated:
         return context
-    roles = roles_of(user)
-    items = [(_("工作台"), reverse("home"))]
-    if roles & {Role.ADVISOR, Role.OFFICE, Role.BUREAU, Role.SYSADMIN}:
-        items.append((_("法律咨询"), reverse("consultations:inbox")))
-    if roles & {Role.BUREAU, Role.SYSADMIN}:
-        items.append((_("咨询设置"), reverse("consultations:settings")))
-    if roles - {Role.ASSOCIATION}:
-        items.append((_("驻点值班"), reverse("duty:home")))
-    if roles - {Role.ASSOCIATION}:
-        items.append((_("区域与社区"), reverse("regions:region_list")))
-        items.append((_("律师"), reverse("regions:lawyer_list")))
-        items.append((_("律师事务所"), reverse("regions:firm_list")))
-    if Role.SYSADMIN in roles or user.is_staff:
-        items.append((_("系统管理"), reverse("admin:index")))
-    items.append((_("我的账号"), reverse("accounts:profile")))
-    context["nav_items"] = items
-    context["role_labels"] = [Role(r).label for r in sorted(roles)]
+    items = menu_items(user)
+    current = _current_url([url for _label, url in items], request.path)
+    context["nav_items"] = [(label, url, url == current) for label, url in items]
+    context["role_labels"] = [Role(r).label for r in sorted(roles_of(user))]
     return context

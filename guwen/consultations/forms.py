@@ -62,7 +62,8 @@ class AskForm(forms.Form):
         label=_("我已阅读并同意：所填信息仅用于法律咨询服务，由社区法律顾问和司法行政部门依法保密处理"),
         error_messages={"required": _("请阅读并同意隐私说明后再提交")},
     )
-    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # The client key (DESIGN §5: idempotent intake); a hidden input, never shown, labelled for errors.
+    key = forms.CharField(label=_("提交标识"), widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class LookupForm(forms.Form):

@@ -185,7 +185,7 @@ class BookingForm(forms.Form):
     topic = forms.CharField(
         label=_("咨询事项（可选）"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    client_key = forms.CharField(label=_("提交标识"), widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, shifts=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,6 +38,7 @@ from guwen.tests.matrix import (
 ROWS: list[Row] = [
     Row("home", "GET", fixed("/"), everyone(200)),
     Row("healthz", "GET", fixed("/healthz"), everyone(200)),
+    Row("favicon", "GET", fixed("/favicon.ico"), everyone(302)),
     Row(
         "accounts:login", "GET", fixed("/accounts/login/"), {"resident": 200, **dict.fromkeys(LOGGED_IN, 302)}
     ),

@@ -1,0 +1,49 @@
+"""The work layout's menu: each role's items, every item opens for that role, and the page marks
+where the user is. The browser test (guwen/tests/test_browser_menu.py) checks the same at three
+screen widths; this one runs without a browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from guwen.accounts.context_processors import menu_items
+from guwen.testing import verified_client
+
+OFFICE_WORK = ["驻点值班", "区域与社区", "律师", "律师事务所", "知识库", "法律法规", "我的账号"]
+EXPECTED = {
+    "advisor_a": ["工作台", "法律咨询", *OFFICE_WORK],
+    "staff_a": ["工作台", *OFFICE_WORK],
+    "office": ["工作台", "法律咨询", *OFFICE_WORK],
+    "bureau": ["工作台", "法律咨询", "咨询设置", *OFFICE_WORK],
+    "firm_admin": ["工作台", *OFFICE_WORK],
+    "association": ["工作台", "法律法规", "我的账号"],
+    "sysadmin": ["工作台", "法律咨询", "咨询设置", *OFFICE_WORK[:-1], "系统管理", "我的账号"],
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_gets_its_menu_and_every_item_opens(world, role):
+    user = world.user(role)
+    items = menu_items(user)
+    assert [label for label, _url in items] == EXPECTED[role]
+    client = verified_client(user)
+    for label, url in items:
+        response = client.get(url)
+        assert response.status_code == 200, f"{role} {label} {url}: {response.status_code}"
+        if label != "系统管理":
+            html = response.content.decode()
+            assert "退出登录" in html, f"{label}: the page has the menu"
+            assert f'<a href="{url}" aria-current="page">{label}</a>' in html, f"{label} is marked"
+
+
+def test_the_longest_matching_item_is_the_current_one(world):
+    html = verified_client(world.user("bureau")).get("/consultations/settings/").content.decode()
+    assert '<a href="/consultations/settings/" aria-current="page">' in html
+    assert '<a href="/consultations/" aria-current="page">' not in html
+
+
+def test_the_menu_is_not_hidden_inside_a_closed_disclosure(world):
+    """A closed <details> hides its content whatever the stylesheet says: the menu must not sit in one."""
+    html = verified_client(world.user("office")).get("/").content.decode()
+    assert "<details" not in html.split("</header>")[0]
+    assert '<nav id="site-nav"' in html

@@ -1,0 +1,114 @@
+"""The menu on every screen: for each demo role, at phone, tablet and desktop widths, every menu item
+opens its page and 退出登录 is within reach; at the end it signs the user out.
+
+One browser for the module and one sign-in per role: the widths are the same session, resized.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from guwen.demo import nanwan
+
+pytest_plugins = ["guwen.tests.browser"]
+
+WIDTHS = (390, 768, 1280)
+TIMEOUT_MS = 10_000
+
+_OFFICE_WORK = ["驻点值班", "区域与社区", "律师", "律师事务所", "知识库", "法律法规", "我的账号"]
+# What each demo login finds in its menu, in order: the pages its role may use.
+MENUS = {
+    "admin": ["工作台", "法律咨询", "咨询设置", *_OFFICE_WORK[:-1], "系统管理", "我的账号"],
+    "bureau": ["工作台", "法律咨询", "咨询设置", *_OFFICE_WORK],
+    "office": ["工作台", "法律咨询", *_OFFICE_WORK],
+    "advisor": ["工作台", "法律咨询", *_OFFICE_WORK],
+    "staff": ["工作台", *_OFFICE_WORK],
+    "firm": ["工作台", *_OFFICE_WORK],
+    "association": ["工作台", "法律法规", "我的账号"],
+}
+# Django's own admin has its own layout, without the menu.
+LEAVES_THE_LAYOUT = {"系统管理"}
+
+
+@pytest.fixture
+def demo_logins(transactional_db, settings):
+    """The Nanwan demo's people, places and logins; two-step verification waived as in `make run`."""
+    settings.GUWEN_WAIVE_STAFF_TOTP = True
+    return {login.username for login in nanwan.load()}
+
+
+def open_menu(page):
+    """The menu as a person reaches it: behind the ☰ button where that is shown, else in the bar."""
+    menu = page.locator("#site-nav")
+    toggle = page.locator(".nav-toggle")
+    if toggle.is_visible() and not menu.is_visible():
+        toggle.click()
+    expect(menu).to_be_visible()
+    return menu
+
+
+def assert_a_working_page(page, response, url: str, label: str) -> None:
+    assert response is not None and response.status == 200, f"{label}: {response and response.status}"
+    assert page.locator(".error-page").count() == 0, f"{label}: an error page"
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body and "Page not found" not in body, f"{label}: a debug page"
+    title = page.title()
+    assert re.search(r"[\u4e00-\u9fff]", title), f"{label}: title {title!r}"
+    assert "127.0.0.1" not in title and "localhost" not in title, f"{label}: the title names the host"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("username", list(MENUS))
+def test_every_menu_item_opens_and_logout_is_reachable_at_every_width(
+    username, live_server, demo_logins, chromium
+):
+    assert username in demo_logins
+    url = live_server.url
+    context = chromium.new_context(
+        viewport={"width": WIDTHS[0], "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(nanwan.DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page).to_have_url(f"{url}/")
+
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 844})
+            page.goto(f"{url}/")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+                f"{width}px: the home page scrolls sideways"
+            )
+            labels = [text.strip() for text in open_menu(page).get_by_role("link").all_inner_texts()]
+            assert labels == MENUS[username], f"{width}px"
+
+            for label in labels:
+                if page.locator("#site-nav").count() == 0:  # back from a page outside the layout
+                    page.goto(f"{url}/")
+                link = open_menu(page).get_by_role("link", name=label, exact=True)
+                href = link.get_attribute("href")
+                with page.expect_navigation() as navigation:
+                    link.click()
+                assert_a_working_page(page, navigation.value, href, f"{width}px {label}")
+                expect(page).to_have_url(f"{url}{href}")
+                if label not in LEAVES_THE_LAYOUT:
+                    current = page.locator('#site-nav a[aria-current="page"]')
+                    expect(current).to_have_text(label)
+
+            if page.locator("#site-nav").count() == 0:
+                page.goto(f"{url}/")
+            expect(open_menu(page).get_by_role("button", name="退出登录")).to_be_enabled()
+
+        # Signing out, from the widest screen: back to the login page, and the work pages are shut.
+        open_menu(page).get_by_role("button", name="退出登录").click()
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+        page.goto(f"{url}/accounts/me/")
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    finally:
+        context.close()
