@@ -1,7 +1,9 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
-from guwen.testing import build_world, verified_client
+from guwen.testing import TEST_CLOCK_ENV, build_world, database_for_threads, session_clock, verified_client
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +26,37 @@ def client_for(world):
         return verified_client(world.user(role))
 
     return make
+
+
+# --- the session clock (GUWEN_TEST_CLOCK) ----------------------------------------------------
+
+_session_clock = pytest.StashKey()
+
+
+def pytest_configure(config):
+    # Started here, before collection, so dates computed while test modules load follow it too.
+    clock = session_clock()
+    if clock is not None:
+        clock.start()
+        config.stash[_session_clock] = clock
+
+
+def pytest_unconfigure(config):
+    clock = config.stash.get(_session_clock, None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    if _session_clock in config.stash:
+        return f"session clock: {TEST_CLOCK_ENV}={os.environ[TEST_CLOCK_ENV]} (ticking)"
+    return None
+
+
+@pytest.fixture
+def concurrent_db(transactional_db, tmp_path):
+    """A test database that threads, each with its own connection, write to at once: a file with
+    WAL and IMMEDIATE transactions on SQLite, the server itself on PostgreSQL. Threads close their
+    connections when done (``connections.close_all()``)."""
+    with database_for_threads(tmp_path / "concurrent.sqlite3"):
+        yield

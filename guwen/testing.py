@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import itertools
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.db import connection, connections
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -205,3 +211,64 @@ def shared_dir() -> Path:
             pytest.fail(f"GUWEN_REQUIRE_SHARED=1 but {path} is missing")
         pytest.skip(f"{path} is not here (a user's clone): skipped")
     return path
+
+
+# --- a clock the tests control ---------------------------------------------------------------
+
+TEST_CLOCK_ENV = "GUWEN_TEST_CLOCK"
+
+
+def session_clock() -> time_machine.travel | None:
+    """The whole session's clock from GUWEN_TEST_CLOCK (an ISO 8601 moment, local time when it has no
+    offset), or None to keep the real one. The clock ticks from there, so timeouts and ordering by
+    time still behave; a test that pins its own moment travels on top of it and comes back to it.
+
+    Running the suite at awkward moments (a local midnight, the turn of a year, the first day of a
+    month, a Sunday) finds tests that quietly assume "today" is an ordinary weekday afternoon."""
+    value = os.environ.get(TEST_CLOCK_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{TEST_CLOCK_ENV}={value!r} is not an ISO 8601 date and time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return time_machine.travel(moment, tick=True)
+
+
+# --- concurrent writers on either database ---------------------------------------------------
+
+
+@contextmanager
+def database_for_threads(path: Path) -> Iterator[None]:
+    """Let threads write at once to the test database, as separate processes do in production.
+
+    On SQLite the test database lives in memory, shared between a process's connections through
+    SQLite's shared cache, which fails a second writer at once ("database table is locked") instead
+    of letting it wait. Here the default database becomes a file at ``path`` holding a copy of the
+    test database (schema and all), so each thread opens its own connection to it with the
+    settings' WAL journal, IMMEDIATE transactions and busy timeout: writers queue as they do in
+    production. The in-memory database is set aside untouched and comes back afterwards.
+    On PostgreSQL threads already have their own connections to a real server: nothing changes.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    memory = connection.connection
+    with closing(sqlite3.connect(path)) as target:
+        memory.backup(target)
+    # One dict: this connection's settings are the ones a new thread's connection is built from.
+    settings_dict = connections.settings[connection.alias]
+    assert settings_dict is connection.settings_dict
+    name = settings_dict["NAME"]
+    # Set aside, not closed: closing the last connection to an in-memory database destroys it.
+    connection.connection = None
+    settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict["NAME"] = name
+        connection.connection = memory

@@ -27,6 +27,10 @@ from guwen.regions import services as regions
 from guwen.regions.models import Assignment, AssignmentRole, LawFirm, Lawyer, Region
 from guwen.testing import make_user
 
+# Scope follows the dates of assignments and memberships ("ends yesterday", "starts tomorrow"): a
+# test must not see today turn into tomorrow between setting a date and reading the scope.
+pytestmark = pytest.mark.time_machine("2026-03-18T15:00:00+08:00")
+
 ALL_REGIONS = {
     "city",
     "district",

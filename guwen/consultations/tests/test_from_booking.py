@@ -14,7 +14,9 @@ from guwen.duty.models import Booking, DutyShift
 from guwen.duty.services import booking_create
 from guwen.duty.tests.helpers import make_shift
 
-pytestmark = pytest.mark.django_db
+# A weekday afternoon: the booked shift and the resident's arrival fall on one day whatever the
+# real clock says (at 00:05 the shift that "began ten minutes ago" would belong to yesterday).
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-03-18T15:00:00+08:00")]
 
 
 @pytest.fixture

@@ -27,7 +27,8 @@ from guwen.consultations.models import (
 from guwen.core.models import AuditEvent
 from guwen.testing import verified_client
 
-pytestmark = pytest.mark.django_db
+# Rules and deadline versions take effect "today" or "tomorrow": one afternoon for the whole module.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-03-18T15:00:00+08:00")]
 URL = "/consultations/settings/"
 
 

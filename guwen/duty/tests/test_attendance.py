@@ -225,15 +225,12 @@ def _done(world, *, days_ago: int, minutes: int, status=ShiftStatus.CONFIRMED, *
     return shift
 
 
+@pytest.mark.time_machine("2026-03-25T15:00:00+08:00")  # three past shifts fit in this month
 def test_attendance_rate_and_hours_per_advisor_and_community(world):
-    today = timezone.localdate()
-    first, last = selectors.month_bounds(today)
-    days = [d for d in range(0, 40) if first <= today - timedelta(days=d + 1) <= last][:4]
-    if len(days) < 3:
-        pytest.skip("too early in the month to place three past shifts")
-    _done(world, days_ago=days[0] + 1, minutes=240)
-    _done(world, days_ago=days[1] + 1, minutes=180, status=ShiftStatus.COMPLETED, is_late=True)
-    _done(world, days_ago=days[2] + 1, minutes=0, status=ShiftStatus.MISSED)
+    first, last = selectors.month_bounds(timezone.localdate())
+    _done(world, days_ago=1, minutes=240)
+    _done(world, days_ago=2, minutes=180, status=ShiftStatus.COMPLETED, is_late=True)
+    _done(world, days_ago=3, minutes=0, status=ShiftStatus.MISSED)
     figures = selectors.attendance(start=first, end=last, lawyer=world.lawyer_a, community=world.community_a)
     assert (figures.shifts_due, figures.shifts_held, figures.shifts_missed, figures.shifts_late) == (
         3,

@@ -63,6 +63,7 @@ def test_public_card_uses_the_configured_public_address(world, client, monkeypat
     assert f"https://guwen.example.cn/c/{world.community_a.code}/ask" in page
 
 
+@pytest.mark.time_machine("2026-03-18T15:00:00+08:00")
 def test_public_card_follows_a_change_of_advisor(world, client):
     today = timezone.localdate()
     regions.assignment_end(assignment=world.assignment_a, ends_on=today - timedelta(days=1), by=None)

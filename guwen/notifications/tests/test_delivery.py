@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -352,9 +351,7 @@ def test_failed_delivery_can_be_retried_by_an_admin(world, fake_server, django_c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_never_make_the_same_attempt(fake_server):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+def test_two_workers_never_make_the_same_attempt(concurrent_db, fake_server):
     fake_server.answer((200, b"{}", 0.2))
     ids = []
     for _ in range(5):
