@@ -8,7 +8,6 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from guwen.consultations import conversions, services
@@ -355,10 +354,7 @@ def test_advisors_of_the_street_may_claim_but_not_of_another_street(world, ask):
         services.consultation_claim(consultation=far, by=world.user("advisor_a"))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_same_question_sent_twice_at_once_is_filed_once(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
+def test_the_same_question_sent_twice_at_once_is_filed_once(concurrent_db):
     from django.db import connections
 
     from guwen.testing import build_world
@@ -394,10 +390,7 @@ def test_the_same_question_sent_twice_at_once_is_filed_once(transactional_db):
     assert Consultation.objects.count() == 1 and Message.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_claims_give_one_owner(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
+def test_two_concurrent_claims_give_one_owner(concurrent_db):
     from guwen.testing import build_world
 
     world = build_world()
