@@ -104,7 +104,16 @@ def _policy_table(district_code: str, day: date) -> tuple[int | None, dict[tuple
 
 def deadline_spec(*, community, level: str, urgency: str, on: date) -> DeadlineSpec:
     district_code = district_code_of(community)
-    policy_id, table = _district_rules(district_code, on)[0]
+    return _spec(_district_rules(district_code, on)[0], district_code, level, urgency)
+
+
+def _spec(
+    deadlines: tuple[int | None, dict[tuple[str, str], tuple[int, str]]],
+    district_code: str,
+    level: str,
+    urgency: str,
+) -> DeadlineSpec:
+    policy_id, table = deadlines
     entry = table.get((level, urgency))
     if entry is None:
         logger.warning(
@@ -187,6 +196,15 @@ def urgency_of(*, text: str, community, on: date) -> tuple[str, str]:
     district_code = district_code_of(community)
     rules = _district_rules(district_code, on)[1]
     return match_urgency(text, rules)
+
+
+def intake_terms(*, text: str, community, level: str, on: date) -> tuple[str, str, DeadlineSpec]:
+    """(urgency, its reason, the deadline) of a new question: ``urgency_of`` then ``deadline_spec``
+    with one read of the district's rules."""
+    district_code = district_code_of(community)
+    deadlines, urgency_rules = _district_rules(district_code, on)
+    urgency, reason = match_urgency(text, urgency_rules)
+    return urgency, reason, _spec(deadlines, district_code, level, urgency)
 
 
 def _district_rules(

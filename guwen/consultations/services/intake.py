@@ -185,8 +185,7 @@ def consultation_submit(
     fingerprint = _fingerprint(community.code, body, number_hash, name, [i.sha256 for _f, i in checked])
     now = at or timezone.now()
     day = timezone.localdate(now)
-    urgency, reason = rules.urgency_of(text=body, community=community, on=day)
-    spec = rules.deadline_spec(community=community, level=Level.COMMUNITY, urgency=urgency, on=day)
+    urgency, reason, spec = rules.intake_terms(text=body, community=community, level=Level.COMMUNITY, on=day)
     for _attempt in range(3):
         try:
             with transaction.atomic():
