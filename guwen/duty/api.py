@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from guwen.accounts.scope import lawyers_visible_to, regions_visible_to
 from guwen.core.errors import DomainError, NotFound
@@ -146,7 +146,7 @@ def _shifts(request):
 
 
 @router.get("/duty/shifts", response=list[ShiftOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def duty_list_shifts(
     request,
     community_code: str | None = None,
@@ -193,7 +193,7 @@ def duty_shift_confirm(request, shift_id: int, payload: ConfirmIn):
 
 
 @router.get("/duty/rules", response=list[RuleOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def duty_list_rules(request, community_code: str | None = None):
     rows = selectors.rules_visible_to(request.user).select_related("community", "lawyer")
     if community_code:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from guwen.notifications import selectors, services
 
@@ -34,7 +34,7 @@ class ReadAllOut(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_notifications(request, unread: bool = False):
     """The caller's notices, unread first, newest first; ``unread=true`` lists unread ones only."""
     return selectors.inbox(request.user, unread_only=unread)

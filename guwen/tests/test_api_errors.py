@@ -59,3 +59,13 @@ def test_pagination_out_of_bounds_is_a_422_never_a_500(world, query):
 def test_pagination_within_bounds_pages(world):
     client = verified_client(world.user("office"))
     assert client.get("/api/v1/consultations?limit=100&offset=1000000").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/notifications", "/api/v1/regions", "/api/v1/lawyers", "/api/v1/duty/shifts"]
+)
+def test_every_list_bounds_its_pagination(world, path):
+    client = verified_client(world.user("office"))
+    assert client.get(f"{path}?limit=5").status_code == 200
+    response = client.get(f"{path}?offset={'9' * 30}")
+    assert response.status_code == 422 and CHINESE.search(response.json()["detail"])

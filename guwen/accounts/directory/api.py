@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from guwen.accounts import scope
 from guwen.core.errors import DomainError, NotFound
@@ -106,7 +106,7 @@ class AssignmentIn(Schema):
 
 
 @router.get("/regions", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_regions(request, level: str | None = None, q: str | None = None):
     regions = scope.regions_visible_to(request.user).select_related("parent").order_by("code")
     if level:
@@ -122,7 +122,7 @@ def get_region(request, code: str):
 
 
 @router.get("/firms", response=list[FirmOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_firms(request):
     return scope.firms_visible_to(request.user).order_by("name")
 
@@ -157,7 +157,7 @@ def create_firm(request, payload: FirmIn):
 
 
 @router.get("/lawyers", response=list[LawyerOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_lawyers(request):
     return scope.lawyers_visible_to(request.user).order_by("name", "id")
 
@@ -185,7 +185,7 @@ def create_lawyer(request, payload: LawyerIn):
 
 
 @router.get("/assignments", response=list[AssignmentOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_assignments(request, community_code: str | None = None, current: bool = False):
     rows = scope.assignments_visible_to(request.user).select_related("lawyer", "community")
     if community_code:
