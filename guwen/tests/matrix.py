@@ -94,22 +94,22 @@ def lawyer_body(w: World, role: str, inside: bool) -> dict:
     firm = w.firm_a if inside else w.firm_other
     return {
         "name": f"新律师{n}",
-        "licence_number": valid_licence(n),
+        "licence_number": valid_licence(),
         "firm_id": firm.pk,
         "firm": firm.pk,
-        "phone": valid_phone(n),
+        "phone": valid_phone(),
     }
 
 
 def lawyer_edit_body(w: World, role: str, inside: bool) -> dict:
-    return {"phone": valid_phone(next(_serial)), "specialties": "劳动争议", "is_active": "on"}
+    return {"phone": valid_phone(), "specialties": "劳动争议", "is_active": "on"}
 
 
 def firm_body(w: World, role: str, inside: bool) -> dict:
     n = next(_serial)
     return {
         "name": f"新律所{n}",
-        "credit_code": valid_credit_code(n),
+        "credit_code": valid_credit_code(),
         "district_code": w.district.code if inside else w.district2.code,
     }
 
