@@ -10,6 +10,7 @@ form to store.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -120,9 +121,15 @@ def validate_credit_code(value: str) -> None:
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
+# Separators people type between the digits: spaces (full-width ones too), hyphens and dashes of
+# every kind, dots and brackets, as a Chinese IME or a copied business card gives them.
+MOBILE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―.·()（）]+")
+
+
 def normalize_mobile(value: str) -> str:
-    """Drop spaces, hyphens and a leading +86 / 0086 / 86 country code."""
-    number = re.sub(r"[\s\-]+", "", _text(value))
+    """The digits of a mobile number as typed: full-width digits and signs made plain (NFKC),
+    separators dropped, and a leading +86 / 0086 / 86 country code removed."""
+    number = MOBILE_SEPARATORS.sub("", unicodedata.normalize("NFKC", _text(value)))
     if number.startswith("+86"):
         number = number[3:]
     elif number.startswith("0086"):

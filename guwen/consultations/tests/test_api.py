@@ -303,3 +303,12 @@ def test_the_admin_never_shows_a_robot_secret_and_generates_one_when_left_empty(
     assert response.status_code == 302, response.context["adminform"].form.errors
     added = GroupChannel.objects.get(community=world.community_b)
     assert len(added.secret) >= 32
+
+
+def test_a_phone_typed_with_full_width_digits_is_taken_and_matches_the_plain_one(world):
+    assert post(payload(world, phone="１３９－００００－１１１１"), key="fw").status_code == 201
+    stored = Consultation.objects.get()
+    assert stored.phone_masked == "139****1111"
+    from guwen.consultations.services.common import phone_hash
+
+    assert stored.phone_hash == phone_hash("13900001111")

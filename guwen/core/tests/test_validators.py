@@ -197,6 +197,12 @@ def test_credit_code_check_char_wraps_31_to_0():
         "+86 138 1234 5678",
         "008613812345678",
         "8613812345678",
+        "１３８１２３４５６７８",  # full-width digits, as a Chinese IME types them
+        "＋８６ １３８－１２３４－５６７８",
+        "138\u30001234\u30005678",  # ideographic spaces
+        "138—1234—5678",
+        "(+86) 138.1234.5678",
+        "（+86）13812345678",
     ],
 )
 def test_accepts_mobile_forms(value):
@@ -205,7 +211,18 @@ def test_accepts_mobile_forms(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["", "12812345678", "1381234567", "138123456789", "010-12345678", "1381234567a"]
+    "value",
+    [
+        "",
+        "12812345678",
+        "1381234567",
+        "138123456789",
+        "010-12345678",
+        "1381234567a",
+        "١٣٨١٢٣٤٥٦٧٨",  # other scripts' digits are not a Chinese mobile number
+        "138\x001234\x005678",
+        "+1 13812345678",
+    ],
 )
 def test_rejects_bad_mobile(value):
     assert error_code(validate_mobile, value) == "mobile_format"
