@@ -159,6 +159,11 @@ GUWEN_RATE_LIMITS = {
     "intake": env_str("GUWEN_RATE_INTAKE", "20/10m"),
     # status look-ups by phone and receipt code: a guard against guessing codes
     "status": env_str("GUWEN_RATE_STATUS", "20/10m"),
+    # on-site duty bookings made from one address, and for one phone number from any address
+    "booking": env_str("GUWEN_RATE_BOOKING", "10/h"),
+    "booking_phone": env_str("GUWEN_RATE_BOOKING_PHONE", "5/d"),
+    # booking look-ups and cancellations by booking code and phone: a guard against guessing codes
+    "booking_lookup": env_str("GUWEN_RATE_BOOKING_LOOKUP", "20/10m"),
 }
 RATELIMIT_USE_CACHE = "default"
 # django-ratelimit knows only third-party Redis clients by name (W001, for Django's own Redis

@@ -21,13 +21,15 @@ def _address(group: str, request: HttpRequest) -> str:
     return client_ip(request) or "unknown"
 
 
-def retry_after(request: HttpRequest, rule: str) -> int | None:
+def retry_after(request: HttpRequest, rule: str, *, key: str | None = None) -> int | None:
     """Count this request under ``rule``: the seconds until the address may try again when it is
-    over the limit, else None."""
+    over the limit, else None. ``key`` counts by something else than the address (a keyed hash of
+    a phone number, say), across every address."""
     rate = settings.GUWEN_RATE_LIMITS.get(rule, "")
     if not rate:
         return None
-    usage = get_usage(request, group=f"guwen.{rule}", key=_address, rate=rate, increment=True)
+    counted_by = _address if key is None else (lambda group, request: key)
+    usage = get_usage(request, group=f"guwen.{rule}", key=counted_by, rate=rate, increment=True)
     if usage is None or not usage["should_limit"]:
         return None
     return max(1, usage["time_left"])

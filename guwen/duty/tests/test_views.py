@@ -114,6 +114,46 @@ def test_resident_books_and_cancels_on_the_public_pages(world, client):
     assert booking.status == "cancelled"
 
 
+def test_bookings_from_one_address_are_limited_and_nothing_past_the_limit_is_saved(world, client, settings):
+    settings.GUWEN_RATE_LIMITS = {"booking": "2/9999d"}
+    shift = make_shift(world, starts_in=timedelta(days=1), capacity=10)
+    codes = [
+        client.post(
+            f"/c/{world.community_a.code}/book/",
+            {"shift": shift.pk, "name": "甲", "phone": f"1380013800{n}", "client_key": f"k{n}"},
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 429, 429]
+    assert Booking.objects.count() == 2
+    refused = client.post(f"/c/{world.community_a.code}/book/", {"shift": shift.pk})
+    assert "过于频繁" in refused.content.decode() and int(refused["Retry-After"]) > 0
+
+
+def test_one_phone_is_limited_across_addresses(world, settings):
+    from django.test import Client
+
+    settings.GUWEN_RATE_LIMITS = {"booking_phone": "1/9999d"}
+    first, second = (make_shift(world, starts_in=timedelta(days=d), capacity=5) for d in (1, 2))
+    url = f"/c/{world.community_a.code}/book/"
+    body = {"name": "甲", "phone": "138 0013 8001"}
+    assert Client(REMOTE_ADDR="198.51.100.1").post(url, {**body, "shift": first.pk}).status_code == 200
+    again = Client(REMOTE_ADDR="198.51.100.2").post(url, {**body, "shift": second.pk, "phone": "13800138001"})
+    assert again.status_code == 429 and Booking.objects.count() == 1
+
+
+def test_booking_code_look_ups_are_limited(world, client, settings):
+    settings.GUWEN_RATE_LIMITS = {"booking_lookup": "3/9999d"}
+    codes = [
+        client.post(
+            f"/c/{world.community_a.code}/booking/",
+            {"receipt_code": f"ABCDEFGH{n:02d}", "phone": "13800138001"},
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes[:3] == [400, 400, 400] and codes[3:] == [429, 429]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
