@@ -108,6 +108,16 @@ def test_lockout_after_failure_limit_then_even_right_password_refused(world, cli
     assert not is_logged_in(client)
 
 
+def test_failures_from_many_addresses_count_together(world):
+    # Four wrong passwords from each of three addresses, then the right one from a fourth.
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+            post_login(Client(REMOTE_ADDR=address), "advisor_a", f"wrong {attempt}")
+    response = post_login(Client(REMOTE_ADDR="198.51.100.4"), "advisor_a", PASSWORD)
+    assert response.status_code == 429 and LOCKOUT_TITLE in response.content.decode()
+    assert "分钟后再试" in response.content.decode()
+
+
 def test_lockout_of_one_username_does_not_lock_another_from_the_same_address(world, client):
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         post_login(client, "advisor_a", f"wrong {attempt}")
