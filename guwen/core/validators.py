@@ -126,6 +126,22 @@ MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 MOBILE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―.·()（）]+")
 
 
+# Bidirectional controls reorder what a reader sees (an advisor could read a number or a name the
+# other way round); they are removed. Other control characters (NUL among them, which PostgreSQL
+# refuses in text) are refused; line breaks and tabs are text.
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value: str | None, *, field: str) -> str:
+    """Text a person typed, without bidirectional controls; ``DomainError`` on ``field`` when it
+    holds other control characters."""
+    text = BIDI_CONTROLS.sub("", value or "")
+    if CONTROL_CHARS.search(text):
+        raise DomainError(_("内容含有不可见的控制字符，请删除后重新填写"), field=field)
+    return text
+
+
 def normalize_mobile(value: str) -> str:
     """The digits of a mobile number as typed: full-width digits and signs made plain (NFKC),
     separators dropped, and a leading +86 / 0086 / 86 country code removed."""

@@ -12,6 +12,7 @@ from guwen.core.crypto import keyed_hash, seal
 from guwen.core.errors import DomainError
 from guwen.core.masking import mask_phone
 from guwen.core.validators import clean_mobile as clean_phone  # noqa: F401  (the name intake uses)
+from guwen.core.validators import plain_text
 
 TEXT_MIN, TEXT_MAX = 10, 2000
 NAME_MAX = 40
@@ -19,7 +20,7 @@ COMMENT_MAX = 500
 
 
 def clean_text(text: str, *, field: str = "text") -> str:
-    value = (text or "").strip()
+    value = plain_text(text, field=field).strip()
     if len(value) < TEXT_MIN:
         raise DomainError(
             _("内容太短：请至少写 %(n)d 个字，说清楚发生了什么、想问什么") % {"n": TEXT_MIN}, field=field
@@ -33,7 +34,7 @@ def clean_text(text: str, *, field: str = "text") -> str:
 
 
 def clean_reply(text: str, *, field: str = "body") -> str:
-    value = (text or "").strip()
+    value = plain_text(text, field=field).strip()
     if not value:
         raise DomainError(_("请填写内容"), field=field)
     if len(value) > TEXT_MAX * 2:
@@ -42,7 +43,7 @@ def clean_reply(text: str, *, field: str = "body") -> str:
 
 
 def clean_name(name: str, *, field: str = "resident_name") -> str:
-    value = (name or "").strip()
+    value = plain_text(name, field=field).strip()
     if len(value) > NAME_MAX:
         raise DomainError(_("称呼最多 %(n)d 个字") % {"n": NAME_MAX}, field=field)
     return value

@@ -312,3 +312,26 @@ def test_a_phone_typed_with_full_width_digits_is_taken_and_matches_the_plain_one
     from guwen.consultations.services.common import phone_hash
 
     assert stored.phone_hash == phone_hash("13900001111")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"text": QUESTION + "\x00"}, "text"),
+        ({"text": QUESTION.replace("，", "\x1b[31m，")}, "text"),
+        ({"resident_name": "王\x00"}, "resident_name"),
+    ],
+)
+def test_control_characters_are_refused_with_a_chinese_422_and_nothing_saved(world, overrides, field):
+    response = post(payload(world, **overrides))
+    assert response.status_code == 422 and response.json()["field"] == field
+    assert "控制字符" in response.json()["detail"]
+    assert not Consultation.objects.exists()
+
+
+def test_bidirectional_overrides_are_removed_so_they_cannot_reorder_what_an_advisor_reads(world):
+    text = "对方欠我\u202e00051\u202c元工资，老板一直拖着不给，我该怎么办？"
+    assert post(payload(world, text=text, resident_name="\u2067王女士\u2069")).status_code == 201
+    stored = Consultation.objects.get()
+    assert stored.text == "对方欠我00051元工资，老板一直拖着不给，我该怎么办？"
+    assert stored.resident_name == "王女士"
