@@ -374,7 +374,9 @@ def group_message_receive(
     if not isinstance(text, str):
         raise DomainError(_("缺少消息内容"), field="text")
     group_name = str(payload.get("group_name") or channel.group_name)[:80]
-    message_id = str(payload.get("message_id") or "")[:40]
+    message_id = str(payload.get("message_id") or "")
+    if len(message_id) > 40:  # an identifier is matched whole, never cut to fit
+        raise DomainError(_("message_id 最多 40 个字符"), field="message_id")
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -220,6 +220,28 @@ def test_a_signed_group_message_becomes_a_consultation(world, robot):
     assert c.phone_masked == ""
 
 
+@pytest.mark.parametrize("suffix", ["abcdef", "0", "/../440307012001"])
+def test_a_community_code_in_the_hook_address_is_matched_whole(world, robot, suffix):
+    raw = json.dumps({"timestamp": int(time.time()), "text": QUESTION}, ensure_ascii=False).encode()
+    response = Client().post(
+        f"/api/v1/hooks/group-message/{world.community_a.code}{suffix}",
+        raw,
+        content_type="application/json",
+        HTTP_X_GUWEN_SIGNATURE=services.group_signature(robot.channel.secret, raw),
+        HTTP_X_GUWEN_TIMESTAMP=str(json.loads(raw)["timestamp"]),
+    )
+    assert response.status_code == 404
+    assert not Consultation.objects.exists()
+
+
+def test_a_message_id_is_matched_whole_never_cut(world, robot):
+    base = "m" * 40
+    assert robot({"text": QUESTION, "message_id": base}).status_code == 201
+    longer = robot({"text": QUESTION + "再问一句。", "message_id": base + "-2"})
+    assert longer.status_code == 422 and longer.json()["field"] == "message_id"
+    assert Consultation.objects.count() == 1
+
+
 def test_a_wrong_signature_is_refused(world, robot):
     response = robot({"text": QUESTION}, secret="not-the-secret")
     assert response.status_code == 401 and response.json()["field"] == "X-Guwen-Signature"

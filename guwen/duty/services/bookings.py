@@ -35,7 +35,10 @@ def booking_create(
 ) -> Booking:
     """Book a place in a future scheduled shift with room left. A retry with the same client key
     returns the first booking (nothing acknowledged is lost, nothing is booked twice)."""
-    client_key = (client_key or "").strip()[:64] or None
+    client_key = (client_key or "").strip() or None
+    if client_key is not None and (len(client_key) > 64 or not client_key.isprintable()):
+        # An identifier is matched whole, never cut to fit.
+        raise DomainError(_("提交标识不正确，请刷新页面后重试"), field="client_key")
     if client_key:
         earlier = Booking.objects.filter(client_key=client_key).first()
         if earlier is not None:

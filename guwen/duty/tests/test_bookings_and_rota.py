@@ -45,6 +45,8 @@ def test_booking_stores_the_phone_encrypted_hashed_and_masked(world):
         ({"name": " "}, "name"),
         ({"name": "名" * 21}, "name"),
         ({"topic": "长" * 201}, "topic"),
+        ({"client_key": "k" * 65}, "client_key"),  # matched whole, never cut to fit
+        ({"client_key": "k\x00"}, "client_key"),
     ],
 )
 def test_rejects_bad_booking_input_and_saves_nothing(world, change, field):
