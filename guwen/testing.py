@@ -272,3 +272,15 @@ def database_for_threads(path: Path) -> Iterator[None]:
         connection.close()
         settings_dict["NAME"] = name
         connection.connection = memory
+
+
+def tiny_image(fmt: str = "PNG") -> bytes:
+    """A real 4×3 picture in ``fmt`` (PNG, JPEG, WEBP): uploads are decoded and encoded again, so
+    a test file must be a picture, not just its first bytes."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (30, 90, 200)).save(out, format=fmt)
+    return out.getvalue()

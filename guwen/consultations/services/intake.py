@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -313,7 +313,7 @@ def consultations_undispatched(*, before: datetime):
 
 
 def _save_files(consultation: Consultation, message: Message, checked) -> None:
-    for upload, info in checked:
+    for _upload, info in checked:
         attachment = Attachment(
             consultation=consultation,
             message=message,
@@ -322,7 +322,7 @@ def _save_files(consultation: Consultation, message: Message, checked) -> None:
             size=info.size,
             sha256=info.sha256,
         )
-        attachment.file.save(f"upload{info.file_type.extension}", File(upload), save=False)
+        attachment.file.save(f"upload{info.file_type.extension}", ContentFile(info.content), save=False)
         attachment.save()
 
 

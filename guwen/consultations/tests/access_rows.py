@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
-from guwen.testing import ROLES, World
+from guwen.testing import ROLES, World, tiny_image
 from guwen.tests.matrix import LOGGED_IN, Row, api_route, everyone, fixed, page
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_image("PNG")
 QUESTION = "邻居装修天天打电钻到晚上十一点，物业不管，我可以怎么维权？"
 HANDLERS = {"advisor_a": 200, "advisor_b": 200, "office": 200, "bureau": 200, "sysadmin": 200}
 ONLY_SYSADMIN = {"sysadmin": 200}

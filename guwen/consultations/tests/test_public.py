@@ -9,9 +9,10 @@ from django.test import Client
 from guwen.consultations import services
 from guwen.consultations.models import Consultation, Rating, Status
 from guwen.consultations.tests.conftest import QUESTION
+from guwen.testing import tiny_image
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PNG = tiny_image("PNG")
+JPEG = tiny_image("JPEG")
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 EXE = b"MZ\x90\x00\x03" + b"\x00" * 64
 
@@ -66,7 +67,7 @@ def test_a_double_submit_files_one_question(world):
             "不是可接受的类型",
         ),
         (
-            {"attachments": [SimpleUploadedFile("x.svg", SVG, content_type="image/svg+xml")]},
+            {"attachments": [SimpleUploadedFile("drawing.png", SVG, content_type="image/svg+xml")]},
             "attachments",
             "不是可接受的类型",
         ),

@@ -32,9 +32,9 @@ from guwen.core.workflow import TransitionNotAllowed
 from guwen.knowledge.models import AnsweredQuestion, SearchEntry
 from guwen.knowledge.selectors import similar_questions
 from guwen.regions import services as regions
-from guwen.testing import make_lawyer, make_user
+from guwen.testing import make_lawyer, make_user, tiny_image
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_image("PNG")
 
 
 def test_new_question_goes_to_the_primary_advisor_with_a_stored_deadline(world, ask):

@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
 
 from guwen.core.uploads import JPEG, PDF, PNG, WEBP, check_upload, sniff
 
+
+def picture(fmt: str, **save) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(out, format=fmt, **save)
+    return out.getvalue()
+
+
 GOOD = {
-    b"\xff\xd8\xff\xe0\x00\x10JFIF": JPEG,
-    b"\x89PNG\r\n\x1a\n\x00\x00": PNG,
-    b"RIFF\x24\x00\x00\x00WEBPVP8 ": WEBP,
-    b"%PDF-1.7\n%\xe2\xe3": PDF,
+    "jpeg": JPEG,
+    "png": PNG,
+    "webp": WEBP,
+    "pdf": PDF,
 }
+
+
+def content_of(kind: str) -> bytes:
+    return (
+        b"%PDF-1.7\n%\xe2\xe3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF" if kind == "pdf" else picture(kind)
+    )
+
+
 BAD = {
     "an .exe renamed .jpg": (b"MZ\x90\x00\x03\x00\x00\x00", "photo.jpg"),
     "an SVG with script": (b'<svg onload="alert(1)"><script>alert(1)</script></svg>', "x.png"),
@@ -28,9 +45,9 @@ BAD = {
 }
 
 
-@pytest.mark.parametrize(("head", "kind"), GOOD.items())
-def test_accepted_types_are_recognised_by_content(head, kind):
-    assert check_upload(SimpleUploadedFile("whatever.bin", head + b"\x00" * 32)).file_type == kind
+@pytest.mark.parametrize(("name", "kind"), GOOD.items())
+def test_accepted_types_are_recognised_by_content(name, kind):
+    assert check_upload(SimpleUploadedFile("whatever.bin", content_of(name))).file_type == kind
 
 
 @pytest.mark.parametrize("name", BAD)
@@ -55,9 +72,67 @@ def test_an_empty_file_is_refused():
 
 
 def test_the_file_is_rewound_and_hashed():
-    upload = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"1" * 100)
+    data = content_of("pdf")
+    upload = SimpleUploadedFile("a.pdf", data)
     checked = check_upload(upload)
-    assert upload.tell() == 0 and checked.size == 108 and len(checked.sha256) == 64
+    assert upload.tell() == 0 and checked.size == len(data) and len(checked.sha256) == 64
+    assert checked.content == data
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["x.jpg.php", "x.php.jpg", "报告.PDF.exe", "a.html.png", "a.svg.png", "scan.jsp.pdf", "b.phtml.webp"],
+)
+def test_a_name_with_an_executable_extension_anywhere_is_refused(name):
+    with pytest.raises(ValidationError) as exc:
+        check_upload(SimpleUploadedFile(name, picture("png")))
+    assert exc.value.code == "file_name" and name in exc.value.messages[0]
+
+
+def test_ordinary_names_with_dots_are_taken():
+    for name in ("2026.11.28 合同扫描.pdf", "v1.2.png", "a.b.c.jpg"):
+        data = content_of("pdf") if name.endswith(".pdf") else picture("png")
+        assert check_upload(SimpleUploadedFile(name, data)).name == name
+
+
+ACTIVE_PDFS = {
+    "JavaScript": b"%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n"
+    b"2 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\n%%EOF",
+    "a name written with #-escapes": b"%PDF-1.7\n1 0 obj << /S /J#61vaScript /J#53 (x) >> endobj\n%%EOF",
+    "a launch action": b"%PDF-1.4\n1 0 obj << /S /Launch /F (cmd.exe) >> endobj\n%%EOF",
+    "an embedded file": b"%PDF-1.4\n1 0 obj << /Type /EmbeddedFile >> endobj\n%%EOF",
+    "JavaScript inside a compressed object stream": b"%PDF-1.7\n1 0 obj << /Type /ObjStm"
+    b" /Filter /FlateDecode >>\nstream\n"
+    + zlib.compress(b"<< /S /JavaScript /JS (app.alert(1)) >>")
+    + b"\nendstream\nendobj\n%%EOF",
+}
+
+
+@pytest.mark.parametrize("kind", ACTIVE_PDFS)
+def test_a_pdf_that_runs_anything_is_refused(kind):
+    with pytest.raises(ValidationError) as exc:
+        check_upload(SimpleUploadedFile("合同.pdf", ACTIVE_PDFS[kind]))
+    assert exc.value.code == "pdf_active" and "合同.pdf" in exc.value.messages[0]
+
+
+def test_a_photo_is_stored_encoded_again_without_its_location():
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (22.0, 37.0, 0.0), 3: "E", 4: (114.0, 8.0, 0.0)}  # GPS
+    exif[0x010F] = "PhoneMaker"
+    data = picture("JPEG", exif=exif.tobytes()) + b"<?php system($_GET[1]); ?>"
+    assert b"PhoneMaker" in data
+    checked = check_upload(SimpleUploadedFile("photo.jpg", data))
+    assert (
+        checked.file_type == JPEG and b"PhoneMaker" not in checked.content and b"<?php" not in checked.content
+    )
+    with Image.open(io.BytesIO(checked.content)) as stored:
+        assert stored.size == (8, 6) and not stored.getexif().get_ifd(0x8825)
+
+
+def test_a_broken_picture_is_refused():
+    with pytest.raises(ValidationError) as exc:
+        check_upload(SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"1" * 100))
+    assert exc.value.code == "image_broken"
 
 
 @given(st.binary(max_size=64))

@@ -14,9 +14,9 @@ from guwen.consultations.selectors import consultations_visible_to
 from guwen.consultations.tests.conftest import QUESTION
 from guwen.core.models import AuditEvent
 from guwen.knowledge.models import AnsweredQuestion
-from guwen.testing import verified_client
+from guwen.testing import tiny_image, verified_client
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_image("PNG")
 
 
 # A weekday afternoon: the question asked two days before is past its deadline (asked before a

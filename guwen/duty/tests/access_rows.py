@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from guwen.core.crypto import encrypt_text
-from guwen.testing import ROLES, World
+from guwen.testing import ROLES, World, tiny_image
 from guwen.tests.matrix import (
     MANAGES_A,
     ONLY_SYSADMIN,
@@ -29,7 +29,7 @@ from guwen.tests.matrix import (
     valid_phone,
 )
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_image("PNG")
 UNKNOWN_CODE = "999999999999"
 _days = itertools.count(30)
 _serial = itertools.count(7000)

@@ -10,11 +10,9 @@ from django.utils import timezone
 from guwen.duty import services
 from guwen.duty.models import DutyRule, DutyShift
 from guwen.duty.services.rules import week_end
+from guwen.testing import tiny_image
 
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+PNG_BYTES = tiny_image("PNG")
 
 
 def make_rule(
