@@ -82,18 +82,24 @@ def regions_visible_to(user) -> QuerySet[Region]:
         return Region.objects.none()
     if is_sysadmin(user):
         return Region.objects.all()
+    return Region.objects.filter(_regions_condition(user, through_firm=True))
+
+
+def _regions_condition(user, *, through_firm: bool) -> Q:
+    """The regions a user holds a role in or serves; with ``through_firm``, also those their
+    administered firm's lawyers serve today."""
     condition = Q(pk__in=[])
     for region in _region_anchors(user, {Role.BUREAU, Role.OFFICE, Role.COMMUNITY_STAFF}):
         condition |= Q(path__startswith=region.path)
     lawyer = _lawyer_of(user)
     if lawyer is not None:
         condition |= Q(pk__in=current_assignments().filter(lawyer=lawyer).values("community_id"))
-    firm_ids = _admin_firm_ids(user)
+    firm_ids = _admin_firm_ids(user) if through_firm else []
     if firm_ids:
         condition |= Q(
             pk__in=current_assignments().filter(lawyer__firm_id__in=firm_ids).values("community_id")
         )
-    return Region.objects.filter(condition)
+    return condition
 
 
 def communities_visible_to(user) -> QuerySet[Region]:
@@ -117,14 +123,15 @@ def firms_visible_to(user) -> QuerySet[LawFirm]:
 
 def lawyers_visible_to(user) -> QuerySet[Lawyer]:
     """Lawyers who serve or served the user's regions, the lawyers of the firm they administer,
-    the user's own lawyer record, and for a bureau the lawyers of firms registered in its district."""
+    the user's own lawyer record, and for a bureau the lawyers of firms registered in its district.
+    A firm administrator's view of the communities its lawyers serve does not reach the records of
+    other firms' lawyers there: those appear only on the public advisor card."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Lawyer.objects.none()
     if is_sysadmin(user):
         return Lawyer.objects.all()
-    condition = Q(
-        pk__in=Assignment.objects.filter(community__in=regions_visible_to(user)).values("lawyer_id")
-    )
+    own_regions = Region.objects.filter(_regions_condition(user, through_firm=False))
+    condition = Q(pk__in=Assignment.objects.filter(community__in=own_regions).values("lawyer_id"))
     condition |= Q(firm_id__in=_admin_firm_ids(user))
     condition |= Q(user=user)
     for region in _region_anchors(user, {Role.BUREAU}):

@@ -216,6 +216,28 @@ def test_firm_admin_follows_where_the_firm_serves_today(world):
     assert world.lawyer_a.pk in pks(lawyers_visible_to(firm_admin))
 
 
+def test_a_firm_admin_sees_its_own_lawyers_not_the_other_firms_serving_the_same_communities(world):
+    """Lawyer A's firm serves community C beside lawyer C of firm B: the firm admin follows community
+    C, yet lawyer C's record (with the full mobile number) stays out of reach."""
+    from guwen.testing import verified_client
+
+    firm_admin = world.user("firm_admin")
+    regions.assignment_create(
+        lawyer=world.lawyer_a,
+        community=world.community_c,
+        starts_on=date(2024, 6, 1),
+        role=AssignmentRole.BACKUP,
+        by=None,
+    )
+    assert world.community_c.pk in pks(regions_visible_to(firm_admin))
+    assert pks(lawyers_visible_to(firm_admin)) == {world.lawyer_a.pk}
+    client = verified_client(firm_admin)
+    assert client.get(f"/lawyers/{world.lawyer_c.pk}/").status_code == 404
+    assert client.get(f"/api/v1/lawyers/{world.lawyer_c.pk}").status_code == 404
+    listed = client.get("/api/v1/lawyers").json()["items"]
+    assert [row["id"] for row in listed] == [world.lawyer_a.pk]
+
+
 def test_ended_membership_gives_no_scope(world):
     office = world.user("office")
     Membership.objects.filter(user=office).update(ends_on=yesterday())
