@@ -374,3 +374,23 @@ def test_signed_in_pages_and_api_answers_are_never_stored_by_a_cache(client, wor
     assert "no-store" in client.get("/api/v1/me")["Cache-Control"]  # even a refusal
     card = client.get(f"/c/{world.community_a.code}/")
     assert card.status_code == 200 and "no-store" not in card.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_inline_script(client, world):
+    policy = client.get(f"/c/{world.community_a.code}/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'" and "unsafe" not in directives["script-src"]
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+
+
+def test_no_template_carries_inline_script_or_event_handlers():
+    import re
+
+    inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>|\son[a-z]+=\"", re.I)
+    found = [
+        str(path.relative_to(BASE_DIR))
+        for path in (BASE_DIR / "guwen").rglob("templates/**/*.html")
+        if inline.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -22,6 +22,11 @@
     }
   });
 
+  // A read-only field to copy from (a signing secret, an address) selects itself when focused.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+
   document.addEventListener("keydown", function (event) {
     var toggle = document.querySelector(".nav-toggle");
     if (event.key === "Escape" && toggle && toggle.getAttribute("aria-expanded") === "true") {
