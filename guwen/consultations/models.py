@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core.fields import EncryptedTextField
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("扫码提问")
@@ -411,9 +413,9 @@ class GroupChannel(models.Model):
         limit_choices_to={"level": "community"},
     )
     group_name = models.CharField(_("群名称"), max_length=80, blank=True)
-    secret = models.CharField(
+    # Encrypted at rest like a 身份证号: whoever reads the database cannot sign as the robot.
+    secret = EncryptedTextField(
         _("签名密钥"),
-        max_length=80,
         default=new_group_secret,
         help_text=_("机器人用它对请求签名；泄露后请更换"),
     )

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core.fields import EncryptedTextField
+
 EVENT_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -161,8 +163,9 @@ class ChannelConfig(models.Model):
     )
     robot_enabled = models.BooleanField(_("启用群机器人"), default=False)
     robot_url = models.CharField(_("群机器人地址"), max_length=500, blank=True)
-    robot_secret = models.CharField(
-        _("群机器人签名密钥"), max_length=200, blank=True, help_text=_("机器人开启“加签”时填写。")
+    # Signing secrets are encrypted at rest (GUWEN_DATA_KEY), like 身份证号.
+    robot_secret = EncryptedTextField(
+        _("群机器人签名密钥"), blank=True, help_text=_("机器人开启“加签”时填写。")
     )
     robot_style = models.CharField(
         _("群机器人类型"), max_length=10, choices=RobotStyle.choices, default=RobotStyle.TEXT
@@ -202,9 +205,8 @@ class WebhookSubscription(models.Model):
 
     name = models.CharField(_("名称"), max_length=80)
     url = models.CharField(_("推送地址"), max_length=500, validators=[validate_outbound_url])
-    secret = models.CharField(
+    secret = EncryptedTextField(
         _("签名密钥"),
-        max_length=200,
         help_text=_("接收方用它校验 X-Guwen-Signature: sha256=<请求体的 HMAC-SHA256>。"),
     )
     events = models.TextField(

@@ -218,7 +218,7 @@ def robot_url(world, action: str, community=None, district=None) -> str:
 
 def shown_secret(page) -> str:
     found = re.search(
-        r'id="robot-secret" rows="2" readonly class="mono" onfocus="this.select\(\)">([^<]+)</textarea>',
+        r'id="robot-secret" rows="2" readonly class="mono" data-select-on-focus>([^<]+)</textarea>',
         page.content.decode(),
     )
     assert found, "the secret is shown on the page"
