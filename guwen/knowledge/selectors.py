@@ -188,9 +188,8 @@ def _in_order(queryset: QuerySet, ids: list[int]) -> list:
 # Articles beside the answer box are voted for: each of the SIMILAR_VOTERS earlier answers most
 # like the question votes for the articles it cites, weighted by its match against the best match,
 # and each full-text match among the current laws votes STATUTE_VOTE / its rank. Chosen on a
-# validation split of the training part of the consultation corpus (README, "Knowledge"): the
-# cited article among the five shown for 25 % of questions instead of 17 % when the three most
-# similar answers' citations were simply listed first.
+# validation split of the training part of the consultation corpus, against simply listing the
+# three most similar answers' citations first (figures in docs/performance.md).
 SIMILAR_VOTERS = 20
 STATUTE_VOTE = 0.5
 

@@ -6,14 +6,12 @@ probabilities are the answer. The held-out split is stratified by category and s
 tuned here ever looks at it: every choice below was made by 5-fold stratified cross-validation
 (seed 20240601) on the training part only.
 
-Why this and not more: on that cross-validation the earlier word (rjieba 1-2-gram) plus character
-features with a logistic regression and a calibrated linear SVM averaged scored 59.5% top-1 /
-81.0% top-3; character n-grams alone with a stronger-regularised logistic regression scored 61.4% /
-83.6%, and adding the SVM back, other classifiers (ComplementNB, ridge, modified-Huber SGD), word
-features, longer or plain ``char`` n-grams, a has-a-title indicator, separate title features,
-reference answers as extra training documents, self-training on unlabelled questions, or similarity
-to the shipped statutes' chapters each moved the figures by less than the fold-to-fold noise or
-lowered them. The labels are noisy (the asker picks the category on the source portal), which
+Why this and not more: on that cross-validation, word (rjieba) features, a calibrated linear SVM,
+other classifiers (ComplementNB, ridge, modified-Huber SGD), longer or plain ``char`` n-grams, a
+has-a-title indicator, separate title features, reference answers as extra training documents,
+self-training on unlabelled questions and similarity to the shipped statutes' chapters each moved
+the figures by less than the fold-to-fold noise or lowered them (docs/performance.md has the
+figures). The labels are noisy (the asker picks the category on the source portal), which
 caps what any bag-of-n-grams model reaches here. Character n-grams also spare the segmenter at
 prediction time, so triage is faster than with word features.
 """
