@@ -11,7 +11,8 @@ counted under a hash of the rule, window and address, never stored as text.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
 from guwen.core.clientip import client_ip
@@ -33,3 +34,10 @@ def retry_after(request: HttpRequest, rule: str, *, key: str | None = None) -> i
     if usage is None or not usage["should_limit"]:
         return None
     return max(1, usage["time_left"])
+
+
+def too_many(request: HttpRequest, wait: int) -> HttpResponse:
+    """The Chinese 429 page for a refused request: the minutes to wait, and ``Retry-After``."""
+    response = render(request, "429.html", {"wait_minutes": -(-wait // 60)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

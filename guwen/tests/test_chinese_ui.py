@@ -32,7 +32,7 @@ def _suspicious(request):
 
 
 def _throttled(request):
-    return render(request, "consultations/too_many.html", status=429)
+    return render(request, "429.html", status=429)
 
 
 # The project's routes plus views that fail on purpose, so each error goes through Django's own

@@ -16,7 +16,7 @@ from guwen.consultations.forms import AskForm, LookupForm, RatingForm, ResidentM
 from guwen.consultations.models import Channel, Rating, Status
 from guwen.core.errors import DomainError, NotFound
 from guwen.core.formtools import add_domain_error, form_status
-from guwen.core.ratelimit import retry_after
+from guwen.core.ratelimit import retry_after, too_many
 
 GRANTS = "guwen_consult_grants"
 MAX_GRANTS = 20
@@ -29,12 +29,6 @@ def _community(code: str):
         raise Http404 from None
 
 
-def _too_many(request, wait: int):
-    response = render(request, "consultations/too_many.html", {"wait_minutes": -(-wait // 60)}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 def _grant(request, consultation_id: int) -> None:
     grants = [pk for pk in request.session.get(GRANTS, []) if pk != consultation_id]
     request.session[GRANTS] = [consultation_id, *grants][:MAX_GRANTS]
@@ -45,7 +39,7 @@ def ask(request, code: str):
     community = _community(code)
     if request.method == "POST":
         if wait := retry_after(request, "intake"):
-            return _too_many(request, wait)
+            return too_many(request, wait)
         form = AskForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -112,7 +106,7 @@ def status(request, code: str):
     if request.method == "GET":
         return _status_page(request, community)
     if wait := retry_after(request, "status"):
-        return _too_many(request, wait)
+        return too_many(request, wait)
     form = LookupForm(request.POST)
     if form.is_valid():
         try:

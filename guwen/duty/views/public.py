@@ -16,19 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from guwen.core.crypto import keyed_hash
 from guwen.core.errors import DomainError
 from guwen.core.formtools import add_domain_error, form_status
-from guwen.core.ratelimit import retry_after
+from guwen.core.ratelimit import retry_after, too_many
 from guwen.core.uploads import SNIFF_BYTES, sniff_image
 from guwen.core.validators import mobile_or_empty
 from guwen.duty import selectors, services
 from guwen.duty.conf import public_base_url
 from guwen.duty.forms import BookingForm, BookingLookupForm
 from guwen.duty.models import BookingStatus
-
-
-def _too_many(request, wait: int):
-    response = render(request, "429.html", {"wait_minutes": -(-wait // 60)}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
 
 
 def _phone_limited(request) -> int | None:
@@ -106,7 +100,7 @@ def book(request, code: str):
     if community is None:
         return _not_found(request, code)
     if request.method == "POST" and (wait := retry_after(request, "booking") or _phone_limited(request)):
-        return _too_many(request, wait)
+        return too_many(request, wait)
     open_shifts = selectors.bookable_shifts(community)
     form = BookingForm(
         request.POST or None,
@@ -157,7 +151,7 @@ def booking(request, code: str):
     if community is None:
         return _not_found(request, code)
     if request.method == "POST" and (wait := retry_after(request, "booking_lookup")):
-        return _too_many(request, wait)
+        return too_many(request, wait)
     form = BookingLookupForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():
