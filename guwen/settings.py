@@ -32,6 +32,11 @@ else:
     # Encrypts personal numbers (身份证号) and keys their matching hashes. Losing it makes
     # stored ID numbers unreadable, so it is kept apart from SECRET_KEY and never rotated silently.
     GUWEN_DATA_KEY = env_secret("GUWEN_DATA_KEY", generate_into=VAR_DIR / "data_key")
+# Earlier data keys, still accepted for reading until `manage.py rotate_data_key` has re-encrypted
+# everything under GUWEN_DATA_KEY (comma-separated, or one per line in GUWEN_DATA_KEYS_RETIRED_FILE).
+GUWEN_DATA_KEYS_RETIRED = (
+    env_list("GUWEN_DATA_KEYS_RETIRED", []) or env_secret("GUWEN_DATA_KEYS_RETIRED").split()
+)
 
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list(

@@ -5,6 +5,11 @@ distinct ``info`` each, so the encryption key and the matching key never
 coincide. A keyed hash lets a service find a record by ID number without
 decrypting every row; callers hash the *normalised* value
 (``validators.normalize_id_number``) so that equal numbers match.
+
+Rotation: a new key goes into ``GUWEN_DATA_KEY`` and the old one into
+``GUWEN_DATA_KEYS_RETIRED``. Tokens under a retired key still decrypt; new ones are made under the
+current key; ``manage.py rotate_data_key`` re-encrypts every stored token and recomputes every
+keyed hash under the current key, after which the retired key can be dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -46,6 +51,16 @@ def _matching_key(key_material: str) -> bytes:
     return _derive(key_material, MATCHING_INFO)
 
 
+def _retired_keys() -> tuple[str, ...]:
+    return tuple(key for key in getattr(settings, "GUWEN_DATA_KEYS_RETIRED", ()) if key)
+
+
+@lru_cache(maxsize=4)
+def _any_key(current: str, retired: tuple[str, ...]) -> MultiFernet:
+    """Decrypts under the current key or a retired one; encrypts (and rotates) under the current."""
+    return MultiFernet([_fernet(current), *(_fernet(key) for key in retired)])
+
+
 def encrypt_text(plain: str) -> str:
     """A Fernet token (ASCII) for ``plain``; two encryptions of the same text differ."""
     return _fernet(settings.GUWEN_DATA_KEY).encrypt(plain.encode()).decode("ascii")
@@ -55,9 +70,20 @@ def decrypt_text(token: str) -> str:
     """The plain text of a token made by ``encrypt_text``; raises ``DecryptionError`` otherwise."""
     try:
         raw = token.encode("ascii") if isinstance(token, str) else bytes(token)
-        return _fernet(settings.GUWEN_DATA_KEY).decrypt(raw).decode()
+        return _any_key(settings.GUWEN_DATA_KEY, _retired_keys()).decrypt(raw).decode()
     except (InvalidToken, UnicodeError, TypeError, ValueError) as exc:
-        raise DecryptionError("cannot decrypt: not a valid token for the current GUWEN_DATA_KEY") from exc
+        raise DecryptionError(
+            "cannot decrypt: not a valid token for GUWEN_DATA_KEY or a retired key"
+        ) from exc
+
+
+def under_current_key(token: str) -> bool:
+    """Whether ``token`` was made under the current key (so rotation can leave it alone)."""
+    try:
+        _fernet(settings.GUWEN_DATA_KEY).decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeError, TypeError, ValueError):
+        return False
+    return True
 
 
 def keyed_hash(value: str) -> str:

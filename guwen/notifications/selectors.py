@@ -77,9 +77,15 @@ def _routing_changed(**kwargs: object) -> None:
 
 
 def _load_routing() -> Routing:
+    # The signing secrets are deferred: the table lives in the shared cache (Redis in production),
+    # which must never hold them in clear. A sender that needs one reads it from the database.
     return Routing(
-        configs={c.region.code: c for c in ChannelConfig.objects.select_related("region")},
-        subscriptions=list(WebhookSubscription.objects.filter(is_active=True).select_related("region")),
+        configs={
+            c.region.code: c for c in ChannelConfig.objects.select_related("region").defer("robot_secret")
+        },
+        subscriptions=list(
+            WebhookSubscription.objects.filter(is_active=True).select_related("region").defer("secret")
+        ),
     )
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guwen.core.crypto import DecryptionError, decrypt_text, encrypt_text, keyed_hash
+from guwen.core.crypto import DecryptionError, decrypt_text, encrypt_text, keyed_hash, under_current_key
 
 
 @given(st.text(max_size=60))
@@ -62,3 +62,15 @@ def test_seal_gives_the_stored_triple():
     assert sealed.hash == keyed_hash("13800138000")
     assert sealed.masked == "138****8000"
     assert seal("", mask=mask_phone) == type(sealed)("", "", "")
+
+
+def test_a_retired_key_still_decrypts_and_new_tokens_use_the_current_key(settings):
+    old_token = encrypt_text("440307199001011232")
+    old_key = settings.GUWEN_DATA_KEY
+    settings.GUWEN_DATA_KEY = "next-key-0123456789abcdef0123456789abcdef"
+    settings.GUWEN_DATA_KEYS_RETIRED = [old_key]
+    assert decrypt_text(old_token) == "440307199001011232"
+    assert not under_current_key(old_token) and under_current_key(encrypt_text("x"))
+    settings.GUWEN_DATA_KEYS_RETIRED = []
+    with pytest.raises(DecryptionError):
+        decrypt_text(old_token)

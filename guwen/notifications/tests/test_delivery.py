@@ -386,3 +386,36 @@ def test_two_workers_never_make_the_same_attempt(concurrent_db, fake_server):
     assert sorted(outcomes) == ["sent"] * 5 + ["skipped"] * 5
     assert len(fake_server.received) == 5
     assert DeliveryAttempt.objects.count() == 5
+
+
+def test_the_cached_routing_table_holds_no_signing_secret(
+    world, fake_server, django_capture_on_commit_callbacks
+):
+    """The routing table lives in the shared cache (Redis in production); secrets stay in the database."""
+    import pickle
+
+    from guwen.core.cache import cached
+    from guwen.notifications import selectors
+
+    robot = "robot-secret-" + "r" * 20
+    hook = "hook-secret-" + "h" * 20
+    ChannelConfig.objects.create(
+        region=world.district,
+        robot_enabled=True,
+        robot_url=fake_server.url,
+        robot_secret=robot,
+        sms_enabled=False,
+    )
+    WebhookSubscription.objects.create(name="台账", url=fake_server.url, secret=hook, events="consultation.*")
+    table = selectors.routing()
+    stored = pickle.dumps(cached(selectors.ROUTING, "all", lambda: None))
+    assert robot.encode() not in stored and hook.encode() not in stored
+    assert robot.encode() not in pickle.dumps(table) and hook.encode() not in pickle.dumps(table)
+    # A sender still signs with them: it reads them from the database when it needs them.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipients=[], event="consultation.urgent", title="紧急", body="x", region=world.community_a
+        )
+    signed = [r for r in fake_server.received if r.headers.get("X-Guwen-Signature")]
+    assert signed, "the webhook call is signed"
+    assert len(fake_server.received) == 2
