@@ -114,11 +114,48 @@ def profile(request):
     )
 
 
+def _public_home(request):
+    """The entry without the QR code: find your community (then ask, book or read its card), check
+    a question's status, the statutes. Searching is a GET form, so it works without script and a
+    result can be bookmarked or shared in a chat."""
+    from guwen.accounts.forms import CommunityFinderForm
+    from guwen.regions import selectors
+
+    streets = list(selectors.public_streets())
+    searched = bool(request.GET.get("q", "").strip() or request.GET.get("street"))
+    form = CommunityFinderForm(request.GET if searched else None, streets=streets)
+    communities, more = [], False
+    if searched and form.is_valid():
+        found = selectors.public_communities(
+            query=form.cleaned_data["q"], street_code=form.cleaned_data["street"]
+        )
+        communities = list(found[: selectors.PUBLIC_SEARCH_MAX + 1])
+    elif not searched:
+        # A street or a district has a few dozen communities: list them all until there are too many.
+        communities = list(selectors.public_communities()[: selectors.PUBLIC_SEARCH_MAX + 1])
+    more = len(communities) > selectors.PUBLIC_SEARCH_MAX
+    if more and not searched:
+        communities = []
+    return render(
+        request,
+        "accounts/public_home.html",
+        {
+            "form": form,
+            "searched": searched,
+            "communities": communities[: selectors.PUBLIC_SEARCH_MAX],
+            "more": more and searched,
+            "too_many_to_list": more and not searched,
+            "street_count": len(streets),
+        },
+        status=form_status(form),
+    )
+
+
 def home(request):
     """The landing page: a public page for residents, a role home for signed-in users."""
     user = request.user
     if not user.is_authenticated:
-        return render(request, "accounts/public_home.html")
+        return _public_home(request)
     from guwen.accounts import home
     from guwen.accounts.models import Role
     from guwen.accounts.scope import assignments_visible_to, firms_visible_to, regions_visible_to

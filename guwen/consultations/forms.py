@@ -244,6 +244,20 @@ class UrgencyRuleForm(forms.Form):
     )
 
 
+class EmergencyNumbersForm(forms.Form):
+    # The lines are checked by the service (emergency_numbers_set), which names the line at fault.
+    lines = forms.CharField(
+        label=_("紧急求助电话"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"max_length": _("内容过长，最多 1000 个字")},
+        help_text=_(
+            "每行一个，先写号码再写名称，如“110 报警”。紧急问题的回执页最先显示这些电话。留空恢复默认号码。"
+        ),
+    )
+
+
 class GroupRobotForm(forms.Form):
     # Its length is checked by the service (group_channel_issue_secret), whose message the page shows.
     group_name = forms.CharField(label=_("群名称"), required=False)

@@ -476,3 +476,27 @@ class AdvisorAway(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lawyer_id} {self.starts_at:%m-%d %H:%M}–{self.ends_at:%m-%d %H:%M}"
+
+
+class EmergencyNumbers(models.Model):
+    """The emergency numbers a district shows first on an urgent question's receipt (报警, 急救,
+    妇女维权 …). A district without its own row shows the national defaults
+    (guwen.consultations.emergency.DEFAULT_LINES)."""
+
+    district = models.OneToOneField(
+        "regions.Region",
+        verbose_name=_("区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "district"},
+    )
+    # [{"number": "110", "label": "报警"}, ...] in the order shown.
+    lines = models.JSONField(_("紧急求助电话"), default=list)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("紧急求助电话")
+        verbose_name_plural = _("紧急求助电话")
+
+    def __str__(self) -> str:
+        return "、".join(line["number"] for line in self.lines)

@@ -338,3 +338,30 @@ def urgency_rules_of(district: Region, today: date | None = None) -> tuple[list,
     city = list(live.filter(district__isnull=True, effective_from__lte=today).order_by("id"))
     own = list(live.filter(district=district).order_by("effective_from", "id"))
     return city, own
+
+
+@dataclass(frozen=True)
+class EmergencyList:
+    lines: list  # emergency.Line, in the order shown
+    own: bool  # the district set its own; False: the national defaults
+
+
+def emergency_numbers_of(district: Region | None) -> EmergencyList:
+    """The numbers the district shows first on an urgent receipt: its own, else the defaults."""
+    from guwen.consultations import emergency
+    from guwen.consultations.models import EmergencyNumbers
+
+    row = EmergencyNumbers.objects.filter(district=district).first() if district is not None else None
+    if row is not None and row.lines:
+        return EmergencyList(emergency.from_json(row.lines), True)
+    return EmergencyList(list(emergency.DEFAULT_LINES), False)
+
+
+def emergency_numbers_for(community: Region) -> EmergencyList:
+    """The emergency numbers of the district a community is in (the district read from its path)."""
+    from guwen.consultations.rules import district_code_of
+    from guwen.regions.models import Level as RegionLevel
+
+    code = district_code_of(community)
+    district = Region.objects.filter(code=code, level=RegionLevel.DISTRICT).first() if code else None
+    return emergency_numbers_of(district)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("c/<str:code>/status", public.status, name="public_status"),
     path("c/<str:code>/status/<int:pk>/message", public.resident_message, name="public_message"),
     path("c/rate/<str:token>", public.rate, name="rate"),
+    path("status/", public.lookup, name="public_lookup"),
     # Work pages.
     path("consultations/", work.inbox, name="inbox"),
     path("consultations/street/", work.street_queue, name="street_queue"),
@@ -40,6 +41,11 @@ urlpatterns = [
         "consultations/settings/<str:code>/deadlines/",
         settings.deadline_policy_add,
         name="deadline_policy_add",
+    ),
+    path(
+        "consultations/settings/<str:code>/emergency/",
+        settings.emergency_numbers,
+        name="emergency_numbers",
     ),
     path(
         "consultations/settings/<str:code>/robots/<str:community_code>/secret/",

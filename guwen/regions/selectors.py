@@ -94,3 +94,32 @@ def coverage(regions: QuerySet[Region], on: date | None = None) -> dict[str, int
         .count()
     )
     return {"total": total, "covered": covered, "vacant": total - covered}
+
+
+# --- the public entry: a visitor finds their community without the QR code ----------------------
+
+PUBLIC_SEARCH_MAX = 60
+
+
+def public_streets() -> QuerySet[Region]:
+    """Active streets that have at least one active community: the choices of the public finder."""
+    return (
+        Region.objects.filter(level=Level.STREET, is_active=True, children__is_active=True)
+        .filter(children__level=Level.COMMUNITY)
+        .select_related("parent")
+        .distinct()
+        .order_by("code")
+    )
+
+
+def public_communities(*, query: str = "", street_code: str = "") -> QuerySet[Region]:
+    """Active communities a visitor is looking for, by a part of their name (or their street's
+    name) and optionally within one street. Public data: names and codes are on every notice board."""
+    found = Region.objects.filter(level=Level.COMMUNITY, is_active=True, parent__is_active=True)
+    if street_code:
+        found = found.filter(parent__code=street_code)
+    for word in query.split():
+        found = found.filter(
+            Q(name__icontains=word) | Q(full_name__icontains=word) | Q(parent__name__icontains=word)
+        )
+    return found.select_related("parent").order_by("parent__code", "code")

@@ -233,3 +233,32 @@ def deadline_policy_create(
         )
         forget_rules()  # the rules were written in bulk, without save signals
     return policy
+
+
+def emergency_numbers_set(*, district, text: str, by) -> list:
+    """Replace the district's emergency numbers (shown first on an urgent question's receipt) with
+    the lines of ``text`` ("110 报警", one a line); an empty text restores the national defaults."""
+    from guwen.consultations import emergency
+    from guwen.consultations.models import EmergencyNumbers
+
+    lines = emergency.parse_lines(text)
+    with transaction.atomic():
+        row = EmergencyNumbers.objects.select_for_update().filter(district=district).first()
+        old = row.lines if row is not None else None
+        if not lines:
+            if row is not None:
+                row.delete()
+        elif row is None:
+            EmergencyNumbers.objects.create(district=district, lines=emergency.to_json(lines))
+        else:
+            row.lines = emergency.to_json(lines)
+            row.updated_at = timezone.now()
+            row.save(update_fields=["lines", "updated_at"])
+        audit.record(
+            actor=by,
+            action="emergency_numbers.set",
+            obj=district,
+            old={"lines": old},
+            new={"lines": emergency.to_json(lines) or None},
+        )
+    return lines

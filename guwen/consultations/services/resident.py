@@ -32,18 +32,18 @@ RATING_SALT = "guwen.consultations.rating"
 LOOKUP_FAILED = _("手机号或回执码不正确，请核对后重试")
 
 
-def consultation_lookup(*, community, phone: str, receipt_code: str) -> Consultation:
+def consultation_lookup(*, community=None, phone: str, receipt_code: str) -> Consultation:
     """The resident's consultation by phone + receipt code. Any mismatch (wrong phone, wrong code,
-    someone else's code, another community) gives the same answer, so nothing can be enumerated."""
+    someone else's code, another community) gives the same answer, so nothing can be enumerated.
+    Without a community (the look-up on ``/``) the receipt code, unique everywhere, finds it."""
     number = mobile_or_empty(phone)
     code = normalize_receipt_code(receipt_code)
     found = None
     if number and 4 <= len(code) <= 16:
-        found = (
-            Consultation.objects.filter(community=community, receipt_code=code, phone_hash=phone_hash(number))
-            .select_related("community")
-            .first()
-        )
+        rows = Consultation.objects.filter(receipt_code=code, phone_hash=phone_hash(number))
+        if community is not None:
+            rows = rows.filter(community=community)
+        found = rows.select_related("community").first()
     if found is None:
         raise NotFound(LOOKUP_FAILED, field="receipt_code")
     return found

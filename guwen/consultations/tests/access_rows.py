@@ -242,6 +242,16 @@ ROWS: list[Row] = [
         body=ask_body,
     ),
     Row("consultations:public_status", "GET", community_path("status"), everyone(200), PUBLIC_NOT_FOUND),
+    # The look-up from / (no community): phone + receipt code find the question anywhere.
+    Row("consultations:public_lookup", "GET", fixed("/status/"), everyone(200)),
+    Row(
+        "consultations:public_lookup",
+        "POST",
+        fixed("/status/"),
+        everyone(302),
+        body=lookup_body,
+        setup=setup,
+    ),
     Row(
         "consultations:public_status",
         "POST",
@@ -522,6 +532,14 @@ ROWS: list[Row] = [
         page(MANAGERS),
         page({"sysadmin": 302}),
         setup=settings_setup,
+    ),
+    Row(
+        "consultations:emergency_numbers",
+        "POST",
+        settings_path("emergency/"),
+        page(MANAGERS),
+        page({"sysadmin": 302}),
+        body=lambda w, role, inside: {"lines": "110 报警\n120 急救\n12348 公共法律服务热线"},
     ),
     Row(
         "consultations:deadline_policy_add",

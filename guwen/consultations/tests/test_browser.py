@@ -82,3 +82,68 @@ def test_resident_asks_advisor_answers_resident_rates(live_server, transactional
     consultation = Consultation.objects.get(receipt_code=receipt)
     assert consultation.status == "answered" and consultation.minutes_to_first_response is not None
     assert Rating.objects.get(consultation=consultation).score == 5
+
+
+@pytest.mark.browser
+def test_insert_citation_goes_in_at_the_cursor(live_server, transactional_db, chromium, phone, log_in):
+    """插入引用 beside the answer box puts the citation where the advisor's cursor is, not at the end;
+    with the cursor never placed in the box, it goes at the end."""
+    from guwen.consultations import services
+    from guwen.knowledge.services import laws_import
+
+    world = build_world()
+    laws_import(files=["anti_domestic_violence_law.md"], by=None)
+    with (
+        mock.patch("guwen.consultations.notices.notify"),
+        mock.patch("guwen.consultations.notices.notify_phone"),
+    ):
+        asked = services.consultation_submit(
+            community=world.community_a,
+            channel="web",
+            text="丈夫经常打我，还威胁我，我可以申请人身安全保护令吗？家庭暴力怎么取证？",
+            phone="13900002222",
+            consent=True,
+        ).consultation
+
+    log_in("advisor_a", PASSWORD)
+    phone.goto(f"{live_server.url}/consultations/{asked.pk}/")
+    box = phone.get_by_label("答复内容")
+    insert = phone.locator("[data-insert-citation]").first
+    expect(insert).to_have_text("插入引用")
+    citation = insert.get_attribute("data-insert-citation")
+    assert citation
+
+    # The cursor placed between two sentences: the citation goes in there.
+    box.fill("您好。根据规定，您可以申请保护令。")
+    box.evaluate("(el) => { el.focus(); el.setSelectionRange(5, 5); }")
+    insert.click()
+    assert box.input_value() == f"您好。根据{citation}规定，您可以申请保护令。"
+    expect(insert).to_have_text("已插入")
+    # The cursor stays after the citation: typing goes on from there.
+    phone.keyboard.type("的")
+    assert box.input_value() == f"您好。根据{citation}的规定，您可以申请保护令。"
+
+    # A selection is replaced by the citation.
+    box.fill("依据某某条规定。")
+    box.evaluate("(el) => { el.focus(); el.setSelectionRange(2, 5); }")
+    insert.click()
+    assert box.input_value() == f"依据{citation}规定。"
+
+    # Text the server filled in (a form sent back), never clicked into: the browser reports the
+    # cursor at 0, but the advisor placed none, so the citation goes at the end, not the start.
+    phone.reload()
+    insert = phone.locator("[data-insert-citation]").first
+    expect(insert).to_have_text("插入引用")
+    phone.evaluate(
+        """() => {
+            const old = document.getElementById('id_reply_body');
+            const fresh = document.createElement('textarea');
+            fresh.id = old.id; fresh.name = old.name; fresh.textContent = '建议保留证据。';
+            old.replaceWith(fresh);
+        }"""
+    )
+    box = phone.locator("#id_reply_body")
+    assert box.evaluate("(el) => el.selectionStart") == 0
+    insert.click()
+    assert box.input_value() == f"建议保留证据。{citation}"
+    assert box.evaluate("(el) => el === document.activeElement && el.selectionStart === el.value.length")

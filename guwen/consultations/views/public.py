@@ -8,10 +8,11 @@ import uuid
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guwen.consultations import selectors, services
+from guwen.consultations import receipt, selectors, services
 from guwen.consultations.forms import AskForm, LookupForm, RatingForm, ResidentMessageForm
 from guwen.consultations.models import Channel, Rating, Status
 from guwen.core.errors import DomainError, NotFound
@@ -78,11 +79,13 @@ def _status_page(request, community, *, lookup=None, message_forms=None, status=
     grants = request.session.get(GRANTS, [])
     rows = selectors.resident_view(grants, community) if grants else []
     rated = set(Rating.objects.filter(consultation__in=rows).values_list("consultation_id", flat=True))
+    now = timezone.now()
     items = []
     for consultation in rows:
         items.append(
             {
                 "c": consultation,
+                "due": receipt.due_in_words(consultation, now),
                 "thread": list(consultation.messages.all()),
                 "form": (message_forms or {}).get(consultation.pk) or ResidentMessageForm(),
                 "can_write": consultation.status != Status.NEW and consultation.status != Status.FOLLOWUP,
@@ -92,10 +95,17 @@ def _status_page(request, community, *, lookup=None, message_forms=None, status=
                 "rated": consultation.pk in rated,
             }
         )
+    # An urgent question still open: the emergency numbers come before anything else on the page.
+    urgent = any(c.is_urgent and c.status != Status.CLOSED for c in rows)
     return render(
         request,
         "consultations/public_status.html",
-        {"community": community, "lookup": lookup or LookupForm(), "items": items},
+        {
+            "community": community,
+            "lookup": lookup or LookupForm(),
+            "items": items,
+            "emergency": selectors.emergency_numbers_for(community).lines if urgent else [],
+        },
         status=status,
     )
 
@@ -121,6 +131,28 @@ def status(request, code: str):
             _grant(request, consultation.pk)
             return redirect("consultations:public_status", code=community.code)
     return _status_page(request, community, lookup=form, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """The status look-up without the community's page (from ``/``): the receipt code is unique
+    everywhere, so phone + code find the question in any community; the resident then reads it
+    on that community's status page."""
+    form = LookupForm(request.POST or None)
+    if request.method == "POST":
+        if wait := retry_after(request, "status"):
+            return too_many(request, wait)
+        if form.is_valid():
+            try:
+                consultation = services.consultation_lookup(
+                    phone=form.cleaned_data["phone"], receipt_code=form.cleaned_data["receipt_code"]
+                )
+            except NotFound as exc:
+                form.add_error(None, exc.message)
+            else:
+                _grant(request, consultation.pk)
+                return redirect("consultations:public_status", code=consultation.community.code)
+    return render(request, "consultations/public_lookup.html", {"lookup": form}, status=form_status(form))
 
 
 @require_POST

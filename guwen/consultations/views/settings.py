@@ -17,8 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from guwen.consultations import selectors, services
-from guwen.consultations.forms import DeadlinePolicyForm, GroupRobotForm, UrgencyRuleForm
+from guwen.consultations import emergency, selectors, services
+from guwen.consultations.forms import (
+    DeadlinePolicyForm,
+    EmergencyNumbersForm,
+    GroupRobotForm,
+    UrgencyRuleForm,
+)
 from guwen.consultations.models import GroupChannel, UrgencyRule
 from guwen.core.errors import DomainError
 from guwen.core.formtools import form_status, form_submit
@@ -39,11 +44,13 @@ def _page(
     *,
     rule_form=None,
     deadline_form=None,
+    emergency_form=None,
     robot_error: tuple[str, list] = ("", []),
     status: int = 200,
 ):
     today = timezone.localdate()
     city_rules, own_rules = selectors.urgency_rules_of(district, today)
+    numbers = selectors.emergency_numbers_of(district)
     return render(
         request,
         "consultations/settings.html",
@@ -54,6 +61,9 @@ def _page(
             "city_rules": city_rules,
             "own_rules": own_rules,
             "robots": selectors.group_robots_of(district),
+            "emergency": numbers,
+            "emergency_form": emergency_form
+            or EmergencyNumbersForm(initial={"lines": emergency.as_text(numbers.lines)}),
             "robot_error_code": robot_error[0],
             "robot_errors": robot_error[1],
             "today": today,
@@ -131,6 +141,25 @@ def deadline_policy_add(request, code: str):
         messages.success(request, _("新的答复期限自 %(day)s 起生效") % {"day": policy.effective_from})
         return _back(district)
     return _page(request, district, deadline_form=form, status=form_status(form))
+
+
+@login_required
+@require_POST
+def emergency_numbers(request, code: str):
+    district = _district(request, code)
+    form = EmergencyNumbersForm(request.POST)
+    done, lines = form_submit(
+        request,
+        form,
+        lambda data: services.emergency_numbers_set(district=district, text=data["lines"], by=request.user),
+    )
+    if done:
+        if lines:
+            messages.success(request, _("紧急求助电话已更新，共 %(n)d 个") % {"n": len(lines)})
+        else:
+            messages.success(request, _("紧急求助电话已恢复为默认号码"))
+        return _back(district)
+    return _page(request, district, emergency_form=form, status=form_status(form))
 
 
 def _community(district, code: str):

@@ -57,6 +57,25 @@ def test_public_card_shows_the_three_public_things_and_a_qr_code_for_the_ask_pag
     assert "<svg" in page and f"http://testserver/c/{world.community_a.code}/ask" in page
 
 
+def test_public_card_links_to_asking_booking_and_the_status_lookup(world, client):
+    make_shift(world, starts_in=timedelta(days=2))
+    page = client.get(f"/c/{world.community_a.code}/").content.decode()
+    start = page.index('class="card-actions"')
+    actions = page[start : page.index("</nav>", start)]
+    assert f'href="/c/{world.community_a.code}/book/"' in actions
+    assert f'href="/c/{world.community_a.code}/status"' in actions
+    assert "/ask" in actions
+    assert 'href="/"' in page  # the way back to the other communities
+
+
+def test_public_card_without_open_slots_still_links_to_the_status_lookup(world, client):
+    page = client.get(f"/c/{world.community_a.code}/").content.decode()
+    start = page.index('class="card-actions"')
+    actions = page[start : page.index("</nav>", start)]
+    assert "/book/" not in actions
+    assert f'href="/c/{world.community_a.code}/status"' in actions
+
+
 def test_public_card_uses_the_configured_public_address(world, client, monkeypatch):
     monkeypatch.setenv("GUWEN_PUBLIC_BASE_URL", "https://guwen.example.cn/")
     page = client.get(f"/c/{world.community_a.code}/").content.decode()
