@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -419,8 +419,14 @@ def association_figures(today: date | None = None) -> AssociationFigures:
         by_month.append(GroupRow(label, Cell(0), shifts_held=line["n"], held_minutes=line["minutes"]))
     by_month.sort(key=lambda row: row.label)
 
-    categories = asked.values("category").annotate(**figures).order_by("-asked", "category")
-    by_category = rows(categories, "category", lambda c: c or _("未分类"))
+    # Until an advisor confirms the category on closing, the triage's suggestion stands for it.
+    categories = (
+        asked.annotate(group=Coalesce(NullIf("category", Value("")), NullIf("category_suggested", Value(""))))
+        .values("group")
+        .annotate(**figures)
+        .order_by("-asked", "group")
+    )
+    by_category = rows(categories, "group", lambda c: c or _("未分类"))
 
     districts = {d.path: d for d in Region.objects.filter(level=RegionLevel.DISTRICT)}
     lines = (
