@@ -307,16 +307,35 @@ def district_figures(district: Region, *, period: Period | None = None, now: dat
 @dataclass(frozen=True)
 class Cell:
     """A count the association may see: hidden (shown "<5") when the group is smaller than
-    ``MIN_GROUP``, with every figure derived from it."""
+    ``MIN_GROUP``, with every figure derived from it. ``withheld`` hides a larger group too (shown
+    "已隐藏"), when it is the one that would let a lone small group be worked out from the total."""
 
     count: int
+    withheld: bool = False
+
+    @property
+    def small(self) -> bool:
+        return 0 < self.count < MIN_GROUP
 
     @property
     def hidden(self) -> bool:
-        return 0 < self.count < MIN_GROUP
+        return self.small or self.withheld
 
     def __str__(self) -> str:
-        return f"<{MIN_GROUP}" if self.hidden else str(self.count)
+        if self.small:
+            return f"<{MIN_GROUP}"
+        return _("已隐藏") if self.withheld else str(self.count)
+
+
+def withhold_complement(rows: list[GroupRow]) -> None:
+    """Secondary suppression: the three cuts share one total, so a table with a single hidden group
+    would give its count away by subtraction. Then the smallest shown group is hidden with it."""
+    if sum(row.asked.small for row in rows) != 1:
+        return
+    shown = [row for row in rows if row.asked.count >= MIN_GROUP]
+    if shown:
+        smallest = min(shown, key=lambda row: (row.asked.count, row.label))
+        smallest.asked = Cell(smallest.asked.count, withheld=True)
 
 
 @dataclass
@@ -339,7 +358,7 @@ class GroupRow:
 
     @property
     def rating(self) -> Decimal | None:
-        return None if self.rating_count < MIN_GROUP else self.rating_average
+        return None if self.asked.hidden or self.rating_count < MIN_GROUP else self.rating_average
 
     @property
     def ratings(self) -> Cell:
@@ -454,6 +473,8 @@ def association_figures(today: date | None = None) -> AssociationFigures:
             row = by_name[label] = GroupRow(label, Cell(0))
             by_district.append(row)
         row.shifts_held, row.held_minutes = line["n"], line["minutes"]
+    for table in (by_month, by_category, by_district):
+        withhold_complement(table)
     return AssociationFigures(start, today, by_month, by_category, by_district)
 
 

@@ -182,11 +182,13 @@ def test_a_group_is_hidden_exactly_when_it_has_1_to_4_members(count):
 
 @pytest.fixture
 def city(world, ask, time_machine):
-    """March: six questions in community A (labour), five answered (four in time), five rated
-    (5, 5, 4, 4, 3); February: two in community E (罗湖区, family), one answered and rated. Duty:
-    three shifts held in March (one group under 5)."""
+    """January: five open questions in community A (traffic). February: two in community E (罗湖区,
+    family), one answered and rated. March: six in community A (labour), five answered (four in
+    time), five rated (5, 5, 4, 4, 3). Duty: three shifts held in March."""
     time_machine.move_to(NOW, tick=False)
     a = world.user("advisor_a")
+    jan = [ask(at=t(1, 5 + i, 10), text="电动车被撞了，对方全责，医药费谁出？") for i in range(5)]
+    Consultation.objects.filter(pk__in=[c.pk for c in jan]).update(category="交通事故")
     march = [ask(at=t(3, 2 + i, 10)) for i in range(6)]
     for i, c in enumerate(march[:5]):
         services.consultation_reply(consultation=c, body="答复", by=a, at=t(3, 2 + i, 11 if i < 4 else 15))
@@ -199,7 +201,7 @@ def city(world, ask, time_machine):
     Rating.objects.create(consultation=feb[0], score=1, created_at=t(2, 11, 9))
     for day in (2, 9, 16):
         shift(world, world.lawyer_a, world.community_a, t(3, day, 9), ShiftStatus.CONFIRMED, 180)
-    return march, feb
+    return jan, march, feb
 
 
 def test_association_figures_by_month_category_and_district(world, city, django_assert_max_num_queries):
@@ -207,19 +209,35 @@ def test_association_figures_by_month_category_and_district(world, city, django_
         figures = overview.association_figures()
     assert (figures.start, figures.end) == (t(4, 1, 0).date().replace(year=2025), NOW.date())
     months = {row.label: row for row in figures.by_month}
-    assert list(months) == ["2026-02", "2026-03"]
-    feb, mar = months["2026-02"], months["2026-03"]
+    assert list(months) == ["2026-01", "2026-02", "2026-03"]
+    jan, feb, mar = months["2026-01"], months["2026-02"], months["2026-03"]
     assert (str(feb.asked), feb.in_time_rate, feb.rating) == ("<5", None, None)
+    # February alone hidden would be the total less the others: the smallest other month goes too.
+    assert (str(jan.asked), jan.in_time_rate) == ("已隐藏", None)
     assert (str(mar.asked), mar.answered, mar.answered_in_time) == ("6", 5, 4)
     assert (mar.in_time_rate, mar.rating, str(mar.ratings)) == (Decimal("80.0"), Decimal("4.20"), "5")
     assert (str(mar.shifts), mar.held_hours) == ("<5", None)  # three shifts could point at one advisor
     categories = {row.label: row for row in figures.by_category}
-    assert [row.label for row in figures.by_category] == ["劳动争议", "婚姻家庭"]
+    assert list(categories) == ["劳动争议", "交通事故", "婚姻家庭"]
     assert (str(categories["劳动争议"].asked), categories["劳动争议"].in_time_rate) == ("6", Decimal("80.0"))
+    assert str(categories["交通事故"].asked) == "已隐藏"
     assert str(categories["婚姻家庭"].asked) == "<5"
     districts = {row.label: row for row in figures.by_district}
-    assert (str(districts["龙岗区"].asked), districts["龙岗区"].rating) == ("6", Decimal("4.20"))
     assert (str(districts["罗湖区"].asked), districts["罗湖区"].rating) == ("<5", None)
+    assert (str(districts["龙岗区"].asked), districts["龙岗区"].rating) == ("已隐藏", None)
+
+
+@given(counts=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12))
+def test_no_table_leaves_a_lone_small_group_to_be_worked_out(counts):
+    rows = [overview.GroupRow(label=f"g{i:02d}", asked=overview.Cell(n)) for i, n in enumerate(counts)]
+    overview.withhold_complement(rows)
+    hidden = [row for row in rows if row.asked.hidden]
+    small = [row for row in rows if row.asked.small]
+    assert all(row.asked.hidden for row in small)
+    if len(small) == 1 and any(n >= 5 for n in counts):
+        assert len(hidden) == 2
+    if len(small) != 1:
+        assert len(hidden) == len(small)  # nothing withheld needlessly
 
 
 def test_the_association_home_hides_small_groups_and_names(world, city, django_assert_max_num_queries):
@@ -227,6 +245,6 @@ def test_the_association_home_hides_small_groups_and_names(world, city, django_a
     with django_assert_max_num_queries(25):
         page = client.get("/").content.decode()
     assert "社区法律顾问服务：匿名汇总" in page
-    assert "&lt;5" in page and "80.0%" in page and "4.2★" in page
+    assert "&lt;5" in page and "已隐藏" in page and "80.0%" in page and "4.2★" in page
     assert "离婚后孩子" not in page and "甲律师" not in page and "南龙社区" not in page
     assert "139****" not in page
