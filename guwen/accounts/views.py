@@ -158,7 +158,7 @@ def home(request):
         return _public_home(request)
     from guwen.accounts import home
     from guwen.accounts.models import Role
-    from guwen.accounts.scope import assignments_visible_to, firms_visible_to, regions_visible_to
+    from guwen.accounts.scope import assignments_visible_to, regions_visible_to
     from guwen.regions import selectors
     from guwen.regions.models import Level
 
@@ -167,23 +167,18 @@ def home(request):
     context: dict = {"roles": roles, "Role": Role, "sections": []}
     if roles & {Role.OFFICE, Role.BUREAU, Role.SYSADMIN, Role.COMMUNITY_STAFF}:
         context["coverage"] = selectors.coverage(visible)
-        context["communities"] = selectors.communities_with_advisors(visible)[:60]
         context["streets"] = visible.filter(level=Level.STREET).order_by("code")
+    # The office's single street, community by community; the bureau reads its district by street
+    # in its own panel instead (consultations.panels.bureau_panel).
+    if roles & {Role.OFFICE, Role.SYSADMIN, Role.COMMUNITY_STAFF}:
+        context["communities"] = selectors.communities_with_advisors(visible)[:60]
     if Role.ADVISOR in roles:
         context["my_assignments"] = (
             selectors.current_assignments()
             .filter(lawyer__user=user)
             .select_related("community", "community__parent")
         )
-    if Role.FIRM_ADMIN in roles:
-        firm_ids = [m.firm_id for m in current_memberships(user) if m.role == Role.FIRM_ADMIN]
-        context["firm_assignments"] = (
-            selectors.current_assignments()
-            .filter(lawyer__firm_id__in=firm_ids)
-            .select_related("lawyer", "community")
-            .order_by("lawyer__name")
-        )
-        context["firms"] = firms_visible_to(user).filter(pk__in=firm_ids)
+    # The firm admin's lawyers, postings and figures are the firm panel (consultations.panels).
     if Role.ASSOCIATION in roles:
         context["aggregates"] = _association_aggregates()
     context["panels"] = home.panels_for(request)

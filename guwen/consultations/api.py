@@ -21,6 +21,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from guwen.consultations import selectors, services
+from guwen.consultations.forms import WAITED_DAYS_ERROR, WAITED_DAYS_MAX
 from guwen.consultations.models import Channel, Consultation
 from guwen.consultations.workflow import is_open
 from guwen.core.errors import DomainError
@@ -67,8 +68,13 @@ class ConsultationOut(Schema):
     category: str
     phone_masked: str
     owner: str | None
-    due_at: datetime | None
-    overdue: bool
+    due_at: datetime | None = Field(description="当前层级的答复期限（升级或追问后重新计时）")
+    first_due_at: datetime | None = Field(description="首次答复期限：受理时给出的期限，升级不改变")
+    overdue: bool = Field(description="已超时：超过当前层级期限，或从未答复且超过首次答复期限")
+    past_first_deadline: bool = Field(description="从未答复且已超过首次答复期限")
+    waited_minutes: int | None = Field(
+        description="居民提问至今的分钟数（未答复或待居民补充时）；已答复或办结时为空"
+    )
     created_at: datetime
     summary: str
 
@@ -83,6 +89,14 @@ class ConsultationOut(Schema):
     @staticmethod
     def resolve_overdue(obj: Consultation) -> bool:
         return obj.is_overdue
+
+    @staticmethod
+    def resolve_past_first_deadline(obj: Consultation) -> bool:
+        return obj.is_past_first_deadline
+
+    @staticmethod
+    def resolve_waited_minutes(obj: Consultation) -> int | None:
+        return selectors.minutes_waited(obj)
 
     @staticmethod
     def resolve_summary(obj: Consultation) -> str:
@@ -212,9 +226,22 @@ def group_message(
     return Status(201 if result.created else 200, _intake_out(result.consultation))
 
 
-@router.get("/consultations", response=list[ConsultationOut], summary="我可见的咨询")
+@router.get(
+    "/consultations",
+    response=list[ConsultationOut],
+    summary="我可见的咨询",
+    description="`waited_days=N`：只列居民提问超过 N 天（1–365）仍未答复或办结的咨询。",
+)
 @paginate
-def list_consultations(request, status: str | None = None, level: str | None = None, tab: str | None = None):
+def list_consultations(
+    request,
+    status: str | None = None,
+    level: str | None = None,
+    tab: str | None = None,
+    waited_days: int | None = None,
+):
+    if waited_days is not None and not 1 <= waited_days <= WAITED_DAYS_MAX:
+        raise DomainError(WAITED_DAYS_ERROR, field="waited_days")
     rows = selectors.consultations_visible_to(request.user)
     if tab:
         rows = selectors.inbox(rows, request.user, tab=tab)
@@ -222,6 +249,8 @@ def list_consultations(request, status: str | None = None, level: str | None = N
         rows = rows.filter(status=status)
     if level:
         rows = rows.filter(level=level)
+    if waited_days is not None:
+        rows = rows.filter(selectors.waited_condition(waited_days, timezone.now()))
     return rows.select_related("community", "owner").order_by("-created_at", "-id")
 
 

@@ -13,7 +13,7 @@ class ConsultationsConfig(AppConfig):
         # rules and intake connect the receivers that keep the cached rules and communities
         # current in every process (a worker or a shell that saves a region too).
         from guwen.consultations import rules  # noqa: F401
-        from guwen.consultations.panels import home_panel
+        from guwen.consultations.panels import association_panel, bureau_panel, firm_panel, home_panel
         from guwen.consultations.services import intake  # noqa: F401
 
         home.register(
@@ -25,3 +25,9 @@ class ConsultationsConfig(AppConfig):
                 ("consultations/consultations.css",),
             )
         )
+        # Figures-only homes: the firm admin, the association and the bureau (its district by street).
+        css = ("consultations/consultations.css",)
+        home.register(home.Panel("firm", 5, "consultations/_home_firm.html", firm_panel, css))
+        association = "consultations/_home_association.html"
+        home.register(home.Panel("association", 5, association, association_panel, css))
+        home.register(home.Panel("bureau", 5, "consultations/_home_bureau.html", bureau_panel, css))

@@ -12,6 +12,8 @@ from guwen.knowledge.selectors import category_names
 
 REQUIRED = {"required": _("此项为必填项")}
 DATE_ERRORS = {"invalid": _("请输入正确的日期")}
+WAITED_DAYS_MAX = 365
+WAITED_DAYS_ERROR = _("等待天数请填写 1 到 365 之间的整数")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -199,6 +201,19 @@ class FilterForm(forms.Form):
         required=False,
         widget=DateInput(),
         error_messages=DATE_ERRORS,
+    )
+    waited_days = forms.IntegerField(
+        label=_("等待超过（天）"),
+        required=False,
+        min_value=1,
+        max_value=WAITED_DAYS_MAX,
+        help_text=_("只看居民提问后超过这么多天仍未答复或办结的咨询"),
+        error_messages={
+            "invalid": WAITED_DAYS_ERROR,
+            "min_value": WAITED_DAYS_ERROR,
+            "max_value": WAITED_DAYS_ERROR,
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": WAITED_DAYS_MAX}),
     )
 
     def __init__(self, *args, communities=(), **kwargs):

@@ -91,6 +91,10 @@ class Consultation(models.Model):
     # The response deadline, stored when set (intake, escalation, follow-up) and frozen in the
     # event that set it. Overdue means due_at < now while the status is in the "open" category.
     due_at = models.DateTimeField(_("答复期限"), null=True, blank=True, db_index=True)
+    # The first deadline the question was ever given (at intake, after routing and triage). Escalation
+    # and follow-ups move ``due_at``; this one stays, so a question escalated twice without an answer
+    # still counts as overdue. Only time spent waiting on the resident (补充信息) moves it later.
+    first_due_at = models.DateTimeField(_("首次答复期限"), null=True, blank=True)
     deadline_schedule = models.CharField(
         _("期限计时方式"), max_length=10, choices=Schedule.choices, default=Schedule.ONLINE
     )
@@ -146,9 +150,27 @@ class Consultation(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """Past the current level's deadline, or never answered and past the first deadline."""
         from guwen.consultations.workflow import is_open
 
-        return is_open(self.status) and self.due_at is not None and self.due_at < timezone.now()
+        now = timezone.now()
+        if not is_open(self.status):
+            return False
+        if self.due_at is not None and self.due_at < now:
+            return True
+        return self.first_response_at is None and self.first_due_at is not None and self.first_due_at < now
+
+    @property
+    def is_past_first_deadline(self) -> bool:
+        """Open, never answered, and its first deadline has passed, whatever later levels allow."""
+        from guwen.consultations.workflow import is_open
+
+        return (
+            is_open(self.status)
+            and self.first_response_at is None
+            and self.first_due_at is not None
+            and self.first_due_at < timezone.now()
+        )
 
 
 class Author(models.TextChoices):

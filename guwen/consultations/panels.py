@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from guwen.accounts.models import Role
 from guwen.accounts.scope import roles_of
-from guwen.consultations import selectors
+from guwen.consultations import overview, selectors
 from guwen.consultations.models import Level
 from guwen.consultations.workflow import OPEN_STATUSES
 
@@ -59,3 +59,29 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
         mine_first.select_related("community").order_by("-urgency", "due_at", "-created_at", "-id")[:PRESSING]
     )
     return {"tiles": tiles, "queues": queues, "pressing": pressing, "inbox_url": inbox}
+
+
+# --- homes of the roles that read figures only -----------------------------------------------------
+
+
+def firm_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The firm admin's home: each of the firm's lawyers, where posted and how the service went."""
+    firms = overview.administered_firms(request.user)
+    if not firms:
+        return None
+    return {"firms": [overview.firm_figures(firm) for firm in firms]}
+
+
+def bureau_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The bureau's home: its district one street to a row."""
+    districts = overview.bureau_districts(request.user)
+    if not districts:
+        return None
+    return {"districts": [overview.district_figures(d) for d in districts]}
+
+
+def association_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The association's home: anonymised figures by month, category and district."""
+    if not overview.sees_association_figures(request.user):
+        return None
+    return {"figures": overview.association_figures()}

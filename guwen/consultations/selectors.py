@@ -59,12 +59,25 @@ def consultations_visible_to(user) -> QuerySet[Consultation]:
 TABS = ["new", "mine", "pool", "overdue", "waiting", "answered", "closed", "all"]
 
 
+def overdue_condition(now: datetime) -> Q:
+    """Open and past the current level's deadline, or never answered and past the first deadline it
+    was given: escalation resets the level's clock, not the resident's wait."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(due_at__lt=now) | Q(first_response_at__isnull=True, first_due_at__lt=now)
+    )
+
+
+def waited_condition(days: int, now: datetime) -> Q:
+    """Still unresolved (open or waiting on the resident) and asked more than ``days`` days ago."""
+    return Q(status__in=[*OPEN_STATUSES, *WAITING_STATUSES], created_at__lt=now - timedelta(days=days))
+
+
 def _tab_conditions(user, now: datetime) -> dict[str, Q]:
     return {
         "new": Q(status=Status.NEW),
         "mine": Q(owner=user, status__in=[*OPEN_STATUSES, *WAITING_STATUSES]),
         "pool": Q(owner__isnull=True, status__in=OPEN_STATUSES),
-        "overdue": Q(status__in=OPEN_STATUSES, due_at__lt=now),
+        "overdue": overdue_condition(now),
         "waiting": Q(status__in=WAITING_STATUSES),
         "answered": Q(status=Status.ANSWERED),
         "closed": Q(status=Status.CLOSED),
@@ -86,6 +99,7 @@ class Filters:
     level: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    waited_days: int | None = None
 
 
 def inbox(
@@ -107,6 +121,8 @@ def inbox(
         rows = rows.filter(created_at__date__gte=f.date_from)
     if f.date_to:
         rows = rows.filter(created_at__date__lte=f.date_to)
+    if f.waited_days is not None:
+        rows = rows.filter(waited_condition(f.waited_days, now))
     order = (
         ["-urgency", "due_at", "-created_at"]
         if tab in ("new", "mine", "pool", "overdue")
@@ -176,6 +192,14 @@ def minutes_left(consultation: Consultation, now: datetime | None = None) -> int
     return int((consultation.due_at - (now or timezone.now())).total_seconds() // 60)
 
 
+def minutes_waited(consultation: Consultation, now: datetime | None = None) -> int | None:
+    """Wall-clock minutes since the resident asked, while the question is unresolved (open or waiting
+    on the resident); None once answered or closed."""
+    if consultation.status not in (*OPEN_STATUSES, *WAITING_STATUSES):
+        return None
+    return max(0, int(((now or timezone.now()) - consultation.created_at).total_seconds() // 60))
+
+
 def rating_summary(queryset: QuerySet[Consultation]) -> dict:
     from django.db.models import Avg
 
@@ -221,7 +245,7 @@ def community_figures(user, now: datetime | None = None) -> CommunityFigures | N
             "pk", filter=Q(created_at__date__gte=last_month_start, created_at__date__lt=month_start)
         ),
         waiting=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+        overdue=Count("pk", filter=overdue_condition(now)),
         answered_this_month=Count("pk", filter=Q(first_response_at__date__gte=month_start)),
         average_first_response_minutes=Avg(
             "minutes_to_first_response", filter=Q(first_response_at__date__gte=month_start)

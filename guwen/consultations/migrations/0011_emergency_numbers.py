@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0009_encrypt_group_secret'),
+        ('consultations', '0010_first_deadline'),
         ('regions', '0002_primary_assignment_exclusion'),
     ]
 

@@ -186,6 +186,7 @@ def consultation_submit(
     now = at or timezone.now()
     day = timezone.localdate(now)
     urgency, reason, spec = rules.intake_terms(text=body, community=community, level=Level.COMMUNITY, on=day)
+    due_at = rules.due_from(start=now, spec=spec)
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -199,7 +200,8 @@ def consultation_submit(
                     level=Level.COMMUNITY,
                     owner=owner,
                     status=Status.NEW,
-                    due_at=rules.due_from(start=now, spec=spec),
+                    due_at=due_at,
+                    first_due_at=due_at,
                     deadline_schedule=spec.schedule,
                     receipt_code=new_receipt_code(),
                     idempotency_key=key,
@@ -265,6 +267,8 @@ def consultation_dispatch(
                     on=timezone.localdate(consultation.created_at),
                 )
                 changes["due_at"] = rules.due_from(start=consultation.created_at, spec=spec)
+                # Routed straight past the community at intake: that level's deadline is the first.
+                changes["first_due_at"] = changes["due_at"]
                 changes["deadline_schedule"] = spec.schedule
             claimed = Consultation.objects.filter(
                 pk=consultation.pk, level=Level.COMMUNITY, owner__isnull=True, status__in=OPEN_STATUSES

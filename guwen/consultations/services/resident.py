@@ -124,13 +124,24 @@ def consultation_resident_message(*, consultation: Consultation, text: str) -> C
         )
         due_at = rules.due_from(start=now, spec=spec)
     old = consultation.status
+    changes = {
+        "status": target,
+        "due_at": due_at,
+        "clock_paused_at": None,
+        "closed_at": None,
+        "overdue_notified_at": None,
+    }
+    # Time spent waiting on the resident is not the service's delay: the first deadline moves on by
+    # as much as the current one did.
+    resumed = action == "resident_reply" and consultation.due_at and consultation.first_due_at
+    if resumed and consultation.first_response_at is None and due_at > consultation.due_at:
+        changes["first_due_at"] = consultation.first_due_at + (due_at - consultation.due_at)
     with transaction.atomic():
-        updated = Consultation.objects.filter(pk=consultation.pk, status=old).update(
-            status=target, due_at=due_at, clock_paused_at=None, closed_at=None, overdue_notified_at=None
-        )
+        updated = Consultation.objects.filter(pk=consultation.pk, status=old).update(**changes)
         if updated != 1:
             raise Conflict(_("状态已变化，请刷新后再试"))
-        consultation.status, consultation.due_at, consultation.clock_paused_at = target, due_at, None
+        for field, value in changes.items():
+            setattr(consultation, field, value)
         kind = MessageKind.RESIDENT_INFO if action == "resident_reply" else MessageKind.FOLLOWUP
         Message.objects.create(
             consultation=consultation, author=Author.RESIDENT, kind=kind, body=body, created_at=now

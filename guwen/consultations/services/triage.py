@@ -59,6 +59,9 @@ def consultation_triage(*, consultation_id: int) -> Consultation | None:
         )
         if consultation.due_at is None or urgent_due < consultation.due_at:
             changes["due_at"] = urgent_due
+        # Urgent from the moment it was asked: the first deadline is the urgent one too.
+        if consultation.first_due_at is None or urgent_due < consultation.first_due_at:
+            changes["first_due_at"] = urgent_due
     with transaction.atomic():
         if Consultation.objects.filter(pk=consultation.pk, triage_model="").update(**changes) != 1:
             return consultation  # another worker applied it first

@@ -53,9 +53,9 @@ def test_inbox_filters_by_level_and_date(world, ask):
 
 
 @pytest.mark.parametrize("query", ["date_from=yesterday", "level=city", "status=lost", "community=999"])
-def test_a_bad_filter_is_a_400_with_a_message(world, ask, query):
+def test_a_bad_filter_is_a_422_with_a_message(world, ask, query):
     response = verified_client(world.user("office")).get(f"/consultations/?{query}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["form"].errors
 
 
