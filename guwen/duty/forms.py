@@ -105,6 +105,51 @@ class CheckForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
+class CheckOutForm(CheckForm):
+    # Sent as 1 by the second submit, after the page asked whether a check-out so soon is meant.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class BulkConfirmForm(forms.Form):
+    shift = forms.TypedMultipleChoiceField(
+        label=_("班次"),
+        coerce=int,
+        error_messages={"required": _("请至少选择一个班次"), "invalid_choice": _("所选班次不正确")},
+    )
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, shift_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shift"].choices = [(pk, pk) for pk in shift_ids]
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("异议理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：签到在案，但当天社区未见律师到岗"),
+        error_messages={"required": _("请写明异议理由"), "max_length": _("异议理由不能超过500字")},
+    )
+
+
+CHOOSE_DECISION = _("请选择异议成立或不成立")
+
+
+class DisputeDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("决定"),
+        choices=[("accept", _("异议成立，按缺勤计")), ("reject", _("异议不成立，维持到岗"))],
+        error_messages={
+            "required": _("请选择异议成立或不成立"),
+            "invalid_choice": _("请选择异议成立或不成立"),
+        },
+    )
+    note = forms.CharField(
+        label=_("说明"), max_length=200, required=False, error_messages={"max_length": _("说明不能超过200字")}
+    )
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
