@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.duty.views import office, public, work
+from guwen.duty.views import calendar, office, public, work
 
 app_name = "duty"
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns = [
     path("duty/communities/<str:code>/generate/", office.generate, name="generate"),
     path("duty/communities/<str:code>/board.pdf", office.board_pdf, name="board_pdf"),
     path("duty/rules/<int:pk>/end/", office.rule_end, name="rule_end"),
+    path("duty/holidays/", calendar.holidays_home, name="holidays"),
+    path("duty/holidays/<int:year>/", calendar.holiday_year, name="holiday_year"),
     path("duty/rota/<str:code>/", office.rota, name="rota"),
     path("duty/rota/<str:code>/new/", office.rota_slot_create, name="rota_slot_create"),
     path("duty/rota-slots/<int:pk>/delete/", office.rota_slot_delete, name="rota_slot_delete"),

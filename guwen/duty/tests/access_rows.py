@@ -18,6 +18,7 @@ from django.utils import timezone
 from guwen.core.crypto import encrypt_text
 from guwen.testing import ROLES, World, tiny_image
 from guwen.tests.matrix import (
+    LOGGED_IN,
     MANAGES_A,
     ONLY_SYSADMIN,
     SEES_A,
@@ -253,6 +254,7 @@ API_OUT_SYS = lambda status: {**api_route(ONLY_SYSADMIN), "sysadmin": status}  #
 SEES_A_PAGE = page(SEES_A)
 CONFIRMERS = {"staff_a": 302, "office": 302, "sysadmin": 302}
 DISPUTERS = {"staff_a": 302, "sysadmin": 302}
+CALENDAR_EDITORS = {"office": 302, "bureau": 302, "sysadmin": 302}
 DECIDERS = {"office": 302, "sysadmin": 302}
 
 
@@ -377,6 +379,26 @@ ROWS: list[Row] = [
         body=lambda w, r, i: {"decision": "reject"},
         json=True,
         setup=setup,
+    ),
+    # The year's holidays: the office, the bureau and the admin; other roles may not (403).
+    Row(
+        "duty:holidays",
+        "GET",
+        fixed("/duty/holidays/"),
+        page({**dict.fromkeys(LOGGED_IN, 403), **CALENDAR_EDITORS}),
+    ),
+    Row(
+        "duty:holiday_year",
+        "GET",
+        fixed("/duty/holidays/2027/"),
+        page({**dict.fromkeys(LOGGED_IN, 403), "office": 200, "bureau": 200, "sysadmin": 200}),
+    ),
+    Row(
+        "duty:holiday_year",
+        "POST",
+        fixed("/duty/holidays/2027/"),
+        page({**dict.fromkeys(LOGGED_IN, 403), **CALENDAR_EDITORS}),
+        body=lambda w, r, i: {"rest_days": "2027-01-01 元旦", "workdays": ""},
     ),
     Row(
         "duty:shift_cancel",

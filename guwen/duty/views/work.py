@@ -33,6 +33,7 @@ from guwen.duty.forms import (
 )
 from guwen.duty.models import BookingStatus, DisputeStatus, DutyDispute, DutyShift, RequestStatus, ShiftStatus
 from guwen.duty.rota import coverage_gaps
+from guwen.duty.services.calendar import may_edit_calendar
 from guwen.duty.views.common import form_page, refusal_status
 from guwen.duty.workflow import CHANGE_REQUEST, SHIFT, request_roles, shift_roles
 from guwen.regions.models import Level
@@ -64,7 +65,7 @@ def _home(request, *, bulk_form=None, bulk_error: str = "", status: int = 200):
     roles = roles_of(user)
     now = timezone.now()
     visible = selectors.shifts_visible_to(user)
-    context: dict = {"roles": roles, "Role": Role, "now": now}
+    context: dict = {"roles": roles, "Role": Role, "now": now, "bulk_error": bulk_error}
     if Role.ADVISOR in roles:
         mine = selectors.my_shifts(user)
         context["my_shifts"] = selectors.my_coming_shifts(user, now=now)[:20]
@@ -75,8 +76,6 @@ def _home(request, *, bulk_form=None, bulk_error: str = "", status: int = 200):
         recent = visible.filter(starts_at__gte=now - timedelta(days=60))
         context["to_confirm"] = selectors.unconfirmed_shifts(visible)[:BULK_SHOWN]
         context["can_confirm"] = bool(roles & {Role.COMMUNITY_STAFF, Role.OFFICE, Role.SYSADMIN})
-        context["bulk_form"] = bulk_form
-        context["bulk_error"] = bulk_error
         context["selected"] = set(bulk_form.data.getlist("shift")) if bulk_form is not None else set()
         context["disputes"] = selectors.disputes_visible_to(user).filter(status=DisputeStatus.PENDING)[:30]
         context["flagged"] = selectors.flagged_shifts(recent)[:30]
@@ -91,6 +90,7 @@ def _home(request, *, bulk_form=None, bulk_error: str = "", status: int = 200):
             (street, coverage_gaps(street=street, now=now))
             for street in selectors.streets_with_duty(user)[:10]
         ]
+    context["can_edit_calendar"] = may_edit_calendar(user)
     context["communities"] = regions_visible_to(user).filter(level=Level.COMMUNITY).order_by("code")[:60]
     context["streets"] = selectors.streets_visible_to(user).order_by("code")[:20]
     return render(request, "duty/home.html", context, status=status)
