@@ -139,7 +139,11 @@ CHOOSE_DECISION = _("请选择异议成立或不成立")
 class DisputeDecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("决定"),
-        choices=[("accept", _("异议成立，按缺勤计")), ("reject", _("异议不成立，维持到岗"))],
+        choices=[
+            ("", _("请选择")),
+            ("accept", _("异议成立，按缺勤计")),
+            ("reject", _("异议不成立，维持到岗")),
+        ],
         error_messages={
             "required": _("请选择异议成立或不成立"),
             "invalid_choice": _("请选择异议成立或不成立"),
