@@ -28,12 +28,14 @@ from guwen.duty.models import (
     ShiftStatus,
 )
 from guwen.duty.rota import needed_periods
+from guwen.duty.selectors import month_bounds, planned_hours, required_minutes, settings_for
 from guwen.duty.services.rules import week_end
 from guwen.regions.models import Assignment, AssignmentRole, Region
 from guwen.regions.selectors import assignments_on
 
 STREET = "440307012000"
 DISTRICT = "440307000000"
+FIRST_HOUR, LAST_HOUR = 8, 17  # an on-site duty starts in the daytime and ends by 20:00
 SLOTS = [(time(9, 0), time(12, 0)), (time(14, 30), time(17, 30))]
 CONTENT = "法律咨询、矛盾纠纷排查调解、法治宣传，协助审查社区合同和重大决策"
 NAMES = ["王女士", "李先生", "陈阿姨", "刘师傅", "黄女士", "张先生"]
@@ -45,10 +47,15 @@ def _score(*parts: object) -> int:
     return int(hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:8], 16) % 100
 
 
-def _quarter(today: date) -> tuple[date, date]:
+def _range(today: date) -> tuple[date, date]:
+    """The two months before this one (so there are always complete months to judge) to the end of
+    this quarter."""
+    back = today.replace(day=1)
+    for _n in range(2):
+        back = (back - timedelta(days=1)).replace(day=1)
     first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     after = date(first.year + (first.month + 3 > 12), (first.month + 2) % 12 + 1, 1)
-    return first, after - timedelta(days=1)
+    return back, after - timedelta(days=1)
 
 
 def load(*, stdout=None) -> None:
@@ -64,15 +71,15 @@ def load(*, stdout=None) -> None:
         if not DutySettings.objects.filter(district=district).exists():
             DutySettings.objects.create(district=district, effective_from=date(2026, 1, 1))
         communities = list(Region.objects.filter(parent=street).order_by("code"))
-        rules = [_rule(i, community, today) for i, community in enumerate(communities)]
-        start, end = _quarter(today)
+        rules = [_rules(i, community, today) for i, community in enumerate(communities)]
+        start, end = _range(today)
         created = 0
         for community in communities:
-            if any(rule is not None and rule.community_id == community.pk for rule in rules):
+            if DutyRule.objects.filter(community=community).exists():
                 created += services.duty_shifts_generate(
                     community=community, start=start, end=end, by=None
                 ).created
-        say(f"驻点值班：{sum(r is not None for r in rules)} 个社区有驻点规则，本季度新生成 {created} 个班次")
+        say(f"驻点值班：{sum(bool(r) for r in rules)} 个社区有驻点规则，新生成 {created} 个班次")
         say(f"驻点值班：历史考勤 {_past_attendance(now)} 个班次")
         _today_shift_for_demo_advisor(communities[0], now)
         say(f"驻点值班：线上值班新增 {_rota(street, now)} 段")
@@ -81,10 +88,10 @@ def load(*, stdout=None) -> None:
     services.coverage_warn(street=street)
 
 
-def _rule(index: int, community: Region, today: date) -> DutyRule | None:
-    existing = DutyRule.objects.filter(community=community).first()
-    if existing is not None:
-        return existing
+def _rules(index: int, community: Region, today: date) -> list[DutyRule]:
+    """The community's fixed weekly duty, added weekday by weekday until the rules plan at least the
+    district's monthly minimum (a demo that breaks its own rules teaches the wrong thing)."""
+    rules = list(DutyRule.objects.filter(community=community))
     primary = (
         assignments_on(today)
         .filter(community=community, role=AssignmentRole.PRIMARY)
@@ -92,36 +99,67 @@ def _rule(index: int, community: Region, today: date) -> DutyRule | None:
         .first()
     )
     if primary is None:
-        return None
+        return rules
     start, end = SLOTS[index % 2]
-    return services.duty_rule_create(
-        community=community,
-        lawyer=primary.lawyer,
-        weekdays=[index % 5],
-        start_time=start,
-        end_time=end,
-        place=f"{community.name}党群服务中心法律服务室",
-        service_content=CONTENT,
-        valid_from=max(primary.starts_on, date(2026, 1, 1)),
-        by=None,
-    )
+    valid_from = max(primary.starts_on, date(2026, 1, 1))
+    taken = {d for rule in rules for d in rule.weekday_list}
+    for offset in (0, 2, 4, 1, 3):
+        if planned_hours(community, start=valid_from).lowest_month_minutes >= _minimum(community, valid_from):
+            break
+        weekday = (index + offset) % 5
+        if weekday in taken:
+            continue
+        try:
+            rules.append(
+                services.duty_rule_create(
+                    community=community,
+                    lawyer=primary.lawyer,
+                    weekdays=[weekday],
+                    start_time=start,
+                    end_time=end,
+                    place=f"{community.name}党群服务中心法律服务室",
+                    service_content=CONTENT,
+                    valid_from=valid_from,
+                    by=None,
+                )
+            )
+        except DomainError:  # the advisor is elsewhere then: try another weekday
+            continue
+        taken.add(weekday)
+    return rules
+
+
+def _minimum(community: Region, on: date) -> int:
+    return settings_for(community, on).min_monthly_onsite_hours * 60
 
 
 def _past_attendance(now: datetime) -> int:
     """Give every past scheduled demo shift an outcome: mostly held and confirmed, some late or short,
-    a few missed; this week's held shifts wait for the community's confirmation."""
+    a few missed; this week's held shifts wait for the community's confirmation. A lapse is given
+    only while the month's shifts still reach the district's minimum without it, so no community's
+    complete month falls below the standard by construction."""
     count = 0
     today = timezone.localdate(now)
-    for shift in DutyShift.objects.filter(
+    budgets: dict[tuple[int, date], int] = {}
+    past = DutyShift.objects.filter(
         status=ShiftStatus.SCHEDULED, ends_at__lt=now, community__parent__code=STREET
-    ):
+    )
+    for shift in past.select_related("community").order_by("starts_at"):
+        key = (shift.community_id, shift.date.replace(day=1))
+        if key not in budgets:
+            budgets[key] = _month_budget(shift.community, key[1])
         roll = _score(shift.community.code, shift.date)
-        if roll < 7:
+        minutes = shift.scheduled_minutes
+        if roll < 7 and budgets[key] >= minutes:
+            budgets[key] -= minutes
             DutyShift.objects.filter(pk=shift.pk).update(status=ShiftStatus.MISSED)
             count += 1
             continue
         late = 20 + roll % 25 if roll < 17 else 0
         early = 40 if 17 <= roll < 22 else 0
+        if late + early > budgets[key]:
+            late = early = 0
+        budgets[key] -= late + early
         checked_in = shift.starts_at + timedelta(minutes=late - 10 if late == 0 else late)
         checked_out = shift.ends_at - timedelta(minutes=early) + timedelta(minutes=5 if not early else 0)
         held = int((min(checked_out, shift.ends_at) - max(checked_in, shift.starts_at)).total_seconds() // 60)
@@ -139,12 +177,27 @@ def _past_attendance(now: datetime) -> int:
     return count
 
 
+def _month_budget(community: Region, first: date) -> int:
+    """Minutes the month's shifts plan beyond the district's minimum: what lapses may cost."""
+    lo, hi = month_bounds(first)
+    planned = sum(
+        s.scheduled_minutes
+        for s in DutyShift.objects.filter(community=community, date__gte=lo, date__lte=hi).exclude(
+            status=ShiftStatus.CANCELLED
+        )
+    )
+    return planned - required_minutes(community=community, start=lo, end=hi)
+
+
 def _today_shift_for_demo_advisor(community: Region, now: datetime) -> None:
-    """An extra duty for the demo advisor starting about now, so checking in can be tried at once."""
+    """An extra duty for the demo advisor starting about now, so checking in can be tried at once;
+    only in the daytime (loaded at night it would be an on-site duty at 00:00-03:00)."""
     rule = DutyRule.objects.filter(community=community).select_related("lawyer").first()
     if rule is None:
         return
     local = timezone.localtime(now, CHINA_TZ)
+    if not FIRST_HOUR <= local.hour <= LAST_HOUR:
+        return  # at night the advisor's next daytime shift is the one to try
     starts_at = local.replace(minute=0, second=0, microsecond=0)
     ends_at = starts_at + timedelta(hours=3)
     if (

@@ -13,11 +13,12 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from guwen.accounts.scope import lawyers_visible_to, regions_visible_to
-from guwen.core.errors import DomainError, NotFound
+from guwen.core.errors import Conflict, DomainError, NotFound
 from guwen.duty import selectors, services
 from guwen.duty.forms import parse_month
-from guwen.duty.models import DutyRule, DutyShift
+from guwen.duty.models import DutyDispute, DutyRule, DutyShift
 from guwen.duty.rota import coverage_gaps
+from guwen.duty.views.common import FORBIDDEN_CODES, refusal_status
 from guwen.regions.models import Level
 
 router = Router(tags=["duty"])
@@ -66,6 +67,63 @@ class ConfirmIn(Schema):
     note: str = ""
 
 
+class CheckOutIn(Schema):
+    note: str = ""
+    confirm: bool = False  # true on the second call, after a 409 confirm_check_out
+
+
+class BulkConfirmIn(Schema):
+    shift_ids: list[int]
+    note: str = ""
+
+
+class Refused(Schema):
+    id: int
+    detail: str
+
+
+class BulkConfirmOut(Schema):
+    confirmed: list[int]
+    refused: list[Refused]
+
+
+class DisputeIn(Schema):
+    reason: str
+
+
+class DisputeDecideIn(Schema):
+    decision: str  # "accept" or "reject"
+    note: str = ""
+
+
+class DisputeOut(Schema):
+    id: int
+    shift_id: int
+    shift_status: str
+    status: str
+    reason: str
+    raised_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_shift_status(obj) -> str:
+        return obj.shift.status
+
+
+class Detail(Schema):
+    detail: str
+    field: str | None = None
+    code: str | None = None
+
+
+def _refused(exc: DomainError):
+    """Role refusals are 403 here (the project handler maps the rest: 404, 409, 422)."""
+    if exc.code in FORBIDDEN_CODES:
+        return Status(403, {"detail": str(exc.message), "field": exc.field, "code": exc.code})
+    raise exc
+
+
 class RuleOut(Schema):
     id: int
     community_code: str
@@ -79,6 +137,11 @@ class RuleOut(Schema):
     capacity: int
     valid_from: dt.date
     valid_to: dt.date | None
+    warning: str = ""  # on creation: the rules plan fewer hours a month than the district requires
+
+    @staticmethod
+    def resolve_warning(obj: DutyRule) -> str:
+        return getattr(obj, "warning", "")
 
     @staticmethod
     def resolve_community_code(obj: DutyRule) -> str:
@@ -180,10 +243,66 @@ def duty_shift_check_in(request, shift_id: int, payload: CheckIn):
     return services.duty_shift_check_in(shift=shift, by=request.user, note=payload.note)
 
 
-@router.post("/duty/shifts/{shift_id}/check-out", response=ShiftOut)
-def duty_shift_check_out(request, shift_id: int, payload: CheckIn):
+@router.post("/duty/shifts/{shift_id}/check-out", response={200: ShiftOut, 409: Detail})
+def duty_shift_check_out(request, shift_id: int, payload: CheckOutIn):
+    """Within the district's window after the check-in the answer is a 409 with
+    ``code="confirm_check_out"`` and the question to ask; send again with ``confirm: true``."""
     shift = get_object_or_404(_shifts(request), pk=shift_id)
-    return services.duty_shift_check_out(shift=shift, by=request.user, note=payload.note)
+    try:
+        return services.duty_shift_check_out(
+            shift=shift, by=request.user, note=payload.note, confirm=payload.confirm
+        )
+    except Conflict as exc:
+        if exc.code != "confirm_check_out":
+            raise
+        return Status(409, {"detail": str(exc.message), "field": exc.field, "code": exc.code})
+
+
+@router.post(
+    "/duty/shift-confirmations", response={200: BulkConfirmOut, 403: Detail, 409: Detail, 422: Detail}
+)
+def duty_shifts_confirm(request, payload: BulkConfirmIn):
+    """Confirm many shifts in one transaction; the ones that cannot be are listed with the reason."""
+    ids = set(payload.shift_ids)
+    shifts = list(_shifts(request).filter(pk__in=ids).order_by("starts_at"))
+    if len(shifts) != len(ids):
+        raise NotFound(_("所选班次不存在或不在您的查看范围"), field="shift_ids")
+    try:
+        result = services.duty_shifts_confirm(shifts=shifts, by=request.user, note=payload.note)
+    except DomainError as exc:
+        return _refused(exc)
+    if not result.confirmed:  # nothing done: the first refusal's meaning (role 403, state 409)
+        _first, exc = result.refused[0]
+        detail = "；".join(f"{s}：{e.message}" for s, e in result.refused[:10])
+        return Status(refusal_status(exc), {"detail": detail, "field": "shift_ids", "code": exc.code})
+    return {
+        "confirmed": [s.pk for s in result.confirmed],
+        "refused": [{"id": s.pk, "detail": str(exc.message)} for s, exc in result.refused],
+    }
+
+
+@router.post("/duty/shifts/{shift_id}/dispute", response={201: DisputeOut, 403: Detail})
+def duty_shift_dispute(request, shift_id: int, payload: DisputeIn):
+    shift = get_object_or_404(_shifts(request), pk=shift_id)
+    try:
+        dispute = services.duty_shift_dispute(shift=shift, reason=payload.reason, by=request.user)
+    except DomainError as exc:
+        return _refused(exc)
+    return Status(201, dispute)
+
+
+@router.post("/duty/shifts/{shift_id}/dispute/decide", response={200: DisputeOut, 403: Detail})
+def duty_dispute_decide(request, shift_id: int, payload: DisputeDecideIn):
+    shift = get_object_or_404(_shifts(request), pk=shift_id)
+    dispute = get_object_or_404(DutyDispute.objects.select_related("shift"), shift=shift)
+    if payload.decision not in ("accept", "reject"):
+        raise DomainError(_("请选择异议成立（accept）或不成立（reject）"), field="decision")
+    try:
+        return services.duty_dispute_decide(
+            dispute=dispute, accept=payload.decision == "accept", note=payload.note, by=request.user
+        )
+    except DomainError as exc:
+        return _refused(exc)
 
 
 @router.post("/duty/shifts/{shift_id}/confirm", response=ShiftOut)

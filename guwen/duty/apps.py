@@ -9,6 +9,7 @@ class DutyConfig(AppConfig):
 
     def ready(self) -> None:
         from guwen.accounts import home
-        from guwen.duty.panels import home_panel
+        from guwen.duty.panels import holiday_panel, home_panel
 
         home.register(home.Panel("duty", 20, "duty/_home_panel.html", home_panel, ("duty/duty.css",)))
+        home.register(home.Panel("duty_holidays", 5, "duty/_holiday_panel.html", holiday_panel))

@@ -105,6 +105,55 @@ class CheckForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
+class CheckOutForm(CheckForm):
+    # Sent as 1 by the second submit, after the page asked whether a check-out so soon is meant.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class BulkConfirmForm(forms.Form):
+    shift = forms.TypedMultipleChoiceField(
+        label=_("班次"),
+        coerce=int,
+        error_messages={"required": _("请至少选择一个班次"), "invalid_choice": _("所选班次不正确")},
+    )
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, shift_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shift"].choices = [(pk, pk) for pk in shift_ids]
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("异议理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：签到在案，但当天社区未见律师到岗"),
+        error_messages={"required": _("请写明异议理由"), "max_length": _("异议理由不能超过500字")},
+    )
+
+
+CHOOSE_DECISION = _("请选择异议成立或不成立")
+
+
+class DisputeDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("决定"),
+        choices=[
+            ("", _("请选择")),
+            ("accept", _("异议成立，按缺勤计")),
+            ("reject", _("异议不成立，维持到岗")),
+        ],
+        error_messages={
+            "required": _("请选择异议成立或不成立"),
+            "invalid_choice": _("请选择异议成立或不成立"),
+        },
+    )
+    note = forms.CharField(
+        label=_("说明"), max_length=200, required=False, error_messages={"max_length": _("说明不能超过200字")}
+    )
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
@@ -214,3 +263,79 @@ def parse_month(value: str | None, default: date) -> date:
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
         raise ValueError(str(_("月份格式应为 YYYY-MM，例如 2026-03")))
     return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+DAY_LINE = re.compile(
+    r"^(?P<first>\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:~|～|至|到|—)\s*(?P<last>\d{4}-\d{1,2}-\d{1,2}))?\s*(?P<name>.*)$"
+)
+MAX_RANGE_DAYS = 15  # the longest statutory holiday with 调休 is 9 days; a longer range is a typo
+
+
+def parse_day_lines(text: str, *, default_name: str = "") -> list[tuple[date, str]]:
+    """Lines like ``2027-10-01 至 2027-10-07 国庆节`` or ``2027-09-26 调休上班`` → [(day, name)];
+    ValueError naming the line for anything else."""
+    from datetime import timedelta
+
+    days: list[tuple[date, str]] = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = DAY_LINE.match(line)
+        if match is None:
+            raise ValueError(
+                _("第 %(n)d 行：应以日期开头，如 2027-10-01 国庆节 或 2027-10-01 至 2027-10-07 国庆节")
+                % {"n": number}
+            )
+        try:
+            first = date.fromisoformat(_iso(match["first"]))
+            last = date.fromisoformat(_iso(match["last"])) if match["last"] else first
+        except ValueError:
+            raise ValueError(_("第 %(n)d 行：日期不存在") % {"n": number}) from None
+        if last < first or (last - first).days >= MAX_RANGE_DAYS:
+            raise ValueError(_("第 %(n)d 行：日期范围不正确") % {"n": number})
+        name = match["name"].strip() or default_name
+        if not name:
+            raise ValueError(_("第 %(n)d 行：请在日期后写上节日名称") % {"n": number})
+        day = first
+        while day <= last:
+            days.append((day, name))
+            day += timedelta(days=1)
+    return days
+
+
+def _iso(text: str) -> str:
+    y, m, d = text.split("-")
+    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+
+
+REST_EXAMPLE = "2027-01-01 元旦\n2027-10-01 至 2027-10-07 国庆节"
+
+
+class HolidayYearForm(forms.Form):
+    rest_days = forms.CharField(
+        label=_("放假日期"),
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "2027-01-01 元旦\n2027-10-01 至 2027-10-07 国庆节"}
+        ),
+        help_text=_("每行一个日期或一段日期，后面写节日名称"),
+        error_messages={"required": _("请至少填写一天放假日期")},
+    )
+    workdays = forms.CharField(
+        label=_("调休上班日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2027-02-20 春节调休上班"}),
+        help_text=_("周六或周日需要上班的日子，每行一个；名称可省略"),
+    )
+
+    def clean_rest_days(self):
+        try:
+            return parse_day_lines(self.cleaned_data["rest_days"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_workdays(self):
+        try:
+            return parse_day_lines(self.cleaned_data["workdays"], default_name=str(_("调休上班")))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None

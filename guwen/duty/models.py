@@ -8,6 +8,7 @@ DutyChangeRequest  substitution by the backup advisor, or a swap, approved by th
 RotaSlot       who answers a street's online questions in evenings, weekends and holidays
 CoverageWarning    one row per street and day when the rota has gaps (the sweep's compare-and-set)
 Booking        a resident's booking of an on-site consultation in a shift
+DutyDispute    the community's objection that a shift on record as held was not (签到在案、实际未到岗)
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ class DutySettings(models.Model):
         _("签到签退容许时间（分钟）"),
         default=120,
         help_text=_("开始前后多长时间内可以签到，结束后多长时间内可以签退"),
+    )
+    check_out_confirm_minutes = models.PositiveSmallIntegerField(
+        _("签退确认（分钟）"),
+        default=30,
+        help_text=_("签到后这么多分钟内签退，须再次确认，以免误点"),
     )
     adjusted_workday_mode = models.CharField(
         _("调休上班日"), max_length=10, choices=AdjustedWorkdayMode.choices, default=AdjustedWorkdayMode.CARRY
@@ -149,6 +155,7 @@ class ShiftStatus(models.TextChoices):
     CHECKED_IN = "checked_in", _("已签到")
     COMPLETED = "completed", _("待确认")
     CONFIRMED = "confirmed", _("已确认")
+    DISPUTED = "disputed", _("有异议")
     MISSED = "missed", _("缺勤")
     CANCELLED = "cancelled", _("已取消")
 
@@ -418,3 +425,47 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_code} {self.phone_masked}"
+
+
+class DisputeStatus(models.TextChoices):
+    PENDING = "pending", _("待司法所决定")
+    ACCEPTED = "accepted", _("异议成立（按缺勤计）")
+    REJECTED = "rejected", _("异议不成立（维持到岗）")
+
+
+class DutyDispute(models.Model):
+    """Community staff say the advisor was not there although the record says so (e.g. checked in
+    and left). The judicial office decides: accepted, the shift counts as missed; rejected, it stays
+    confirmed. One dispute per shift: the office's decision is final."""
+
+    shift = models.OneToOneField(
+        DutyShift, verbose_name=_("班次"), on_delete=models.PROTECT, related_name="dispute"
+    )
+    previous_status = models.CharField(_("异议前状态"), max_length=12, choices=ShiftStatus.choices)
+    reason = models.CharField(_("异议理由"), max_length=500)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.PENDING
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_note = models.CharField(_("决定说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("考勤异议")
+        verbose_name_plural = _("考勤异议")
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["status", "raised_at"], name="duty_dispute_status")]
+
+    def __str__(self) -> str:
+        return f"{self.shift} · {self.get_status_display()}"

@@ -35,3 +35,15 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
         .order_by("starts_at")[:SHOWN]
     )
     return {"shifts": shifts, "days": DAYS_AHEAD}
+
+
+def holiday_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The office's and the bureau's warning when this year, or the coming one near the year's end,
+    has no holiday data (shifts would fall on holidays, deadlines would run through them)."""
+    from guwen.duty import holidays
+    from guwen.duty.services.calendar import may_edit_calendar
+
+    if not may_edit_calendar(request.user):
+        return None
+    year = holidays.missing_year(timezone.localdate())
+    return None if year is None else {"year": year}

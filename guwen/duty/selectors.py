@@ -17,6 +17,7 @@ from guwen.duty.models import (
     BookingStatus,
     DutyChangeRequest,
     DutyCheck,
+    DutyDispute,
     DutyRule,
     DutySettings,
     DutyShift,
@@ -26,8 +27,12 @@ from guwen.duty.models import (
 from guwen.regions.models import Assignment, AssignmentRole, Lawyer, Level, Region
 from guwen.regions.selectors import assignments_from, assignments_on, in_force_on
 
-HELD = (ShiftStatus.COMPLETED, ShiftStatus.CONFIRMED)
+# On record as held: checked out (awaiting confirmation), confirmed, or disputed until the office
+# decides. A shift counts as held (到岗) only with minutes on site inside its hours: checking in and
+# out before the start holds nothing, so it counts as missed (缺勤), never as 100% attendance.
+HELD = (ShiftStatus.COMPLETED, ShiftStatus.CONFIRMED, ShiftStatus.DISPUTED)
 DUE = (*HELD, ShiftStatus.MISSED)
+HELD_ON_SITE = Q(status__in=HELD, held_minutes__gt=0)
 
 
 def online_responder(*, community: Region, at: datetime) -> Lawyer | None:
@@ -73,6 +78,15 @@ def shifts_visible_to(user) -> QuerySet[DutyShift]:
 
 def bookings_visible_to(user) -> QuerySet[Booking]:
     return Booking.objects.filter(shift__in=shifts_visible_to(user))
+
+
+def disputes_visible_to(user) -> QuerySet[DutyDispute]:
+    """Disputes of the shifts the user sees (the advisor sees the disputes of their own shifts)."""
+    return (
+        DutyDispute.objects.filter(shift__in=shifts_visible_to(user))
+        .select_related("shift", "shift__community", "shift__lawyer", "raised_by")
+        .order_by("raised_at")
+    )
 
 
 def change_requests_visible_to(user) -> QuerySet[DutyChangeRequest]:
@@ -156,7 +170,9 @@ def community_shift(community: Region, pk: int | None) -> DutyShift | None:
 def flagged_shifts(shifts: QuerySet[DutyShift]) -> QuerySet[DutyShift]:
     """Late, short and missed shifts: what the judicial office follows up."""
     return (
-        shifts.filter(Q(status=ShiftStatus.MISSED) | Q(is_late=True) | Q(is_short=True))
+        shifts.filter(
+            Q(status__in=(ShiftStatus.MISSED, ShiftStatus.DISPUTED)) | Q(is_late=True) | Q(is_short=True)
+        )
         .select_related("community", "lawyer")
         .order_by("-starts_at")
     )
@@ -185,16 +201,23 @@ def attended_bookings(*, community: Region | None = None, since: datetime | None
 
 @dataclass
 class Attendance:
-    """On-site attendance over a period. Shifts in the future or still open are not yet due."""
+    """On-site attendance over a period. Shifts in the future or still open are not yet due.
+
+    One definition for every figure: ``shifts_due = shifts_held + shifts_missed``; late and short
+    are counted among the held; ``held_minutes`` are the minutes of the held shifts; the rate is
+    held over due. The monthly minimum is judged only on a complete period (``complete``); before
+    that, ``scheduled_minutes`` says whether the plan can still meet it."""
 
     shifts_due: int = 0
     shifts_held: int = 0
     shifts_missed: int = 0
     shifts_late: int = 0
     shifts_short: int = 0
+    shifts_disputed: int = 0
     scheduled_minutes: int = 0
     held_minutes: int = 0
     required_minutes: int = 0
+    complete: bool = True
     label: str = ""
     community: Region | None = None
     lawyer: Lawyer | None = None
@@ -225,20 +248,32 @@ class Attendance:
     def meets_requirement(self) -> bool:
         return self.held_minutes >= self.required_minutes
 
+    @property
+    def below_requirement(self) -> bool:
+        """未达标: a complete period whose held minutes fall short of the district's minimum."""
+        return self.complete and bool(self.required_minutes) and not self.meets_requirement
+
+    @property
+    def plan_short(self) -> bool:
+        """排班不足: a period still running whose shifts, all held, could not reach the minimum."""
+        return not self.complete and self.scheduled_minutes < self.required_minutes
+
 
 def _hours(minutes: int) -> Decimal:
     return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def _figures(rows: QuerySet[DutyShift]) -> dict:
-    return rows.aggregate(
+    figures = rows.aggregate(
         shifts_due=Count("id", filter=Q(status__in=DUE)),
-        shifts_held=Count("id", filter=Q(status__in=HELD)),
-        shifts_missed=Count("id", filter=Q(status=ShiftStatus.MISSED)),
-        shifts_late=Count("id", filter=Q(is_late=True)),
-        shifts_short=Count("id", filter=Q(is_short=True)),
+        shifts_held=Count("id", filter=HELD_ON_SITE),
+        shifts_late=Count("id", filter=HELD_ON_SITE & Q(is_late=True)),
+        shifts_short=Count("id", filter=HELD_ON_SITE & Q(is_short=True)),
+        shifts_disputed=Count("id", filter=Q(status=ShiftStatus.DISPUTED)),
         held_minutes=Sum("held_minutes", filter=Q(status__in=HELD), default=0),
     )
+    figures["shifts_missed"] = figures["shifts_due"] - figures["shifts_held"]
+    return figures
 
 
 def _scheduled_minutes(rows: QuerySet[DutyShift]) -> int:
@@ -292,7 +327,11 @@ def attendance(
     if community is not None:
         rows = rows.filter(community=community)
     result = Attendance(
-        **_figures(rows), scheduled_minutes=_scheduled_minutes(rows), community=community, lawyer=lawyer
+        **_figures(rows),
+        scheduled_minutes=_scheduled_minutes(rows),
+        complete=end < timezone.localdate(),
+        community=community,
+        lawyer=lawyer,
     )
     if community is not None:
         result.required_minutes = required_minutes(community=community, start=start, end=end, lawyer=lawyer)
@@ -329,6 +368,69 @@ def attendance_by_advisor(*, communities: QuerySet[Region], start: date, end: da
         row.label = f"{lawyers[lawyer_id].name} · {places[community_id].name}"
         out.append(row)
     return out
+
+
+# --- what the rules plan against the district's minimum ------------------------------------
+
+
+@dataclass
+class PlannedHours:
+    """On-site hours a community's rules plan per month, averaged over the coming months (statutory
+    holidays skipped, 调休 weekends as the district's setting says), against the monthly minimum."""
+
+    monthly_minutes: int
+    lowest_month_minutes: int
+    required_hours: int
+
+    @property
+    def monthly_hours(self) -> int:
+        return int(_hours(self.monthly_minutes).to_integral_value(ROUND_HALF_UP))
+
+    @property
+    def short(self) -> bool:
+        return self.monthly_minutes < self.required_hours * 60
+
+    @property
+    def warning(self) -> str:
+        if not self.short:
+            return ""
+        from django.utils.translation import gettext as _
+
+        return _("按此规则每月约 %(h)d 小时，低于区里要求的 %(min)d 小时") % {
+            "h": self.monthly_hours,
+            "min": self.required_hours,
+        }
+
+
+def planned_hours(community: Region, *, start: date, months: int = 12) -> PlannedHours:
+    """What the community's rules in force give per month over ``months`` whole months from
+    ``start``'s month: the figure a rule is judged by when it is saved."""
+    from guwen.duty import holidays
+
+    first = start.replace(day=1)
+    rules = list(
+        DutyRule.objects.filter(community=community).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+    )
+    totals = []
+    cursor = first
+    for _n in range(months):
+        lo, hi = month_bounds(cursor)
+        mode = settings_for(community, lo).adjusted_workday_mode
+        minutes = 0
+        day = lo
+        while day <= hi:
+            for rule in rules:
+                if rule.is_valid_on(day) and holidays.duty_on(day, set(rule.weekday_list), mode)[0]:
+                    span = datetime.combine(day, rule.end_time) - datetime.combine(day, rule.start_time)
+                    minutes += int(span.total_seconds() // 60)
+            day += timedelta(days=1)
+        totals.append(minutes)
+        cursor = hi + timedelta(days=1)
+    return PlannedHours(
+        monthly_minutes=sum(totals) // len(totals),
+        lowest_month_minutes=min(totals),
+        required_hours=settings_for(community, start).min_monthly_onsite_hours,
+    )
 
 
 # --- the public card (三公开) ----------------------------------------------------------------

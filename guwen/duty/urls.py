@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.duty.views import office, public, work
+from guwen.duty.views import calendar, office, public, work
 
 app_name = "duty"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("duty/shifts/<int:pk>/check-in/", work.shift_check_in, name="shift_check_in"),
     path("duty/shifts/<int:pk>/check-out/", work.shift_check_out, name="shift_check_out"),
     path("duty/shifts/<int:pk>/confirm/", work.shift_confirm, name="shift_confirm"),
+    path("duty/shifts/confirm/", work.shifts_confirm, name="shifts_confirm"),
+    path("duty/shifts/<int:pk>/dispute/", work.shift_dispute, name="shift_dispute"),
+    path("duty/shifts/<int:pk>/dispute/decide/", work.dispute_decide, name="dispute_decide"),
     path("duty/shifts/<int:pk>/cancel/", work.shift_cancel, name="shift_cancel"),
     path("duty/shifts/<int:pk>/change/", work.change_request_create, name="change_request_create"),
     path("duty/requests/<int:pk>/decide/", work.change_request_decide, name="change_request_decide"),
@@ -28,6 +31,8 @@ urlpatterns = [
     path("duty/communities/<str:code>/generate/", office.generate, name="generate"),
     path("duty/communities/<str:code>/board.pdf", office.board_pdf, name="board_pdf"),
     path("duty/rules/<int:pk>/end/", office.rule_end, name="rule_end"),
+    path("duty/holidays/", calendar.holidays_home, name="holidays"),
+    path("duty/holidays/<int:year>/", calendar.holiday_year, name="holiday_year"),
     path("duty/rota/<str:code>/", office.rota, name="rota"),
     path("duty/rota/<str:code>/new/", office.rota_slot_create, name="rota_slot_create"),
     path("duty/rota-slots/<int:pk>/delete/", office.rota_slot_delete, name="rota_slot_delete"),

@@ -21,12 +21,18 @@ SHIFT = Workflow(
         ("scheduled", "mark_missed"): ("missed", {SYSTEM}),
         ("completed", "confirm"): ("confirmed", {Role.COMMUNITY_STAFF, Role.OFFICE, Role.SYSADMIN}),
         ("scheduled", "cancel"): ("cancelled", {Role.OFFICE, Role.BUREAU, Role.SYSADMIN}),
+        # The community says the advisor on record was not there in fact; the office decides.
+        ("completed", "dispute"): ("disputed", {Role.COMMUNITY_STAFF, Role.SYSADMIN}),
+        ("confirmed", "dispute"): ("disputed", {Role.COMMUNITY_STAFF, Role.SYSADMIN}),
+        ("disputed", "accept_dispute"): ("missed", {Role.OFFICE, Role.SYSADMIN}),
+        ("disputed", "reject_dispute"): ("confirmed", {Role.OFFICE, Role.SYSADMIN}),
     },
     categories={
         "scheduled": Category.OPEN,
         "checked_in": Category.OPEN,
         "completed": Category.WAITING,  # waiting on the community's confirmation
         "confirmed": Category.CLOSED,
+        "disputed": Category.WAITING,  # waiting on the judicial office's decision
         "missed": Category.RESOLVED,
         "cancelled": Category.CLOSED,
     },
@@ -35,6 +41,9 @@ SHIFT = Workflow(
         "check_out": _("签退"),
         "confirm": _("确认到岗"),
         "cancel": _("取消班次"),
+        "dispute": _("提出异议"),
+        "accept_dispute": _("异议成立"),
+        "reject_dispute": _("异议不成立"),
     },
 )
 

@@ -19,6 +19,12 @@ from guwen.duty.services.bookings import (
     booking_read_phone,
     booking_refusal,
 )
+from guwen.duty.services.disputes import (
+    BulkConfirmResult,
+    duty_dispute_decide,
+    duty_shift_dispute,
+    duty_shifts_confirm,
+)
 from guwen.duty.services.rota import coverage_warn, rota_slot_create, rota_slot_delete
 from guwen.duty.services.rules import (
     GenerationResult,
@@ -31,6 +37,7 @@ from guwen.duty.services.rules import (
 )
 
 __all__ = [
+    "BulkConfirmResult",
     "GenerationResult",
     "booking_cancel",
     "booking_create",
@@ -43,6 +50,7 @@ __all__ = [
     "duty_change_request_create",
     "duty_change_request_reject",
     "duty_change_request_withdraw",
+    "duty_dispute_decide",
     "duty_rule_create",
     "duty_rule_end",
     "duty_shift_cancel",
@@ -50,6 +58,8 @@ __all__ = [
     "duty_shift_check_out",
     "duty_shift_confirm",
     "duty_shift_create",
+    "duty_shift_dispute",
+    "duty_shifts_confirm",
     "duty_shifts_generate",
     "held_minutes",
     "parse_weekdays",

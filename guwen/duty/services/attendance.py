@@ -23,6 +23,7 @@ from guwen.duty.models import (
     RequestStatus,
     ShiftStatus,
 )
+from guwen.duty.selectors import settings_for
 from guwen.duty.services.rules import lawyer_overlaps
 from guwen.duty.workflow import CHANGE_REQUEST, SHIFT, request_roles, shift_roles
 from guwen.regions.models import Lawyer
@@ -33,6 +34,12 @@ MINUTE = timedelta(minutes=1)
 
 def _hm(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%H:%M}"
+
+
+def _day_hm(moment: datetime) -> str:
+    """「12月5日 08:30」: a time on another day than today means nothing without its date."""
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def _require_own_shift(shift: DutyShift, by) -> None:
@@ -51,9 +58,7 @@ def duty_shift_check_in(*, shift: DutyShift, by, photo=None, note: str = "") -> 
     tolerance = timedelta(minutes=shift.tolerance_minutes)
     opens, closes = shift.starts_at - tolerance, min(shift.starts_at + tolerance, shift.ends_at)
     if now < opens:
-        raise DomainError(
-            _("还未到签到时间：最早 %(t)s 可以签到") % {"t": _hm(opens)}, field="shift", code="too_early"
-        )
+        raise DomainError(_("签到将于 %(t)s 开放") % {"t": _day_hm(opens)}, field="shift", code="too_early")
     if now > closes:
         raise DomainError(
             _("已超过签到时间（最晚 %(t)s）") % {"t": _hm(closes)}, field="shift", code="too_late"
@@ -99,9 +104,13 @@ def held_minutes(shift: DutyShift, until: datetime) -> int:
     return max(0, int((end - begin) // MINUTE))
 
 
-def duty_shift_check_out(*, shift: DutyShift, by, photo=None, note: str = "") -> DutyShift:
+def duty_shift_check_out(
+    *, shift: DutyShift, by, photo=None, note: str = "", confirm: bool = False
+) -> DutyShift:
     """Check out on the server's clock; leaving before the end (beyond the late threshold) flags
-    the shift as short. Held minutes count only the scheduled hours."""
+    the shift as short. Held minutes count only the scheduled hours. A check-out within the
+    district's confirmation window after the check-in is most often a mis-tap: it is refused with
+    ``code="confirm_check_out"`` until sent again with ``confirm=True``."""
     _require_own_shift(shift, by)
     if shift.status == ShiftStatus.SCHEDULED:
         raise DomainError(_("请先签到"), field="shift", code="not_checked_in")
@@ -113,6 +122,15 @@ def duty_shift_check_out(*, shift: DutyShift, by, photo=None, note: str = "") ->
     if now > closes:
         raise DomainError(
             _("已超过签退时间（最晚 %(t)s）") % {"t": _hm(closes)}, field="shift", code="too_late"
+        )
+    window = settings_for(shift.community, shift.date).check_out_confirm_minutes
+    since = int((now - shift.checked_in_at) // MINUTE) if shift.checked_in_at else window
+    if since < window and not confirm:
+        raise Conflict(
+            _("您 %(n)d 分钟前刚签到（%(t)s），确定现在签退吗？")
+            % {"n": since, "t": _hm(shift.checked_in_at)},
+            field="confirm",
+            code="confirm_check_out",
         )
     stored = read_photo(photo) if photo else None
     short = now < shift.ends_at - timedelta(minutes=shift.late_threshold_minutes)
@@ -131,7 +149,7 @@ def duty_shift_check_out(*, shift: DutyShift, by, photo=None, note: str = "") ->
             obj=shift,
             old={"status": ShiftStatus.CHECKED_IN},
             new={"status": shift.status, "short": short, "held_minutes": minutes},
-            context={"photo": bool(stored)},
+            context={"photo": bool(stored), "confirmed_soon_after_check_in": since < window},
         )
     return shift
 

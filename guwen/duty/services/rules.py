@@ -14,7 +14,7 @@ from guwen.core.errors import Conflict, DomainError
 from guwen.core.workcalendar import CHINA_TZ
 from guwen.duty import holidays
 from guwen.duty.models import WEEKDAY_LABELS, DutyRule, DutyShift, ShiftStatus
-from guwen.duty.selectors import manageable_communities, settings_for
+from guwen.duty.selectors import manageable_communities, planned_hours, settings_for
 from guwen.regions.models import Lawyer, Level, Region
 from guwen.regions.selectors import assignments_on, overlapping
 
@@ -61,7 +61,9 @@ def duty_rule_create(
     valid_to: date | None = None,
     capacity: int | None = None,
 ) -> DutyRule:
-    """Fix a community's weekly on-site duty: who, which weekdays, when, where and what (三固定)."""
+    """Fix a community's weekly on-site duty: who, which weekdays, when, where and what (三固定).
+    ``rule.warning`` on the result says when the community's rules, this one included, plan fewer
+    hours a month than the district requires (empty otherwise)."""
     if community.level != Level.COMMUNITY:
         raise DomainError(_("驻点规则只能设在社区"), field="community")
     require_manager(by, community)
@@ -114,10 +116,13 @@ def duty_rule_create(
             valid_from=valid_from,
             valid_to=valid_to,
         )
+        planned = planned_hours(community, start=valid_from)
+        rule.warning = planned.warning  # shown to the office; the rule stands (a second rule may follow)
         audit.record(
             actor=by,
             action="duty_rule.create",
             obj=rule,
+            context={"planned_monthly_minutes": planned.monthly_minutes, "short": planned.short},
             new={
                 "community": community.code,
                 "lawyer": lawyer.pk,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from guwen.core.crypto import encrypt_text
 from guwen.testing import ROLES, World, tiny_image
 from guwen.tests.matrix import (
+    LOGGED_IN,
     MANAGES_A,
     ONLY_SYSADMIN,
     SEES_A,
@@ -133,6 +134,18 @@ def _fresh_completed(w: World, role: str, inside: bool):
     return _shift(w, community, lawyer, starts_in=timedelta(days=-next(_days)), status="completed")
 
 
+def _fresh_disputed(w: World, role: str, inside: bool):
+    from guwen.duty.models import DutyDispute
+
+    shift = _fresh_completed(w, role, inside)
+    shift.status = "disputed"
+    shift.save(update_fields=["status"])
+    DutyDispute.objects.create(
+        shift=shift, previous_status="completed", reason="当天未见律师", raised_by=w.user("sysadmin")
+    )
+    return shift
+
+
 def _fresh_request(w: World, role: str, inside: bool):
     from guwen.duty.models import DutyChangeRequest
 
@@ -240,6 +253,15 @@ OUT_SYS = lambda status: {**page(ONLY_SYSADMIN), "sysadmin": status}  # noqa: E7
 API_OUT_SYS = lambda status: {**api_route(ONLY_SYSADMIN), "sysadmin": status}  # noqa: E731
 SEES_A_PAGE = page(SEES_A)
 CONFIRMERS = {"staff_a": 302, "office": 302, "sysadmin": 302}
+DISPUTERS = {"staff_a": 302, "sysadmin": 302}
+CALENDAR_EDITORS = {"office": 302, "bureau": 302, "sysadmin": 302}
+DECIDERS = {"office": 302, "sysadmin": 302}
+
+
+def _api(status_by_role: dict[str, int]) -> dict[str, int]:
+    return {role: 200 if code == 302 else code for role, code in status_by_role.items()}
+
+
 REQUESTERS_200 = {"advisor_a": 200, "advisor_b": 200, "staff_a": 200, "office": 200, "sysadmin": 200}
 
 ROWS: list[Row] = [
@@ -299,6 +321,84 @@ ROWS: list[Row] = [
         none_but(CONFIRMERS, 400),
         OUT_SYS(302),
         setup=setup,
+    ),
+    # Confirm in bulk: a role that sees the shift but may not confirm it is a 403 (nothing was done).
+    Row(
+        "duty:shifts_confirm",
+        "POST",
+        fixed("/duty/shifts/confirm/"),
+        none_but(CONFIRMERS, 403),
+        OUT_SYS(302),
+        body=lambda w, r, i: {"shift": _fresh_completed(w, r, i).pk},
+        setup=setup,
+    ),
+    Row(
+        "duty:shift_dispute",
+        "POST",
+        lambda w, r, i: f"/duty/shifts/{_fresh_completed(w, r, i).pk}/dispute/",
+        none_but(DISPUTERS, 403),
+        OUT_SYS(302),
+        body=lambda w, r, i: {"reason": "签到在案，但当天社区未见律师"},
+        setup=setup,
+    ),
+    Row(
+        "duty:dispute_decide",
+        "POST",
+        lambda w, r, i: f"/duty/shifts/{_fresh_disputed(w, r, i).pk}/dispute/decide/",
+        none_but(DECIDERS, 403),
+        OUT_SYS(302),
+        body=lambda w, r, i: {"decision": "reject"},
+        setup=setup,
+    ),
+    Row(
+        "api:duty_shifts_confirm",
+        "POST",
+        fixed("/api/v1/duty/shift-confirmations"),
+        api_none_but(_api(CONFIRMERS), 403),
+        API_OUT_SYS(200),
+        body=lambda w, r, i: {"shift_ids": [_fresh_completed(w, r, i).pk]},
+        json=True,
+        setup=setup,
+    ),
+    Row(
+        "api:duty_shift_dispute",
+        "POST",
+        lambda w, r, i: f"/api/v1/duty/shifts/{_fresh_completed(w, r, i).pk}/dispute",
+        api_none_but({"staff_a": 201, "sysadmin": 201}, 403),
+        API_OUT_SYS(201),
+        body=lambda w, r, i: {"reason": "签到在案，但当天社区未见律师"},
+        json=True,
+        setup=setup,
+    ),
+    Row(
+        "api:duty_dispute_decide",
+        "POST",
+        lambda w, r, i: f"/api/v1/duty/shifts/{_fresh_disputed(w, r, i).pk}/dispute/decide",
+        api_none_but(_api(DECIDERS), 403),
+        API_OUT_SYS(200),
+        body=lambda w, r, i: {"decision": "reject"},
+        json=True,
+        setup=setup,
+    ),
+    # The year's holidays: the office, the bureau and the admin; other roles may not (403).
+    Row(
+        "duty:holidays",
+        "GET",
+        fixed("/duty/holidays/"),
+        page({**dict.fromkeys(LOGGED_IN, 403), **CALENDAR_EDITORS}),
+    ),
+    Row(
+        "duty:holiday_year",
+        "GET",
+        fixed("/duty/holidays/2027/"),
+        page({**dict.fromkeys(LOGGED_IN, 403), "office": 200, "bureau": 200, "sysadmin": 200}),
+    ),
+    Row(
+        "duty:holiday_year",
+        "POST",
+        fixed("/duty/holidays/2027/"),
+        page({**dict.fromkeys(LOGGED_IN, 403), **CALENDAR_EDITORS}),
+        body=lambda w, r, i: {"rest_days": "2027-01-01 元旦", "workdays": ""},
     ),
     Row(
         "duty:shift_cancel",

@@ -33,7 +33,7 @@ def test_check_in_and_out_use_the_server_clock_and_count_held_minutes(world):
     assert not shift.is_late
     check = DutyCheck.objects.get(shift=shift, kind="in")
     assert check.photo_type == "png" and check.photo.name
-    services.duty_shift_check_out(shift=shift, by=advisor)
+    services.duty_shift_check_out(shift=shift, by=advisor, confirm=True)
     shift.refresh_from_db()
     assert shift.status == ShiftStatus.COMPLETED and shift.is_short  # left 3 hours early
     assert 0 <= shift.held_minutes <= 1

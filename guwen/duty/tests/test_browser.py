@@ -48,6 +48,10 @@ def test_advisor_checks_in_and_out_on_a_phone_and_staff_confirm(live_server, tra
     expect(page.locator("#shift-status")).to_have_text("已签到")
     assert fits_the_screen(page)
     page.get_by_role("button", name="签退", exact=True).click()
+    # Checking out minutes after checking in is most often a mis-tap: the page asks first.
+    expect(page.get_by_role("alert")).to_contain_text("确定现在签退吗")
+    assert DutyShift.objects.get(pk=shift.pk).status == ShiftStatus.CHECKED_IN
+    page.get_by_role("button", name="确定签退").click()
     expect(page.get_by_role("status")).to_contain_text("签退成功")
     expect(page.locator("#shift-status")).to_have_text("待确认")
     shift.refresh_from_db()
@@ -59,8 +63,9 @@ def test_advisor_checks_in_and_out_on_a_phone_and_staff_confirm(live_server, tra
     page.goto(f"{live_server.url}/duty/")
     waiting = page.locator("section.card").filter(has_text="待确认到岗")
     expect(waiting).to_contain_text("南龙社区")
-    waiting.get_by_role("button", name="确认到岗").click()
-    expect(page.get_by_role("status")).to_contain_text("已确认到岗")
+    waiting.get_by_role("checkbox", name=re.compile("选择")).first.check()
+    waiting.get_by_role("button", name="确认所选").first.click()
+    expect(page.get_by_role("status")).to_contain_text("已确认 1 个班次")
     assert DutyShift.objects.get(pk=shift.pk).status == ShiftStatus.CONFIRMED
 
 
@@ -100,3 +105,47 @@ def test_resident_books_a_slot_from_the_public_card_and_cancels_it(live_server, 
     page.get_by_role("button", name="取消预约").click()
     expect(page.get_by_role("status")).to_contain_text("已取消")
     assert Booking.objects.get().status == BookingStatus.CANCELLED
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_office_confirms_shifts_in_bulk(
+    live_server, transactional_db, phone, log_in, width, tmp_path, settings
+):
+    settings.GUWEN_WAIVE_STAFF_TOTP = True  # the enrolment journey is tested elsewhere
+    world = build_world()
+    done = [
+        make_shift(world, starts_in=timedelta(days=-n), status=ShiftStatus.COMPLETED, held_minutes=180)
+        for n in (2, 3, 4)
+    ]
+    other = make_shift(
+        world,
+        starts_in=timedelta(days=-5),
+        community=world.community_b,
+        lawyer=world.lawyer_b,
+        status=ShiftStatus.COMPLETED,
+        held_minutes=170,
+    )
+    page = phone
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in("office", PASSWORD)
+    page.goto(f"{live_server.url}/duty/")
+    waiting = page.locator("section.card").filter(has_text="待确认到岗")
+    expect(waiting.get_by_role("checkbox", name=re.compile("选择"))).to_have_count(4)
+    assert fits_the_screen(page), f"the duty home scrolls sideways at {width} px"
+    page.screenshot(path=str(tmp_path / f"bulk-{width}.png"), full_page=True)
+
+    # Nothing ticked: the page says so and confirms nothing.
+    waiting.get_by_role("button", name="确认所选").first.click()
+    expect(page.locator(".card.errors")).to_contain_text("请至少选择一个班次")
+    assert not DutyShift.objects.filter(status=ShiftStatus.CONFIRMED).exists()
+
+    # 全选, then leave community B's shift out.
+    waiting = page.locator("section.card").filter(has_text="待确认到岗")
+    waiting.get_by_label("全选").check()
+    waiting.locator(f'input[name="shift"][value="{other.pk}"]').uncheck()
+    waiting.get_by_role("button", name="确认所选").last.click()
+    expect(page.get_by_role("status")).to_contain_text("已确认 3 个班次")
+    assert {s.pk for s in DutyShift.objects.filter(status=ShiftStatus.CONFIRMED)} == {s.pk for s in done}
+    waiting = page.locator("section.card").filter(has_text="待确认到岗")
+    expect(waiting.get_by_role("checkbox", name=re.compile("选择"))).to_have_count(1)

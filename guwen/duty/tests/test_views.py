@@ -170,7 +170,7 @@ def test_booking_code_look_ups_are_limited(world, client, settings):
         ).status_code
         for n in range(5)
     ]
-    assert codes[:3] == [400, 400, 400] and codes[3:] == [429, 429]
+    assert codes[:3] == [422, 422, 422] and codes[3:] == [429, 429]
 
 
 @pytest.mark.parametrize(
@@ -186,7 +186,7 @@ def test_booking_page_bad_input_is_a_400_with_a_chinese_message(world, client, d
     shift = make_shift(world, starts_in=timedelta(days=1))
     body = {"shift": shift.pk, "name": "王女士", "phone": "13800138001", **data}
     response = client.post(f"/c/{world.community_a.code}/book/", body)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not Booking.objects.exists()
 
@@ -199,12 +199,12 @@ def test_booking_page_says_why_a_shift_is_no_longer_bookable(world, client):
     response = client.post(
         f"/c/{world.community_a.code}/book/", {"shift": shift.pk, "name": "乙", "phone": "13800138002"}
     )
-    assert response.status_code == 400 and "已满" in response.content.decode()
+    assert response.status_code == 422 and "已满" in response.content.decode()
     DutyShift.objects.filter(pk=shift.pk).update(status=ShiftStatus.CANCELLED)
     response = client.post(
         f"/c/{world.community_a.code}/book/", {"shift": shift.pk, "name": "丙", "phone": "13800138003"}
     )
-    assert response.status_code == 400 and "已取消" in response.content.decode()
+    assert response.status_code == 422 and "已取消" in response.content.decode()
     assert Booking.objects.count() == 1
 
 
@@ -217,11 +217,11 @@ def test_booking_lookup_with_a_wrong_phone_reveals_nothing(world, client):
     response = client.post(
         f"/c/{world.community_a.code}/booking/", {"receipt_code": code, "phone": "13900000000"}
     )
-    assert response.status_code == 400 and "预约码或手机号不正确" in response.content.decode()
+    assert response.status_code == 422 and "预约码或手机号不正确" in response.content.decode()
     response = client.post(
         f"/c/{world.community_b.code}/booking/", {"receipt_code": code, "phone": "13800138001"}
     )
-    assert response.status_code == 400  # the right code on another community's page
+    assert response.status_code == 422  # the right code on another community's page
 
 
 # --- work pages ---------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def test_advisor_checks_in_with_a_photo_and_out_on_the_shift_page(world, client_
     assert response.status_code == 302
     response = advisor.post(f"/duty/shifts/{shift.pk}/check-in/", {})
     assert response.status_code == 400 and "重复签到" in response.content.decode()
-    assert advisor.post(f"/duty/shifts/{shift.pk}/check-out/", {}).status_code == 302
+    assert advisor.post(f"/duty/shifts/{shift.pk}/check-out/", {"confirm": "1"}).status_code == 302
     assert DutyShift.objects.get(pk=shift.pk).status == ShiftStatus.COMPLETED
 
 
@@ -274,7 +274,7 @@ def test_rule_form_bad_input_is_a_400_and_saves_nothing(world, client_for, data,
         **data,
     }
     response = client_for("office").post(f"/duty/communities/{world.community_a.code}/rules/new/", body)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not DutyRule.objects.exists()
 
@@ -291,7 +291,7 @@ def test_overlapping_rule_on_the_page_is_a_400(world, client_for):
         "valid_from": "2026-01-01",
     }
     response = client_for("office").post(f"/duty/communities/{world.community_a.code}/rules/new/", body)
-    assert response.status_code == 400 and "重叠" in response.content.decode()
+    assert response.status_code == 422 and "重叠" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -304,7 +304,7 @@ def test_overlapping_rule_on_the_page_is_a_400(world, client_for):
 def test_generate_form_bad_input_is_a_400(world, client_for, data, message):
     make_rule(world, weekdays="1")
     response = client_for("office").post(f"/duty/communities/{world.community_a.code}/generate/", data)
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == 422 and message in response.content.decode()
     assert not DutyShift.objects.exists()
 
 
@@ -342,7 +342,7 @@ def test_rota_form_bad_input_is_a_400(world, client_for, data, message):
         **data,
     }
     response = client_for("office").post(f"/duty/rota/{world.street.code}/new/", body)
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == 422 and message in response.content.decode()
     assert not RotaSlot.objects.exists()
 
 
@@ -359,7 +359,7 @@ def test_change_request_page_submits_a_substitution(world, client_for):
     response = client_for("advisor_a").post(
         f"/duty/shifts/{shift.pk}/change/", {"kind": "swap", "reason": "再申请"}
     )
-    assert response.status_code == 400 and "请选择对调的班次" in response.content.decode()
+    assert response.status_code == 422 and "请选择对调的班次" in response.content.decode()
 
 
 # --- API bad input ------------------------------------------------------------------------

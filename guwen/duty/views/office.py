@@ -81,6 +81,7 @@ def community(request, code: str):
                 communities=regions_visible_to(request.user).filter(pk=place.pk), start=first, end=last
             ),
             "can_manage": can_manage,
+            "planned": selectors.planned_hours(place, start=today) if can_manage else None,
             "card_url": f"/c/{place.code}/",
         },
     )
@@ -98,6 +99,8 @@ def rule_create(request, code: str):
     )
     if done:
         messages.success(request, _("已添加驻点规则"))
+        if _rule.warning:
+            messages.warning(request, _rule.warning)
         return redirect("duty:community", code=place.code)
     return form_page(request, form, _("添加驻点规则：%(name)s") % {"name": place.name})
 

@@ -17,16 +17,28 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guwen.accounts.models import Role
 from guwen.accounts.scope import regions_visible_to, roles_of
 from guwen.core.errors import DomainError
-from guwen.core.formtools import add_domain_error, form_submit
+from guwen.core.formtools import add_domain_error, form_status, form_submit
 from guwen.core.uploads import image_type
 from guwen.duty import selectors, services
-from guwen.duty.forms import CancelShiftForm, ChangeRequestForm, CheckForm, DecideForm, NoteForm
-from guwen.duty.models import BookingStatus, DutyShift, RequestStatus, ShiftStatus
+from guwen.duty.forms import (
+    BulkConfirmForm,
+    CancelShiftForm,
+    ChangeRequestForm,
+    CheckForm,
+    CheckOutForm,
+    DecideForm,
+    DisputeDecideForm,
+    DisputeForm,
+    NoteForm,
+)
+from guwen.duty.models import BookingStatus, DisputeStatus, DutyDispute, DutyShift, RequestStatus, ShiftStatus
 from guwen.duty.rota import coverage_gaps
-from guwen.duty.views.common import form_page
+from guwen.duty.services.calendar import may_edit_calendar
+from guwen.duty.views.common import form_page, refusal_status
 from guwen.duty.workflow import CHANGE_REQUEST, SHIFT, request_roles, shift_roles
 from guwen.regions.models import Level
 
+BULK_SHOWN = 100  # shifts listed for confirming at once
 STAFF_ROLES = {Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU, Role.SYSADMIN}
 # Who works a shift: its advisor, the community, the office (bookings, change requests).
 REQUESTERS = {Role.ADVISOR, Role.COMMUNITY_STAFF, Role.OFFICE, Role.SYSADMIN}
@@ -45,11 +57,15 @@ def _shift(request, pk: int) -> DutyShift:
 def home(request):
     """My duty: today's and coming shifts for an advisor; confirmations and requests for the
     community; flagged shifts and coverage gaps for the judicial office."""
+    return _home(request)
+
+
+def _home(request, *, bulk_form=None, bulk_error: str = "", status: int = 200):
     user = request.user
     roles = roles_of(user)
     now = timezone.now()
     visible = selectors.shifts_visible_to(user)
-    context: dict = {"roles": roles, "Role": Role, "now": now}
+    context: dict = {"roles": roles, "Role": Role, "now": now, "bulk_error": bulk_error}
     if Role.ADVISOR in roles:
         mine = selectors.my_shifts(user)
         context["my_shifts"] = selectors.my_coming_shifts(user, now=now)[:20]
@@ -58,7 +74,10 @@ def home(request):
         ]
     if roles & STAFF_ROLES:
         recent = visible.filter(starts_at__gte=now - timedelta(days=60))
-        context["to_confirm"] = selectors.unconfirmed_shifts(visible)[:30]
+        context["to_confirm"] = selectors.unconfirmed_shifts(visible)[:BULK_SHOWN]
+        context["can_confirm"] = bool(roles & {Role.COMMUNITY_STAFF, Role.OFFICE, Role.SYSADMIN})
+        context["selected"] = set(bulk_form.data.getlist("shift")) if bulk_form is not None else set()
+        context["disputes"] = selectors.disputes_visible_to(user).filter(status=DisputeStatus.PENDING)[:30]
         context["flagged"] = selectors.flagged_shifts(recent)[:30]
         context["missed_count"] = recent.filter(status=ShiftStatus.MISSED).count()
         context["pending_requests"] = (
@@ -71,19 +90,120 @@ def home(request):
             (street, coverage_gaps(street=street, now=now))
             for street in selectors.streets_with_duty(user)[:10]
         ]
+    context["can_edit_calendar"] = may_edit_calendar(user)
     context["communities"] = regions_visible_to(user).filter(level=Level.COMMUNITY).order_by("code")[:60]
     context["streets"] = selectors.streets_visible_to(user).order_by("code")[:20]
-    return render(request, "duty/home.html", context)
+    return render(request, "duty/home.html", context, status=status)
 
 
-def _shift_page(request, shift: DutyShift, *, check_form=None, error: str | None = None):
-    """The shift page; with ``error`` or a form with errors, the 400 answer to a refused action."""
+@login_required
+@require_POST
+def shifts_confirm(request):
+    """Confirm the shifts ticked in the home page's list at once; those that cannot be confirmed are
+    reported one by one and the rest go through (one transaction)."""
+    raw = request.POST.getlist("shift")
+    ids = [int(v) for v in raw if v.isascii() and v.isdigit()]
+    form = BulkConfirmForm(request.POST, shift_ids=ids)
+    if not form.is_valid():
+        return _home(request, bulk_form=form, bulk_error=_first_error(form), status=form_status(form))
+    chosen = form.cleaned_data["shift"]
+    shifts = list(
+        selectors.shifts_visible_to(request.user)
+        .filter(pk__in=chosen)
+        .select_related("community", "community__parent", "lawyer")
+        .order_by("starts_at")
+    )
+    if len(shifts) != len(set(chosen)):
+        raise Http404  # a shift outside the user's view: nothing is done, nothing is confirmed to exist
+    try:
+        result = services.duty_shifts_confirm(shifts=shifts, by=request.user, note=form.cleaned_data["note"])
+    except DomainError as exc:
+        return _home(request, bulk_form=form, bulk_error=str(exc.message), status=refusal_status(exc))
+    if result.confirmed:
+        messages.success(request, _("已确认 %(n)d 个班次") % {"n": len(result.confirmed)})
+    refusals = [
+        _("%(shift)s 未确认：%(reason)s") % {"shift": shift, "reason": exc.message}
+        for shift, exc in result.refused
+    ]
+    if not result.confirmed:  # nothing done: the first refusal's meaning (role 403, state 409)
+        status = refusal_status(result.refused[0][1])
+        return _home(request, bulk_form=form, bulk_error="；".join(refusals[:10]), status=status)
+    for text in refusals:
+        messages.warning(request, text)
+    return redirect("duty:home")
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return ""
+
+
+@login_required
+@require_POST
+def shift_dispute(request, pk: int):
+    """Community staff dispute a shift on record as held (签到在案、实际未到岗), with a reason."""
+    shift = _shift(request, pk)
+    form = DisputeForm(request.POST)
+    if not form.is_valid():
+        return _shift_page(request, shift, dispute_form=form, error=_first_error(form), status=422)
+    try:
+        services.duty_shift_dispute(shift=shift, reason=form.cleaned_data["reason"], by=request.user)
+    except DomainError as exc:
+        return _shift_page(
+            request, shift, dispute_form=form, error=str(exc.message), status=refusal_status(exc)
+        )
+    messages.success(request, _("异议已提交，待司法所决定"))
+    return redirect("duty:shift_detail", pk=shift.pk)
+
+
+@login_required
+@require_POST
+def dispute_decide(request, pk: int):
+    """The judicial office decides a dispute: accepted, the shift counts as missed; rejected, it
+    stays confirmed."""
+    shift = _shift(request, pk)
+    dispute = get_object_or_404(DutyDispute.objects.filter(shift=shift))
+    form = DisputeDecideForm(request.POST)
+    if not form.is_valid():
+        return _shift_page(request, shift, decide_form=form, error=_first_error(form), status=422)
+    try:
+        services.duty_dispute_decide(
+            dispute=dispute,
+            accept=form.cleaned_data["decision"] == "accept",
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except DomainError as exc:
+        return _shift_page(
+            request, shift, decide_form=form, error=str(exc.message), status=refusal_status(exc)
+        )
+    messages.success(request, _("已就考勤异议作出决定"))
+    return redirect("duty:shift_detail", pk=shift.pk)
+
+
+def _shift_page(
+    request,
+    shift: DutyShift,
+    *,
+    check_form=None,
+    error: str | None = None,
+    status: int | None = None,
+    confirm_check_out: str = "",
+    dispute_form=None,
+    decide_form=None,
+):
+    """The shift page; with ``error`` or a form with errors, the answer to a refused action (its
+    ``status``, else 400); with ``confirm_check_out``, the question before an early check-out."""
     roles = shift_roles(request.user, shift)
     actions = SHIFT.allowed_actions(shift, roles)
-    if Role.ADVISOR in roles and shift.status == ShiftStatus.COMPLETED:
-        actions = [a for a in actions if a != "confirm"]  # nobody confirms their own attendance
+    if Role.ADVISOR in roles:  # nobody confirms or disputes their own attendance
+        actions = [a for a in actions if a not in ("confirm", "dispute")]
     requests = shift.change_requests.select_related("substitute", "other_shift", "requested_by")
     refused = error is not None or (check_form is not None and check_form.errors)
+    dispute = DutyDispute.objects.filter(shift=shift).select_related("raised_by", "decided_by").first()
+    if status is None:
+        status = 400 if refused else 200
     return render(
         request,
         "duty/shift_detail.html",
@@ -101,8 +221,14 @@ def _shift_page(request, shift: DutyShift, *, check_form=None, error: str | None
             "can_request": shift.status == ShiftStatus.SCHEDULED
             and shift.starts_at > timezone.now()
             and bool(roles & REQUESTERS),
+            "confirm_check_out": confirm_check_out,
+            "dispute": dispute,
+            "can_dispute": "dispute" in actions and dispute is None,
+            "dispute_form": dispute_form or DisputeForm(),
+            "can_decide_dispute": bool({"accept_dispute", "reject_dispute"} & set(actions)),
+            "decide_form": decide_form or DisputeDecideForm(),
         },
-        status=400 if refused else 200,
+        status=status,
     )
 
 
@@ -125,13 +251,22 @@ def shift_check_out(request, pk: int):
 
 def _check(request, pk, service, done):
     shift = _shift(request, pk)
-    form = CheckForm(request.POST, request.FILES)
+    checking_out = service is services.duty_shift_check_out
+    form = (CheckOutForm if checking_out else CheckForm)(request.POST, request.FILES)
     if form.is_valid():
+        extra = {"confirm": form.cleaned_data["confirm"]} if checking_out else {}
         try:
             shift = service(
-                shift=shift, by=request.user, photo=form.cleaned_data["photo"], note=form.cleaned_data["note"]
+                shift=shift,
+                by=request.user,
+                photo=form.cleaned_data["photo"],
+                note=form.cleaned_data["note"],
+                **extra,
             )
         except DomainError as exc:
+            if exc.code == "confirm_check_out":
+                # Ask once more; the photo is not carried over, the note is.
+                return _shift_page(request, shift, confirm_check_out=str(exc.message), status=409)
             add_domain_error(form, exc)
         else:
             local = timezone.localtime(shift.checked_out_at or shift.checked_in_at)
