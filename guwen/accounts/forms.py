@@ -66,11 +66,12 @@ class OwnPasswordChangeForm(PasswordChangeForm):
                 "label": self.fields[name].label
             }
 
-    def clean_new_password2(self):
-        password = super().clean_new_password2()
-        if password and password == self.cleaned_data.get("old_password"):
-            raise forms.ValidationError(_("新密码不能与当前密码相同。"), code="password_unchanged")
-        return password
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("new_password1")
+        if password and not self.has_error("new_password2") and password == cleaned.get("old_password"):
+            self.add_error("new_password1", _("新密码不能与当前密码相同。"))
+        return cleaned
 
 
 class AccountForm(forms.Form):
