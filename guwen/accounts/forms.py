@@ -119,6 +119,9 @@ class AccountCreateForm(AccountForm):
         self.fields["role"].choices = [("", "---------")] + [(r, labels[r]) for r in roles]
         self.fields["region"].queryset = regions
         self.fields["region"].label_from_instance = lambda r: f"{r.name}（{r.get_level_display()}）"
+        if Role.OFFICE not in roles:
+            self.fields["region"].label = _("所属社区")
+            self.fields["region"].help_text = _("社区工作人员所在的社区")
         self.fields["lawyer"].queryset = lawyers
         self.fields["lawyer"].label_from_instance = lambda lawyer: f"{lawyer.name}（{lawyer.firm.name}）"
         if not roles or Role.ADVISOR not in roles:
