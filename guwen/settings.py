@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "guwen.accounts.middleware.RequireVerifiedStaffMiddleware",
+    "guwen.accounts.middleware.RequirePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "guwen.core.middleware.PrivateNoStoreMiddleware",
@@ -237,7 +238,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 # locks the account as surely as guessing from one), and per username and address.
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The Chinese lockout page with the time the username may try again (429 with Retry-After).
+AXES_LOCKOUT_CALLABLE = "guwen.accounts.views.locked_out"
 AXES_VERBOSE = False
 # The client's address behind the deployment's own reverse proxies (see guwen/core/clientip.py):
 # rate limits, the audit trail and login lockouts all use it.

@@ -1,8 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from guwen.accounts.models import Membership, User
+from guwen.core import audit
+
+
+class SetByAdminPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator types for someone else is temporary: the owner replaces it at
+    the next sign-in."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,8 +28,23 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "is_active", "is_staff", "is_demo", "last_login"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("顾问平台"), {"fields": ("display_name", "phone", "is_demo")}),
+        (_("顾问平台"), {"fields": ("display_name", "phone", "is_demo", "must_change_password")}),
     )
+    change_password_form = SetByAdminPasswordForm
+
+    def log_change(self, request, obj, message):
+        # The admin's password page logs its change here, after the form saved the new password.
+        if request.path.rstrip("/").endswith("/password"):
+            audit.record(actor=request.user, action="account.password.reset", obj=obj)
+        return super().log_change(request, obj, message)
+
+    def save_model(self, request, obj, form, change):
+        # An account made here has a password its owner did not choose.
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+        if not change:
+            audit.record(actor=request.user, action="account.create", obj=obj, new={"username": obj.username})
 
 
 @admin.register(Membership)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guwen.accounts.models import Role
-from guwen.accounts.scope import roles_of
+from guwen.accounts.scope import can_manage_accounts, roles_of
 
 # Roles that handle consultations (the inbox) and roles that do the office's daily work (duty,
 # the region tree, the knowledge base). The association reads anonymised aggregates only.
@@ -31,9 +31,12 @@ def menu_items(user) -> list[tuple[str, str]]:
         items.append((_("律师事务所"), reverse("regions:firm_list")))
         items.append((_("知识库"), reverse("knowledge:search")))
     items.append((_("法律法规"), reverse("knowledge:law_list")))
+    if can_manage_accounts(user):
+        items.append((_("账号管理"), reverse("accounts:manage_list")))
     if Role.SYSADMIN in roles or user.is_staff:
         items.append((_("系统管理"), reverse("admin:index")))
     items.append((_("我的账号"), reverse("accounts:profile")))
+    items.append((_("修改密码"), reverse("accounts:password_change")))
     return items
 
 

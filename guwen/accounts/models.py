@@ -33,6 +33,9 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=40, blank=True)
     phone = models.CharField(_("手机号"), max_length=11, blank=True)
     is_demo = models.BooleanField(_("演示账号"), default=False)
+    # Set when someone else chose the password (an account made or reset by an office, a bureau, a
+    # firm admin or Django admin): the owner must replace it before doing anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")

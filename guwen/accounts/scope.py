@@ -199,3 +199,96 @@ def can_read_personal_numbers(user, lawyer: Lawyer) -> bool:
         return True
     is_bureau = bool(_region_anchors(user, {Role.BUREAU}))
     return is_bureau and manageable_firms(user).filter(pk=lawyer.firm_id).exists()
+
+
+# --- accounts the office manages -------------------------------------------------------------
+
+# The roles whose accounts each managing role may create and look after. An advisor's account is
+# the login of a lawyer record, so it is reached through the lawyer (their firm, their post).
+_ACCOUNT_ROLES_MANAGED_BY = {
+    Role.OFFICE: frozenset({Role.COMMUNITY_STAFF, Role.ADVISOR}),
+    Role.BUREAU: frozenset({Role.COMMUNITY_STAFF, Role.OFFICE, Role.ADVISOR}),
+    Role.FIRM_ADMIN: frozenset({Role.ADVISOR}),
+}
+
+
+def account_roles_managed_by(user) -> frozenset[str]:
+    """The roles whose accounts the user looks after (empty: the user manages no accounts)."""
+    if is_sysadmin(user):
+        return frozenset(Role.values)
+    roles: set[str] = set()
+    for membership in current_memberships(user):
+        roles |= _ACCOUNT_ROLES_MANAGED_BY.get(membership.role, frozenset())
+    return frozenset(roles)
+
+
+def can_manage_accounts(user) -> bool:
+    return bool(account_roles_managed_by(user))
+
+
+def regions_for_accounts(user, role: str) -> QuerySet[Region]:
+    """Regions where the user may give an account ``role``: community staff in the communities of
+    an office's street or a bureau's district, an office in a bureau's streets."""
+    level = {Role.COMMUNITY_STAFF: "community", Role.OFFICE: "street", Role.BUREAU: "district"}.get(role)
+    if level is None or role not in account_roles_managed_by(user):
+        return Region.objects.none()
+    if is_sysadmin(user):
+        return Region.objects.filter(level=level, is_active=True)
+    anchors = {Role.COMMUNITY_STAFF: {Role.OFFICE, Role.BUREAU}, Role.OFFICE: {Role.BUREAU}}[role]
+    condition = Q(pk__in=[])
+    for region in _region_anchors(user, anchors):
+        condition |= Q(path__startswith=region.path)
+    return Region.objects.filter(condition, level=level, is_active=True)
+
+
+def lawyers_for_accounts(user) -> QuerySet[Lawyer]:
+    """Lawyer records whose login the user looks after: a firm admin's own firm, a bureau's district
+    firms, and for an office or bureau the lawyers serving their communities today."""
+    if Role.ADVISOR not in account_roles_managed_by(user):
+        return Lawyer.objects.none()
+    if is_sysadmin(user):
+        return Lawyer.objects.all()
+    condition = Q(firm_id__in=_admin_firm_ids(user))
+    for region in _region_anchors(user, {Role.BUREAU}):
+        condition |= Q(firm__district__path__startswith=region.path)
+    places = Q(pk__in=[])
+    for region in _region_anchors(user, {Role.BUREAU, Role.OFFICE}):
+        places |= Q(community__path__startswith=region.path)
+    condition |= Q(pk__in=current_assignments().filter(places).values("lawyer_id"))
+    return Lawyer.objects.filter(condition)
+
+
+def users_manageable_by(user):
+    """The one definition of which accounts a user may list, open and change (DESIGN §5).
+
+    An account is in scope when one of its memberships (current or past, so a deactivated member
+    can be found again) sits in a region the user looks after for that role, or when it is the
+    login of a lawyer in ``lawyers_for_accounts``; and every role it holds is one the user manages,
+    so an office never resets a bureau's password. Never the user's own account (that is 我的账号),
+    and never a superuser for anyone but a system admin."""
+    from guwen.accounts.models import User
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return User.objects.none()
+    if is_sysadmin(user):
+        return User.objects.exclude(pk=user.pk)
+    managed = account_roles_managed_by(user)
+    if not managed:
+        return User.objects.none()
+    condition = Q(pk__in=[])
+    for role in managed - {Role.ADVISOR}:
+        condition |= Q(
+            pk__in=Membership.objects.filter(role=role, region__in=regions_for_accounts(user, role)).values(
+                "user_id"
+            )
+        )
+    if Role.ADVISOR in managed:
+        condition |= Q(pk__in=lawyers_for_accounts(user).filter(user__isnull=False).values("user_id"))
+    others = Membership.objects.exclude(role__in=managed).values("user_id")
+    return (
+        User.objects.filter(condition)
+        .exclude(pk__in=others)
+        .exclude(is_superuser=True)
+        .exclude(pk=user.pk)
+        .distinct()
+    )

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guwen.accounts.models import ROLE_REGION_LEVEL, Membership, Role, User
 from guwen.accounts.scope import forget_memberships
 from guwen.core import audit
-from guwen.core.errors import DomainError
+from guwen.core.errors import Conflict, DomainError
 from guwen.regions.models import LawFirm, Region
 
 
@@ -25,12 +25,16 @@ def user_create(
     is_demo: bool = False,
     is_staff: bool = False,
     is_superuser: bool = False,
+    must_change_password: bool | None = None,
 ) -> User:
+    """A new account. When someone else chooses its password (``by`` is a person), the owner must
+    replace it at first login; accounts made by the system (``by=None``: the demo, tests, commands)
+    keep theirs unless told otherwise."""
     username = username.strip()
     if not username:
         raise DomainError(_("请填写用户名"), field="username")
-    if User.objects.filter(username=username).exists():
-        raise DomainError(_("用户名已存在"), field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("用户名已存在"), field="username")
     with transaction.atomic():
         user = User(
             username=username,
@@ -39,6 +43,9 @@ def user_create(
             is_demo=is_demo,
             is_staff=is_staff or is_superuser,
             is_superuser=is_superuser,
+            must_change_password=(
+                bool(password) and by is not None if must_change_password is None else must_change_password
+            ),
         )
         if password:
             user.set_password(password)
@@ -48,7 +55,7 @@ def user_create(
             with transaction.atomic():
                 user.save()
         except IntegrityError as exc:  # created by someone else between the check and the insert
-            raise DomainError(_("用户名已存在"), field="username") from exc
+            raise Conflict(_("用户名已存在"), field="username") from exc
         audit.record(actor=by, action="user.create", obj=user, new={"username": username})
     return user
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,7 +15,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guwen.accounts import services
-from guwen.accounts.forms import LoginForm, TokenForm
+from guwen.accounts.account_services import password_change as services_password_change
+from guwen.accounts.forms import LoginForm, OwnPasswordChangeForm, TokenForm
 from guwen.accounts.otp import has_confirmed_device, session_verified, totp_required
 from guwen.accounts.scope import current_memberships, roles_of
 from guwen.core.errors import DomainError
@@ -30,6 +33,31 @@ class LoginView(auth_views.LoginView):
         # Django's view names the site after the request's host; the page title names the platform.
         context["site_name"] = settings.GUWEN_SITE_NAME
         return context
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): the Chinese page saying at what time
+    the username may try again, counted from its last counted failure."""
+    from datetime import timedelta
+
+    from axes.helpers import get_client_username
+    from django.utils import timezone
+
+    from guwen.accounts.account_services import lockout_until
+
+    username = get_client_username(request, credentials) or ""
+    until = lockout_until(username) if username else None
+    if until is None:
+        until = timezone.now() + timedelta(hours=settings.AXES_COOLOFF_TIME)
+    minutes = max(1, -(-int((until - timezone.now()).total_seconds()) // 60))
+    response = render(
+        request,
+        "accounts/locked_out.html",
+        {"retry_at": timezone.localtime(until), "retry_minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 def _next_url(request) -> str:
@@ -95,6 +123,31 @@ def otp_verify(request):
         request,
         "accounts/otp_verify.html",
         {"form": form, "next": _next_url(request)},
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Every signed-in user changes their own password here; an account whose password someone
+    else chose is sent here for every page until it has (RequirePasswordChangeMiddleware)."""
+    user = request.user
+    form = OwnPasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_password_change(user=user, new_password=form.cleaned_data["new_password1"])
+        except DjangoValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            # The session survives the new password hash; other sessions of the user end.
+            update_session_auth_hash(request, user)
+            messages.success(request, _("密码已修改。"))
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": user.must_change_password, "next": _next_url(request)},
         status=form_status(form),
     )
 

@@ -18,16 +18,17 @@ pytest_plugins = ["guwen.tests.browser"]
 WIDTHS = (390, 768, 1280)
 TIMEOUT_MS = 10_000
 
-_OFFICE_WORK = ["驻点值班", "区域与社区", "律师", "律师事务所", "知识库", "法律法规", "我的账号"]
+_OFFICE_WORK = ["驻点值班", "区域与社区", "律师", "律师事务所", "知识库", "法律法规"]
+_OWN = ["我的账号", "修改密码"]
 # What each demo login finds in its menu, in order: the pages its role may use.
 MENUS = {
-    "admin": ["工作台", "法律咨询", "咨询设置", *_OFFICE_WORK[:-1], "系统管理", "我的账号"],
-    "bureau": ["工作台", "法律咨询", "咨询设置", *_OFFICE_WORK],
-    "office": ["工作台", "法律咨询", *_OFFICE_WORK],
-    "advisor": ["工作台", "法律咨询", *_OFFICE_WORK],
-    "staff": ["工作台", *_OFFICE_WORK],
-    "firm": ["工作台", *_OFFICE_WORK],
-    "association": ["工作台", "法律法规", "我的账号"],
+    "admin": ["工作台", "法律咨询", "咨询设置", *_OFFICE_WORK, "账号管理", "系统管理", *_OWN],
+    "bureau": ["工作台", "法律咨询", "咨询设置", *_OFFICE_WORK, "账号管理", *_OWN],
+    "office": ["工作台", "法律咨询", *_OFFICE_WORK, "账号管理", *_OWN],
+    "advisor": ["工作台", "法律咨询", *_OFFICE_WORK, *_OWN],
+    "staff": ["工作台", *_OFFICE_WORK, *_OWN],
+    "firm": ["工作台", *_OFFICE_WORK, "账号管理", *_OWN],
+    "association": ["工作台", "法律法规", *_OWN],
 }
 # Django's own admin has its own layout, without the menu.
 LEAVES_THE_LAYOUT = {"系统管理"}

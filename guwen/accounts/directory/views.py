@@ -132,6 +132,11 @@ def lawyer_detail(request, pk: int):
             "assignments": assignments.order_by("-starts_on"),
             "can_read_id": scope.can_read_personal_numbers(request.user, lawyer),
             "can_edit": scope.manageable_lawyers(request.user).filter(pk=lawyer.pk).exists(),
+            # An advisor signs in with the account linked to their lawyer record.
+            "can_open_account": lawyer.user_id is None
+            and scope.lawyers_for_accounts(request.user).filter(pk=lawyer.pk).exists(),
+            "account_in_scope": lawyer.user_id is not None
+            and scope.users_manageable_by(request.user).filter(pk=lawyer.user_id).exists(),
         },
     )
 

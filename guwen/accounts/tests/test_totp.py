@@ -164,7 +164,7 @@ def test_wrong_code_at_setup_is_refused_with_chinese_error(world):
 
     response = client.post(SETUP_URL, {"token": wrong_code(device)})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert WRONG_CODE_ERROR in response.content.decode()
     assert not TOTPDevice.objects.filter(user=office, confirmed=True).exists()
     assert client.get("/regions/").status_code == 302
@@ -231,7 +231,7 @@ def test_verify_refuses_wrong_code_with_chinese_error(world):
 
     response = client.post(VERIFY_URL, {"token": wrong_code(device)})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert WRONG_CODE_ERROR in response.content.decode()
     assert client.get("/regions/").status_code == 302
 
@@ -246,7 +246,7 @@ def test_verify_refuses_a_code_already_used(world):
     second = password_login("office")
     response = second.post(VERIFY_URL, {"token": code})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert WRONG_CODE_ERROR in response.content.decode()
 
 
@@ -281,7 +281,7 @@ def test_malformed_codes_get_the_chinese_format_message(world, url, token, messa
 
     response = client.post(url, {"token": token})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     device.refresh_from_db()
     assert device.throttling_failure_count == 0  # a typo in format does not count as a guess

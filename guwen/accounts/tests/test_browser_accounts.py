@@ -1,0 +1,113 @@
+"""The office's account journey in Chromium: the street office creates a community-staff account,
+sees the temporary password once, and the staff member signs in with it, is made to choose their
+own password and then reaches the home page. At a phone's width and a desktop's."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from guwen.demo import nanwan
+
+pytest_plugins = ["guwen.tests.browser"]
+
+TIMEOUT_MS = 10_000
+# Screenshots for a person to look at: set GUWEN_SCREENSHOTS to a folder to keep them.
+SHOTS = os.environ.get("GUWEN_SCREENSHOTS", "")
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.GUWEN_WAIVE_STAFF_TOTP = True  # as in `make run`
+    return nanwan.load()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, url: str, username: str, password: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def open_menu(page):
+    menu = page.locator("#site-nav")
+    toggle = page.locator(".nav-toggle")
+    if toggle.is_visible() and not menu.is_visible():
+        toggle.click()
+    expect(menu).to_be_visible()
+    return menu
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_office_creates_staff_account_and_staff_must_change_password_at_first_login(
+    width, live_server, demo, chromium
+):
+    url = live_server.url
+    context = chromium.new_context(
+        viewport={"width": width, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    username = f"nanlong_staff_{width}"
+    try:
+        sign_in(page, url, "office", nanwan.DEMO_PASSWORD)
+        expect(page).to_have_url(f"{url}/")
+        open_menu(page).get_by_role("link", name="账号管理", exact=True).click()
+        expect(page.get_by_role("heading", name="账号管理")).to_be_visible()
+        shot(page, f"manage-list-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+        page.get_by_role("link", name="新建账号").click()
+        page.get_by_label("角色").select_option(label="社区工作人员")
+        page.get_by_label("所属社区").select_option(label="南龙社区（社区）")
+        expect(page.locator("#id_lawyer")).to_be_hidden()
+        page.get_by_label("姓名").fill("林晓")
+        page.get_by_label("手机号").fill("138 0013 8123")
+        page.get_by_label("用户名").fill(username)
+        shot(page, f"manage-create-{width}")
+        page.get_by_role("button", name="创建账号").click()
+
+        expect(page.get_by_role("heading", name="账号已创建")).to_be_visible()
+        temporary = page.locator("#temporary-password").inner_text().strip()
+        assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", temporary)
+        expect(page.get_by_text("只显示这一次", exact=False)).to_be_visible()
+        shot(page, f"manage-password-shown-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+        page.get_by_role("link", name="查看账号").click()
+        expect(page.get_by_text("待改初始密码").first).to_be_visible()
+        assert temporary not in page.content()
+        shot(page, f"manage-detail-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        open_menu(page).get_by_role("button", name="退出登录").click()
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+        # The staff member's first sign-in: every page leads to the password change first.
+        sign_in(page, url, username, temporary)
+        expect(page).to_have_url(re.compile(r"/accounts/password/\?next="))
+        expect(page.get_by_text("临时密码", exact=False).first).to_be_visible()
+        page.goto(f"{url}/duty/")
+        expect(page).to_have_url(re.compile(r"/accounts/password/\?next="))
+        shot(page, f"password-forced-{width}")
+        page.get_by_label("当前密码").fill(temporary)
+        page.locator("#id_new_password1").fill("nanlong evening 2026")
+        page.get_by_label("再次输入新密码").fill("nanlong evening 2026")
+        page.get_by_role("button", name="修改密码").click()
+
+        expect(page.get_by_text("密码已修改。")).to_be_visible()
+        page.goto(f"{url}/")
+        expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+        expect(page.locator(".who")).to_contain_text("社区工作人员")
+    finally:
+        context.close()
