@@ -101,6 +101,8 @@ class ShippedLaws:
             self.titles[law.code] = law.title
             for alias in [law.title, law.short_title, *law.aliases]:
                 self.aliases.setdefault(alias, law.code)
+                # Text is NFKC-normalised before parsing: （一） is read as (一).
+                self.aliases.setdefault(normalize(alias), law.code)
             self.articles.update((law.code, article.number) for article in law.articles)
 
     def cited(self, text: str | None) -> tuple[tuple[str, int], ...]:

@@ -114,6 +114,8 @@ def _load_alias_index() -> dict[str, Law]:
     for law in Law.objects.order_by("-is_current", "sort"):
         for alias in [law.short_title, law.title, *law.alias_list]:
             index.setdefault(alias, law)
+            # Text is NFKC-normalised before parsing: （一） is read as (一).
+            index.setdefault(normalize(alias), law)
     return index
 
 
