@@ -40,8 +40,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # The shipped triage model only loads with the scikit-learn that trained it: after an upgrade it is
 # retrained from ../shared/data/consultations/train.jsonl (without that file, a warning says what to do).
+# The citing model (data/citing/citing.json.gz) is plain JSON: retrained only when missing or unreadable.
 install: $(STAMP) node_modules/.package-lock.json
 	@$(BIN)/python manage.py train_triage --if-stale --all --no-corrections -v0
+	@$(BIN)/python manage.py train_citing --if-stale -v0
 
 assets: node_modules/.package-lock.json
 

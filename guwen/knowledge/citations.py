@@ -13,7 +13,12 @@ from guwen.knowledge.text import CN_NUMERAL_CHARS, cn_to_int, fold_width
 
 _NUMBER = rf"[{CN_NUMERAL_CHARS}\d]{{1,8}}"
 # 第82条, 第八十二条, 1079条; 第 before a number is optional only right after a law's name.
-_ARTICLE_AFTER_LAW = re.compile(rf"^[》>」\s]*(?:的)?\s*(?:第\s*({_NUMBER})\s*条|({_NUMBER})\s*条)")
+# Answers also write 《民法典》规定第…条, 《民法典》规定，第…条, 《民法典》(2021.1.1生效)第…条 and
+# 《民事诉讼法(2021修正)》第…条.
+_ARTICLE_AFTER_LAW = re.compile(
+    rf"^(?:[(（][^()（）]{{0,16}}[)）])?[》>」\s]*(?:[(（][^()（）]{{0,16}}[)）])?\s*(?:的)?\s*(?:相关)?(?:规定)?[,，:：\s]{{0,2}}"
+    rf"(?:第\s*({_NUMBER})\s*条|({_NUMBER})\s*条)"
+)
 _BARE_ARTICLE = re.compile(rf"第\s*({_NUMBER})\s*条")
 _JOINER = re.compile(rf"\s*(?:[、，,和及与或至到]|以及)\s*第\s*({_NUMBER})\s*条")
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from guwen.accounts.models import Role
 from guwen.accounts.scope import roles_of
 from guwen.core.cache import bump, cached
+from guwen.knowledge import citing
 from guwen.knowledge.citations import parse_citations
 from guwen.knowledge.models import OTHER, AnsweredQuestion, Article, Category, CategoryVersion, EntryKind, Law
 from guwen.knowledge.search import search_entries
@@ -113,6 +114,8 @@ def _load_alias_index() -> dict[str, Law]:
     for law in Law.objects.order_by("-is_current", "sort"):
         for alias in [law.short_title, law.title, *law.alias_list]:
             index.setdefault(alias, law)
+            # Text is NFKC-normalised before parsing: （一） is read as (一).
+            index.setdefault(normalize(alias), law)
     return index
 
 
@@ -185,42 +188,92 @@ def _in_order(queryset: QuerySet, ids: list[int]) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-# Articles beside the answer box are voted for: each of the SIMILAR_VOTERS earlier answers most
-# like the question votes for the articles it cites, weighted by its match against the best match,
-# and each full-text match among the current laws votes STATUTE_VOTE / its rank. Chosen on a
-# validation split of the training part of the consultation corpus, against simply listing the
-# three most similar answers' citations first (figures in docs/performance.md).
+# Articles beside the answer box: those the question cites, then a mix of five signals (see
+# citing.py), each scaled to its best article: the model learned from published answers (which
+# articles lawyers cite for questions using these words), the hand-written matters of
+# data/citing/topics.txt, the category triage gives the question (which articles its answers cite
+# most), the full-text search of the current statutes, and the articles cited by this
+# deployment's own earlier answers most like the question (SIMILAR_VOTERS of them, each weighted by
+# its match against the best). The weights were chosen on the training part of the consultation
+# corpus; bench_suggestions.py measures them on the held-out part (docs/performance.md).
 SIMILAR_VOTERS = 20
-STATUTE_VOTE = 0.5
+WEIGHTS = {"learned": 1.0, "topics": 1.5, "category": 0.35, "search": 0.25, "answered": 0.5}
+LEARNED_CANDIDATES = 60
 
 
-def likely_articles(text: str | None, limit: int = 5, *, similar: list | None = None) -> list[Article]:
-    """Articles most likely to answer ``text``: those it cites, then the vote of the earlier answers
-    most like it (``similar``: their search hits, when the caller has them already) and of the
-    full-text search among current laws."""
+def _answered_votes(similar: list) -> dict[int, float]:
+    votes: dict[int, float] = defaultdict(float)
+    if not similar:
+        return votes
+    answers = AnsweredQuestion.objects.only("answer").in_bulk([hit.object_id for hit in similar])
+    texts = [answers[hit.object_id].answer if hit.object_id in answers else "" for hit in similar]
+    cited = _cited_article_ids(texts)
+    best = similar[0].score
+    for rank, (hit, article_ids) in enumerate(zip(similar, cited, strict=True)):
+        weight = hit.score / best if best > 0 else 1 / (rank + 1)
+        for article_id in article_ids:
+            votes[article_id] += weight
+    return votes
+
+
+def _keys_to_ids(scores: dict[str, float]) -> dict[int, float]:
+    """ "law-code:number" scores as scores of the current laws' article ids (one query)."""
+    if not scores:
+        return {}
+    pairs = {citing.split_key(key): value for key, value in scores.items()}
+    rows = Article.objects.filter(
+        law__is_current=True,
+        law__code__in={code for code, _ in pairs},
+        number__in={number for _, number in pairs},
+    ).values_list("pk", "law__code", "number")
+    return {pk: pairs[(code, number)] for pk, code, number in rows if (code, number) in pairs}
+
+
+def _triage_categories(text: str) -> list[tuple[str, float]]:
+    from guwen.knowledge.triage import triage
+
+    result = triage(text)
+    return list(zip(result.category_top3, result.confidences, strict=False))
+
+
+def likely_articles(
+    text: str | None,
+    limit: int = 5,
+    *,
+    similar: list | None = None,
+    categories: list[tuple[str, float]] | None = None,
+    model: dict | None = None,
+) -> list[Article]:
+    """Articles most likely to answer ``text``, best first: those it cites, then the mix above.
+    ``similar``: the search hits among answered questions, when the caller has them already;
+    ``categories``: (name, probability) pairs, when the caller has triaged the text; ``model``: a
+    citing artefact other than the shipped one (the benchmark's, trained without its test part)."""
     found: list[Article] = []
     if text and len(text) <= 200:
         found.extend(articles_by_citation(text, limit))
     refs = find_citations(text)
     by_id = articles_public().in_bulk([ref.article_id for ref in refs])
     found.extend(by_id[ref.article_id] for ref in refs if ref.article_id in by_id)
-    votes: dict[int, float] = defaultdict(float)
-    if similar is None:
-        similar = search_entries(text, kinds=(EntryKind.ANSWERED,), limit=SIMILAR_VOTERS)
-    if similar:
-        answers = AnsweredQuestion.objects.only("answer").in_bulk([hit.object_id for hit in similar])
-        cited = _cited_article_ids(
-            [answers[hit.object_id].answer if hit.object_id in answers else "" for hit in similar]
+    if text and text.strip():
+        if similar is None:
+            similar = search_entries(text, kinds=(EntryKind.ANSWERED,), limit=SIMILAR_VOTERS)
+        if categories is None:
+            categories = _triage_categories(text)
+        learned = citing.learned_scores(text, model)
+        top = dict(sorted(learned.items(), key=lambda item: -item[1])[:LEARNED_CANDIDATES])
+        hits = search_entries(text, kinds=(EntryKind.ARTICLE,), limit=max(10, limit * 2))
+        ranked = citing.combine(
+            [
+                (_keys_to_ids(top), WEIGHTS["learned"]),
+                (_keys_to_ids(citing.topic_scores(text)), WEIGHTS["topics"]),
+                (_keys_to_ids(citing.category_scores(categories, model)), WEIGHTS["category"]),
+                (citing.ranks([hit.object_id for hit in hits]), WEIGHTS["search"]),
+                (_answered_votes(similar), WEIGHTS["answered"]),
+            ]
         )
-        best = similar[0].score
-        for rank, (hit, article_ids) in enumerate(zip(similar, cited, strict=True)):
-            weight = hit.score / best if best > 0 else 1 / (rank + 1)
-            for article_id in article_ids:
-                votes[article_id] += weight
-    for rank, hit in enumerate(search_entries(text, kinds=(EntryKind.ARTICLE,), limit=max(10, limit * 2))):
-        votes[hit.object_id] += STATUTE_VOTE / (rank + 1)
-    ranked = sorted(votes, key=lambda pk: (-votes[pk], pk))
-    found.extend(_in_order(articles_public().filter(law__is_current=True), ranked))
+        candidates = articles_public().filter(law__is_current=True).in_bulk([pk for pk, _ in ranked[:30]])
+        law_of = {pk: article.law_id for pk, article in candidates.items()}
+        found.extend(candidates[pk] for pk in citing.spread(ranked[:30], law_of, limit=limit))
     return list({article.pk: article for article in found}.values())[:limit]
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from guwen.knowledge.selectors import articles_by_citation, find_citations, knowledge_search
+from guwen.knowledge.services import laws_import
 
 
 @pytest.mark.parametrize(
@@ -53,3 +54,20 @@ def test_law_names_are_read_once_and_a_change_to_a_law_is_seen_at_once(statutes,
     law.aliases = f"{law.aliases} 劳合法".strip()
     law.save()
     assert [ref.number for ref in find_citations("劳合法第82条")] == [82]
+
+
+def test_citations_in_the_forms_published_answers_write_them(statutes):
+    laws_import(files=["labor_dispute_interpretation_1.md", "civil_procedure_law.md"], by=None)
+    text = (
+        "《民法典》规定第一千一百二十三条 继承开始后……；《民法典》(2021.1.1生效)第一千一百二十二条；"
+        "《民事诉讼法(2021修正)》第一百二十二条；"
+        "《最高人民法院关于审理劳动争议案件适用法律问题的解释（一）》第四十四条"
+    )
+    assert [(ref.law_code, ref.number) for ref in find_citations(text)] == [
+        ("civil-code", 1123),
+        ("civil-code", 1122),
+        ("civil-procedure-law", 122),
+        ("labor-dispute-interpretation-1", 44),
+    ]
+    # A law named without an article is no citation of a nearby bare number.
+    assert find_citations("《民法典》规定，依法成立的合同受法律保护，见第五条") == []

@@ -1,0 +1,328 @@
+"""Which articles a lawyer would cite for a question: a model learned from published answers.
+
+Training reads questions whose published answer cites shipped articles (the consultation corpus
+outside the repository) and keeps only statistics: for each word, the articles whose citing
+questions use it and how strongly (the sum of those questions' TF-IDF weights, so the score of an
+article for a new question is the summed similarity to every training question that cited it), and
+for each category the articles its answers cite most. No question or answer text is kept: the
+artefact is a gzip'd JSON of words, article numbers and weights.
+
+Beside it, data/citing/topics.txt holds matters written by hand from the statutes (高空抛物 →
+民法典 1254): what the corpus cites is not always what a lawyer should (its answers cite 民法典 579
+for unpaid wages more often than 劳动合同法 30).
+
+selectors.likely_articles mixes these with the category, the full-text search of the statutes and
+the deployment's own earlier answers (``combine``), each signal scaled to its best article first,
+and shows the best of them (``spread``). The weights were chosen on a split of the training part of
+the corpus; bench_suggestions.py measures them on the held-out part.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from guwen.knowledge.citations import parse_citations
+from guwen.knowledge.text import DATA_DIR, STOPWORDS, normalize, segment
+
+log = logging.getLogger(__name__)
+
+MODEL_PATH = DATA_DIR / "citing" / "citing.json.gz"
+ARTEFACT_FORMAT = 1
+RETRAIN = "python manage.py train_citing"
+
+# Per word, only the strongest articles are kept (the rest change no top five on the training
+# part) and words seen in fewer than MIN_DF citing questions are dropped: the artefact stays small.
+MAX_ARTICLES_PER_TERM = 60
+MIN_DF = 2
+CATEGORY_ARTICLES = 40
+
+# The five shown hold the best article of each of the LAWS_SHOWN strongest laws.
+LAWS_SHOWN = 2
+# Words of a question the model reads: the first MAX_CHARS characters.
+MAX_CHARS = 2_000
+
+
+# --- words ----------------------------------------------------------------------------------------
+
+
+def words(text: str | None) -> Counter:
+    """Word counts of ``text`` (rjieba search mode, stop words and one-character words dropped)."""
+    counts: Counter = Counter()
+    for word in segment(text, limit=MAX_CHARS):
+        if len(word) < 2 or word in STOPWORDS or word.isdigit():
+            continue
+        counts[word] += 1
+    return counts
+
+
+def _weighted(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear TF-IDF over the known words, L2-normalised (empty when nothing is known)."""
+    vector = {word: (1 + math.log(n)) * idf[word] for word, n in counts.items() if word in idf}
+    norm = math.sqrt(sum(value * value for value in vector.values()))
+    return {word: value / norm for word, value in vector.items()} if norm else {}
+
+
+# --- training -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitedQuestion:
+    """A training question and the articles its published answer cites, as (law code, number)."""
+
+    question: str
+    articles: tuple[tuple[str, int], ...]
+    category: str = ""
+
+
+class ShippedLaws:
+    """Citation parsing against the shipped statute files, without a database (training runs
+    before ``migrate`` in ``make install``): alias → current law code, and the articles that exist."""
+
+    def __init__(self, laws=None):
+        from guwen.knowledge.statutes import read_laws
+
+        laws = laws if laws is not None else read_laws()
+        newest: dict[str, object] = {}
+        for law in laws:  # the 2012 and 2025 texts of one law share its name: the newer is current
+            if law.title not in newest or law.effective_date > newest[law.title].effective_date:
+                newest[law.title] = law
+        self.titles: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        self.articles: set[tuple[str, int]] = set()
+        for law in newest.values():
+            self.titles[law.code] = law.title
+            for alias in [law.title, law.short_title, *law.aliases]:
+                self.aliases.setdefault(alias, law.code)
+                # Text is NFKC-normalised before parsing: （一） is read as (一).
+                self.aliases.setdefault(normalize(alias), law.code)
+            self.articles.update((law.code, article.number) for article in law.articles)
+
+    def cited(self, text: str | None) -> tuple[tuple[str, int], ...]:
+        """The shipped articles ``text`` cites, in order, without repeats."""
+        matches = parse_citations(normalize(text), tuple(self.aliases)) if text else []
+        pairs = ((self.aliases[m.alias], m.number) for m in matches if m.alias)
+        return tuple(dict.fromkeys(pair for pair in pairs if pair in self.articles))
+
+
+def read_cited(rows: Iterable[dict], laws: ShippedLaws) -> list[CitedQuestion]:
+    """Training questions from corpus rows (``question``, ``answer``, optional ``category``): only
+    those whose answer cites at least one shipped article."""
+    found = []
+    for row in rows:
+        question, answer = row.get("question"), row.get("answer")
+        if not isinstance(question, str) or not isinstance(answer, str):
+            continue
+        cited = laws.cited(answer)
+        if cited:
+            found.append(CitedQuestion(question, cited, str(row.get("category") or "")))
+    return found
+
+
+def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
+    """The artefact: idf per word, article weights per word, article shares per category."""
+    counted = [words(example.question) for example in examples]
+    df: Counter = Counter()
+    for counts in counted:
+        df.update(counts.keys())
+    n = len(examples)
+    idf = {word: math.log((1 + n) / (1 + d)) + 1 for word, d in df.items() if d >= MIN_DF}
+    by_term: dict[str, Counter] = defaultdict(Counter)
+    by_category: dict[str, Counter] = defaultdict(Counter)
+    for example, counts in zip(examples, counted, strict=True):
+        vector = _weighted(counts, idf)
+        # An answer citing ten articles says less about each than one citing two; the first cited
+        # is usually the one the answer rests on.
+        share = 1 / math.sqrt(len(example.articles))
+        for position, article in enumerate(example.articles):
+            key = f"{article[0]}:{article[1]}"
+            weight = share * (1.0 if position == 0 else 0.8)
+            for word, value in vector.items():
+                by_term[word][key] += value * weight
+            if example.category:
+                by_category[example.category][key] += weight
+    terms = {
+        word: [[key, round(value, 4)] for key, value in counter.most_common(MAX_ARTICLES_PER_TERM)]
+        for word, counter in by_term.items()
+    }
+    categories = {}
+    for name, counter in by_category.items():
+        total = sum(counter.values())
+        top = counter.most_common(CATEGORY_ARTICLES)
+        categories[name] = [[key, round(value / total, 4)] for key, value in top]
+    return {
+        "meta": {"format": ARTEFACT_FORMAT, "n_train": n, "note": note},
+        "idf": {word: round(value, 4) for word, value in idf.items()},
+        "terms": terms,
+        "categories": categories,
+    }
+
+
+def save(artefact: dict, path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(artefact, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    # mtime=0: the same model gives the same bytes, so retraining unchanged data changes no file.
+    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+        handle.write(data)
+    return path.stat().st_size
+
+
+# --- prediction -----------------------------------------------------------------------------------
+
+
+class CitingModelError(RuntimeError):
+    pass
+
+
+def load(path: Path | None = None) -> dict:
+    path = path or MODEL_PATH
+    try:
+        with gzip.open(path, "rb") as handle:
+            artefact = json.loads(handle.read().decode("utf-8"))
+    except (OSError, ValueError, EOFError) as exc:
+        raise CitingModelError(f"引用模型无法读取：{path}（{exc}）") from exc
+    if not isinstance(artefact, dict) or artefact.get("meta", {}).get("format") != ARTEFACT_FORMAT:
+        raise CitingModelError(f"引用模型格式不符：{path}")
+    return artefact
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict | None:
+    try:
+        return load()
+    except CitingModelError:
+        log.exception("citing model unavailable; suggestions use search alone")
+        return None
+
+
+def forget() -> None:
+    _shipped.cache_clear()
+
+
+def _scaled(scores: dict[str, float]) -> dict[str, float]:
+    best = max(scores.values(), default=0.0)
+    return {key: value / best for key, value in scores.items()} if best > 0 else {}
+
+
+def learned_scores(text: str | None, artefact: dict | None = None) -> dict[str, float]:
+    """ "law-code:number" → the model's score for ``text`` (unscaled)."""
+    artefact = artefact if artefact is not None else _shipped()
+    if not artefact:
+        return {}
+    vector = _weighted(words(text), artefact["idf"])
+    scores: dict[str, float] = defaultdict(float)
+    terms = artefact["terms"]
+    for word, value in vector.items():
+        for key, weight in terms.get(word, ()):
+            scores[key] += value * weight
+    return dict(scores)
+
+
+def category_scores(categories: list[tuple[str, float]], artefact: dict | None = None) -> dict[str, float]:
+    """ "law-code:number" → its share of the category's citations, weighted by the category's
+    probability (``categories``: name and probability, e.g. triage's top three)."""
+    artefact = artefact if artefact is not None else _shipped()
+    if not artefact:
+        return {}
+    scores: dict[str, float] = defaultdict(float)
+    for name, probability in categories:
+        for key, share in artefact["categories"].get(name, ()):
+            scores[key] += probability * share
+    return dict(scores)
+
+
+TOPICS_PATH = DATA_DIR / "citing" / "topics.txt"
+
+
+@lru_cache(maxsize=1)
+def topics() -> tuple[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], ...]:
+    """The hand-written matters of data/citing/topics.txt: (words, articles as (law code, number));
+    a word written 拖欠+工资 matches a question holding every part.
+    A line naming a law or article that is not shipped is a bug of the file and fails loudly."""
+    from guwen.knowledge.statutes import read_laws
+
+    laws = ShippedLaws(read_laws())
+    found = []
+    for number, line in enumerate(TOPICS_PATH.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        head, _, tail = line.partition("=>")
+        articles = []
+        for part in tail.split(";"):
+            name, *numbers = part.split()
+            code = laws.aliases.get(name)
+            if code is None:
+                raise ValueError(f"topics.txt:{number}: unknown law {name!r}")
+            for value in numbers:
+                if (code, int(value)) not in laws.articles:
+                    raise ValueError(f"topics.txt:{number}: {name} has no article {value}")
+                articles.append((code, int(value)))
+        found.append((tuple(head.split()), tuple(articles)))
+    return tuple(found)
+
+
+def topic_scores(text: str | None) -> dict[str, float]:
+    """ "law-code:number" → score, for the matters whose words ``text`` contains: the first article
+    of a matter scores 1, later ones a little less, and an article two matters name scores more."""
+    clean = normalize(text)[:MAX_CHARS]
+    scores: dict[str, float] = defaultdict(float)
+    if not clean:
+        return {}
+    for matter, articles in topics():
+        # 拖欠+工资: every part somewhere in the question (拖欠了我三个月的工资).
+        if any(all(part in clean for part in word.split("+")) for word in matter):
+            for position, (code, number) in enumerate(articles):
+                scores[f"{code}:{number}"] += 1 / (1 + 0.1 * position)
+    return dict(scores)
+
+
+def ranks(keys: list[str]) -> dict[str, float]:
+    """A ranked list as scores: 1 / (rank + 1)."""
+    scores: dict[str, float] = {}
+    for rank, key in enumerate(keys):
+        scores.setdefault(key, 1 / (rank + 1))
+    return scores
+
+
+def combine(signals: list[tuple[dict, float]]) -> list[tuple[object, float]]:
+    """(key, score) for every key any signal scores, best first: each signal scaled to its best
+    key, then weighted and summed."""
+    total: dict = defaultdict(float)
+    for scores, weight in signals:
+        for key, value in _scaled(scores).items():
+            total[key] += weight * value
+    return sorted(total.items(), key=lambda item: (-item[1], item[0]))
+
+
+def spread(ranked: list[tuple[object, float]], law_of: dict, *, limit: int, laws: int = LAWS_SHOWN) -> list:
+    """The ``limit`` best keys, but with the best article of each of the ``laws`` strongest laws
+    among them (a law's strength: the sum of its articles' scores), in score order. Five articles of
+    one law leave an advisor nothing when the question turns on another; on the training part
+    this kept article@5 and raised law@5."""
+    strength: dict = defaultdict(float)
+    for key, score in ranked[:30]:
+        if key in law_of:
+            strength[law_of[key]] += score
+    chosen = []
+    for law in sorted(strength, key=lambda law: -strength[law])[:laws]:
+        chosen.append(next(key for key, _ in ranked if law_of.get(key) == law))
+    for key, _ in ranked:
+        if len(chosen) >= limit:
+            break
+        if key not in chosen and key in law_of:
+            chosen.append(key)
+    order = {key: position for position, (key, _) in enumerate(ranked)}
+    return sorted(chosen[:limit], key=order.__getitem__)
+
+
+def split_key(key: str) -> tuple[str, int]:
+    code, _, number = key.rpartition(":")
+    return code, int(number)

@@ -1,0 +1,106 @@
+"""python manage.py cite INPUT.jsonl
+
+Reads JSON lines with at least ``question`` (and usually ``id``) and writes each line to standard
+output with ``articles`` added: the five articles the answer box would suggest, best first, each as
+``{"law": "<full official title>", "article": <number>}``; every other field is kept. A line that
+is not JSON, not an object, or has no text ``question`` is written as ``{"line": N, "error": "…"}``
+(plus the object's fields when it was one), the message also goes to standard error, and the exit
+status is 1. The statutes are imported first when the database lacks any of the shipped ones.
+"""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from guwen.knowledge import selectors, services
+from guwen.knowledge.models import Law
+from guwen.knowledge.statutes import StatuteFormatError, read_laws
+from guwen.knowledge.triage import triage_many
+
+SHOWN = 5
+BATCH = 256
+
+
+class Command(BaseCommand):
+    help = "为 JSON 行文件中的每个问题加上 articles（答复框建议的五个条文，最相关的在前）后输出到标准输出。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="JSON 行文件，每行至少含 question；- 表示标准输入")
+
+    _laws_checked = False
+
+    def handle(self, *args, **options):
+        raw = sys.stdin.buffer.read() if options["path"] == "-" else self._read(options["path"])
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.stderr.write("警告：输入不是 UTF-8 编码，无法解码的字节已替换为 �")
+            text = raw.decode("utf-8", errors="replace")
+        failures = 0
+        pending: list[dict] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            row, error = self._parse(line)
+            if error:
+                failures += 1
+                self.stderr.write(f"第 {number} 行：{error}")
+                self._flush(pending)
+                pending = []
+                out = dict(row) if isinstance(row, dict) else {}
+                out.update({"line": number, "error": error})
+                self.stdout.write(json.dumps(out, ensure_ascii=False))
+                continue
+            pending.append(row)
+            if len(pending) >= BATCH:
+                self._flush(pending)
+                pending = []
+        self._flush(pending)
+        if failures:
+            sys.exit(1)
+
+    def _ensure_laws(self) -> None:
+        if self._laws_checked:
+            return
+        self._laws_checked = True
+        try:
+            shipped = {law.code for law in read_laws()}
+        except (StatuteFormatError, OSError) as exc:
+            raise CommandError(f"法律法规读取失败：{exc}") from exc
+        if shipped - set(Law.objects.values_list("code", flat=True)):
+            self.stderr.write("数据库缺少随应用附带的法律法规，先导入（同 manage.py import_laws）")
+            services.laws_import(by=None)
+
+    def _read(self, path: str) -> bytes:
+        try:
+            with open(path, "rb") as handle:
+                return handle.read()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件：{path}（{exc.strerror}）") from exc
+
+    @staticmethod
+    def _parse(line: str):
+        try:
+            row = json.loads(line)
+        except ValueError:
+            return None, "不是有效的 JSON"
+        if not isinstance(row, dict):
+            return None, "应为 JSON 对象"
+        if "question" not in row:
+            return row, "缺少 question 字段"
+        if not isinstance(row["question"], str):
+            return row, "question 应为文本"
+        return row, ""
+
+    def _flush(self, pending: list[dict]) -> None:
+        if not pending:
+            return
+        self._ensure_laws()
+        results = triage_many([row["question"] for row in pending])
+        for row, result in zip(pending, results, strict=True):
+            categories = list(zip(result.category_top3, result.confidences, strict=False))
+            articles = selectors.likely_articles(row["question"], SHOWN, categories=categories)
+            out = dict(row)
+            out["articles"] = [{"law": article.law.title, "article": article.number} for article in articles]
+            self.stdout.write(json.dumps(out, ensure_ascii=False))

@@ -1,0 +1,91 @@
+"""python manage.py train_citing
+
+Learns which articles lawyers cite for which questions from the published answers of the
+consultation corpus (default ../shared/data/consultations: train.jsonl and, when present, the
+unlabelled LawBench 3-8 questions with their answers) and saves data/citing/citing.json.gz. Only
+words, article numbers and weights are saved, never a question or an answer.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from guwen.knowledge import citing
+from guwen.knowledge.statutes import StatuteFormatError
+
+EXTRA = "qa_unlabelled_lawbench_3-8.jsonl"
+
+
+class Command(BaseCommand):
+    help = (
+        "从咨询语料的已发布答复中学习律师为哪类问题引用哪些条文，保存引用模型（只含词、条文号和权重）。"
+        "加 --if-stale 时只在模型缺失或无法读取时才训练。"
+    )
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--input", action="append", help="JSON 行文件（question、answer，可选 category），可多次给出"
+        )
+        parser.add_argument("--output", default=str(citing.MODEL_PATH), help="模型保存路径")
+        parser.add_argument(
+            "--if-stale", action="store_true", help="模型可用时什么也不做；训练文件不在时只提示"
+        )
+
+    def handle(self, *args, **options):
+        output = Path(options["output"])
+        if options["if_stale"]:
+            try:
+                citing.load(output)
+            except citing.CitingModelError as exc:
+                self.stdout.write(f"引用模型需要重新训练 / the citing model needs retraining: {exc}")
+            else:
+                if options["verbosity"] >= 1:
+                    self.stdout.write(f"引用模型可用，无需重新训练：{output}")
+                return
+        corpus = settings.GUWEN_SHARED_DIR / "data" / "consultations"
+        paths = (
+            [Path(p) for p in options["input"]]
+            if options["input"]
+            else [corpus / "train.jsonl", corpus / EXTRA]
+        )
+        paths = [path for path in paths if path.is_file() or options["input"]]
+        if not paths:
+            message = f"训练文件不存在：{corpus}，引用模型未训练（用 --input 指定）"
+            if options["if_stale"]:
+                self.stderr.write(self.style.WARNING(message))
+                return
+            raise CommandError(message)
+        rows = []
+        for path in paths:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except FileNotFoundError as exc:
+                raise CommandError(f"训练文件不存在：{path}") from exc
+            except UnicodeDecodeError as exc:
+                raise CommandError(f"训练文件必须是 UTF-8 编码：{path}") from exc
+            for line in lines:
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(row, dict):
+                    rows.append(row)
+        try:
+            laws = citing.ShippedLaws()
+        except (StatuteFormatError, OSError) as exc:
+            raise CommandError(f"法律法规读取失败：{exc}") from exc
+        examples = citing.read_cited(rows, laws)
+        if len(examples) < 20:
+            raise CommandError(f"引用了现行条文的答复太少（{len(examples)} 条）")
+        artefact = citing.fit(examples, note=", ".join(path.name for path in paths))
+        size = citing.save(artefact, output)
+        citing.forget()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"引用模型已保存：{output}（{len(rows)} 行中 {len(examples)} 条答复引用了现行条文；"
+                f"{len(artefact['terms'])} 个词；{size / 1024:.0f} KB）"
+            )
+        )

@@ -1,0 +1,193 @@
+"""Statute suggestions: the citing model, the hand-written matters, ``manage.py cite`` and
+``manage.py train_citing``."""
+
+import gzip
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from guwen.knowledge import citing
+from guwen.knowledge.models import Law
+from guwen.knowledge.selectors import likely_articles
+from guwen.knowledge.services import laws_import
+from guwen.knowledge.statutes import read_laws
+
+LABOUR = "中华人民共和国劳动合同法"
+CIVIL = "中华人民共和国民法典"
+EXPROPRIATION = "国有土地上房屋征收与补偿条例"
+
+EXAMPLES = [
+    {"id": "wages", "question": "我在工地干了半年，老板一直拖欠工资不发，也没有签劳动合同，我该怎么办？"},
+    {"id": "falling", "question": "楼上有人高空抛物砸坏了我的车，找不到是谁扔的，怎么办"},
+    {"id": "demolition", "question": "我家房子被拆迁，拆迁补偿太低了，我不同意，怎么办"},
+]
+
+
+def _cite(tmp_path, lines: list[str]) -> tuple[list[dict], str, int]:
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        call_command("cite", str(path), stdout=out, stderr=err)
+    except SystemExit as exc:
+        code = exc.code
+    return [json.loads(line) for line in out.getvalue().splitlines()], err.getvalue(), code
+
+
+@pytest.fixture(scope="module")
+def shipped_laws():
+    return read_laws()
+
+
+def test_every_statute_of_the_shared_folder_is_shipped(shipped_laws):
+    titles = {law.title for law in shipped_laws}
+    assert len(shipped_laws) == 46 and len(titles) == 45  # 治安管理处罚法 in its 2012 and 2025 texts
+    assert "中华人民共和国刑法" in titles and "工资支付暂行规定" in titles
+    assert "最高人民法院关于审理劳动争议案件适用法律问题的解释（一）" in titles
+
+
+def test_new_statutes_are_found_by_citation(db):
+    laws_import(files=["criminal_law.md", "labor_dispute_interpretation_1.md"], by=None)
+    from guwen.knowledge.selectors import find_citations
+
+    refs = find_citations("依据《刑法》第二百三十四条及劳动争议解释（一）第四十四条")
+    assert [(ref.law_title, ref.number) for ref in refs] == [
+        ("中华人民共和国刑法", 234),
+        ("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", 44),
+    ]
+
+
+def test_cite_prints_the_five_articles_a_lawyer_would_cite(db, tmp_path):
+    rows, err, code = _cite(tmp_path, [json.dumps(row, ensure_ascii=False) for row in EXAMPLES])
+    assert code == 0 and "先导入" in err  # the empty test database gets the shipped statutes
+    assert Law.objects.count() == 46
+    by_id = {row["id"]: row for row in rows}
+    assert [row["id"] for row in rows] == ["wages", "falling", "demolition"]
+    for row in rows:
+        assert row["question"] == next(e["question"] for e in EXAMPLES if e["id"] == row["id"])
+        assert len(row["articles"]) == 5
+        for item in row["articles"]:
+            assert set(item) == {"law", "article"} and isinstance(item["article"], int)
+    wages = {(item["law"], item["article"]) for item in by_id["wages"]["articles"]}
+    assert {(LABOUR, 82), (LABOUR, 38), (LABOUR, 46), (LABOUR, 30)} <= wages
+    assert (CIVIL, 1254) in {(item["law"], item["article"]) for item in by_id["falling"]["articles"]}
+    demolition = by_id["demolition"]["articles"]
+    assert demolition[0]["law"] == EXPROPRIATION
+    assert (CIVIL, 390) not in {(item["law"], item["article"]) for item in demolition}
+    # The answer box ranks with the same function: the same five, in the same order.
+    shown = likely_articles(EXAMPLES[0]["question"], 5)
+    printed = [(item["law"], item["article"]) for item in by_id["wages"]["articles"]]
+    assert [(a.law.title, a.number) for a in shown] == printed
+
+
+def test_cite_reports_bad_lines_and_keeps_going(db, tmp_path):
+    rows, err, code = _cite(tmp_path, ["not json", "[1, 2]", '{"id": "a"}', '{"id": "b", "question": 3}'])
+    assert code == 1
+    errors = ["不是有效的 JSON", "应为 JSON 对象", "缺少 question 字段", "question 应为文本"]
+    assert [row.get("error") for row in rows] == errors
+    assert rows[2]["id"] == "a" and rows[3]["line"] == 4
+    assert "第 1 行：不是有效的 JSON" in err
+    assert Law.objects.count() == 0  # no valid line: nothing imported
+
+
+def test_cite_refuses_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="无法读取文件"):
+        call_command("cite", str(tmp_path / "absent.jsonl"))
+
+
+def test_topics_name_only_shipped_articles(shipped_laws):
+    laws = citing.ShippedLaws(shipped_laws)
+    matters = citing.topics()
+    assert len(matters) >= 15
+    for words, articles in matters:
+        assert words and articles
+        assert all(article in laws.articles for article in articles)
+
+
+def test_topic_scores_put_the_first_article_of_a_matter_first():
+    scores = citing.topic_scores("公司没签劳动合同")
+    assert max(scores, key=scores.get) == "labor-contract-law:82"
+    assert citing.topic_scores("今天天气很好") == {}
+
+
+def test_shipped_model_is_small_and_keeps_no_text():
+    artefact = citing.load()
+    assert artefact["meta"]["format"] == citing.ARTEFACT_FORMAT
+    assert citing.MODEL_PATH.stat().st_size < 1_000_000
+    # Only words, "law-code:number" keys and weights: no sentence of any question or answer.
+    assert all(len(word) <= 20 for word in artefact["idf"])
+    keys = {key for entries in artefact["terms"].values() for key, _ in entries}
+    assert all(citing.split_key(key)[1] > 0 for key in keys)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300))
+def test_model_scores_any_text_without_error(text):
+    assert all(value >= 0 for value in citing.learned_scores(text).values())
+    assert all(value > 0 for value in citing.topic_scores(text).values())
+    assert citing.words(text) is not None
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=120))
+def test_suggestions_never_fail_and_show_at_most_five(statutes, text):
+    shown = likely_articles(text, 5, categories=[])
+    assert len(shown) <= 5 and len({a.pk for a in shown}) == len(shown)
+
+
+def _training_rows(n: int) -> list[str]:
+    rows = []
+    for i in range(n):
+        rows.append(
+            json.dumps(
+                {
+                    "question": f"老板拖欠工资第{i}个月了，独特句子{i}不给钱",
+                    "answer": "依据《劳动合同法》第三十条，用人单位应当及时足额支付劳动报酬。",
+                    "category": "劳动争议",
+                },
+                ensure_ascii=False,
+            )
+        )
+    return rows
+
+
+def test_train_citing_learns_from_answers_and_keeps_no_sentences(tmp_path):
+    source = tmp_path / "train.jsonl"
+    source.write_text("\n".join(_training_rows(30)) + "\nnot json\n", encoding="utf-8")
+    output = tmp_path / "citing.json.gz"
+    out = io.StringIO()
+    call_command("train_citing", "--input", str(source), "--output", str(output), stdout=out)
+    assert "30 条答复" in out.getvalue()
+    artefact = citing.load(output)
+    assert "独特句子1不给钱" not in gzip.decompress(output.read_bytes()).decode("utf-8")
+    scores = citing.learned_scores("拖欠工资怎么办", artefact)
+    assert max(scores, key=scores.get) == "labor-contract-law:30"
+    assert artefact["categories"]["劳动争议"][0][0] == "labor-contract-law:30"
+
+
+def test_train_citing_refuses_too_few_citing_answers(tmp_path):
+    source = tmp_path / "train.jsonl"
+    source.write_text("\n".join(_training_rows(5)), encoding="utf-8")
+    with pytest.raises(CommandError, match="太少"):
+        call_command("train_citing", "--input", str(source), "--output", str(tmp_path / "m.json.gz"))
+
+
+def test_train_citing_if_stale_leaves_a_usable_model_alone(tmp_path):
+    out = io.StringIO()
+    call_command("train_citing", "--if-stale", "--output", str(citing.MODEL_PATH), stdout=out)
+    assert "无需重新训练" in out.getvalue()
+
+
+def test_train_citing_if_stale_without_data_warns_and_does_not_fail(tmp_path, settings):
+    settings.GUWEN_SHARED_DIR = tmp_path
+    broken = tmp_path / "broken.json.gz"
+    broken.write_bytes(b"not gzip")
+    err = io.StringIO()
+    call_command("train_citing", "--if-stale", "--output", str(broken), stderr=err, stdout=io.StringIO())
+    assert "训练文件不存在" in err.getvalue()
