@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "guwen.accounts.middleware.RequireVerifiedStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads request.GET: control characters refused, bidi controls removed.
+    "guwen.core.middleware.PlainTextQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "guwen.core.middleware.PrivateNoStoreMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -4,8 +4,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core import formtools
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(formtools.PlainTextMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码不正确。连续多次输错后账号将被暂时锁定。"),
         "inactive": _("该账号已停用。"),
@@ -18,7 +20,7 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
 
 
-class TokenForm(forms.Form):
+class TokenForm(formtools.Form):
     token = forms.CharField(
         label=_("动态口令"),
         max_length=6,

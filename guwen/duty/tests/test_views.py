@@ -151,7 +151,7 @@ def test_booking_code_look_ups_are_limited(world, client, settings):
         ).status_code
         for n in range(5)
     ]
-    assert codes[:3] == [400, 400, 400] and codes[3:] == [429, 429]
+    assert codes[:3] == [422, 422, 422] and codes[3:] == [429, 429]
 
 
 @pytest.mark.parametrize(
@@ -163,11 +163,11 @@ def test_booking_code_look_ups_are_limited(world, client, settings):
         ({"shift": "abc"}, "不可预约"),
     ],
 )
-def test_booking_page_bad_input_is_a_400_with_a_chinese_message(world, client, data, message):
+def test_booking_page_bad_input_is_a_422_with_a_chinese_message(world, client, data, message):
     shift = make_shift(world, starts_in=timedelta(days=1))
     body = {"shift": shift.pk, "name": "王女士", "phone": "13800138001", **data}
     response = client.post(f"/c/{world.community_a.code}/book/", body)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not Booking.objects.exists()
 
@@ -180,12 +180,12 @@ def test_booking_page_says_why_a_shift_is_no_longer_bookable(world, client):
     response = client.post(
         f"/c/{world.community_a.code}/book/", {"shift": shift.pk, "name": "乙", "phone": "13800138002"}
     )
-    assert response.status_code == 400 and "已满" in response.content.decode()
+    assert response.status_code == 422 and "已满" in response.content.decode()
     DutyShift.objects.filter(pk=shift.pk).update(status=ShiftStatus.CANCELLED)
     response = client.post(
         f"/c/{world.community_a.code}/book/", {"shift": shift.pk, "name": "丙", "phone": "13800138003"}
     )
-    assert response.status_code == 400 and "已取消" in response.content.decode()
+    assert response.status_code == 422 and "已取消" in response.content.decode()
     assert Booking.objects.count() == 1
 
 
@@ -198,11 +198,11 @@ def test_booking_lookup_with_a_wrong_phone_reveals_nothing(world, client):
     response = client.post(
         f"/c/{world.community_a.code}/booking/", {"receipt_code": code, "phone": "13900000000"}
     )
-    assert response.status_code == 400 and "预约码或手机号不正确" in response.content.decode()
+    assert response.status_code == 422 and "预约码或手机号不正确" in response.content.decode()
     response = client.post(
         f"/c/{world.community_b.code}/booking/", {"receipt_code": code, "phone": "13800138001"}
     )
-    assert response.status_code == 400  # the right code on another community's page
+    assert response.status_code == 422  # the right code on another community's page
 
 
 # --- work pages ---------------------------------------------------------------------------
@@ -215,17 +215,17 @@ def test_advisor_checks_in_with_a_photo_and_out_on_the_shift_page(world, client_
     response = advisor.post(f"/duty/shifts/{shift.pk}/check-in/", {"photo": photo_file(), "note": "到岗"})
     assert response.status_code == 302
     response = advisor.post(f"/duty/shifts/{shift.pk}/check-in/", {})
-    assert response.status_code == 400 and "重复签到" in response.content.decode()
+    assert response.status_code == 409 and "重复签到" in response.content.decode()  # the shift's state
     assert advisor.post(f"/duty/shifts/{shift.pk}/check-out/", {}).status_code == 302
     assert DutyShift.objects.get(pk=shift.pk).status == ShiftStatus.COMPLETED
 
 
-def test_check_in_with_a_bad_photo_is_a_400_on_the_photo_field(world, client_for):
+def test_check_in_with_a_bad_photo_is_a_422_on_the_photo_field(world, client_for):
     shift = make_shift(world)
     response = client_for("advisor_a").post(
         f"/duty/shifts/{shift.pk}/check-in/", {"photo": photo_file(b"MZ\x90\x00 not an image", "evil.png")}
     )
-    assert response.status_code == 400 and "JPEG、PNG 或 WebP" in response.content.decode()
+    assert response.status_code == 422 and "JPEG、PNG 或 WebP" in response.content.decode()
     assert DutyShift.objects.get(pk=shift.pk).status == ShiftStatus.SCHEDULED
 
 
@@ -243,7 +243,7 @@ def test_check_in_with_a_bad_photo_is_a_400_on_the_photo_field(world, client_for
         ({"capacity": "abc"}, "整数"),
     ],
 )
-def test_rule_form_bad_input_is_a_400_and_saves_nothing(world, client_for, data, message):
+def test_rule_form_bad_input_is_a_422_and_saves_nothing(world, client_for, data, message):
     body = {
         "lawyer": world.lawyer_a.pk,
         "weekdays": ["1"],
@@ -255,12 +255,12 @@ def test_rule_form_bad_input_is_a_400_and_saves_nothing(world, client_for, data,
         **data,
     }
     response = client_for("office").post(f"/duty/communities/{world.community_a.code}/rules/new/", body)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not DutyRule.objects.exists()
 
 
-def test_overlapping_rule_on_the_page_is_a_400(world, client_for):
+def test_overlapping_rule_on_the_page_is_a_409(world, client_for):
     make_rule(world, weekdays="1")
     body = {
         "lawyer": world.lawyer_a.pk,
@@ -272,7 +272,7 @@ def test_overlapping_rule_on_the_page_is_a_400(world, client_for):
         "valid_from": "2026-01-01",
     }
     response = client_for("office").post(f"/duty/communities/{world.community_a.code}/rules/new/", body)
-    assert response.status_code == 400 and "重叠" in response.content.decode()
+    assert response.status_code == 409 and "重叠" in response.content.decode()  # a clash with a rule
 
 
 @pytest.mark.parametrize(
@@ -282,10 +282,10 @@ def test_overlapping_rule_on_the_page_is_a_400(world, client_for):
         ({"start": "x", "end": ""}, "正确的日期"),
     ],
 )
-def test_generate_form_bad_input_is_a_400(world, client_for, data, message):
+def test_generate_form_bad_input_is_a_422(world, client_for, data, message):
     make_rule(world, weekdays="1")
     response = client_for("office").post(f"/duty/communities/{world.community_a.code}/generate/", data)
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == 422 and message in response.content.decode()
     assert not DutyShift.objects.exists()
 
 
@@ -299,9 +299,9 @@ def test_generate_page_creates_a_quarter_of_shifts(world, client_for):
 
 
 @pytest.mark.parametrize("month", ["2026-13", "26-03", "abc", "2026-3x"])
-def test_bad_month_is_a_400_in_chinese(world, client_for, month):
+def test_bad_month_is_a_422_in_chinese(world, client_for, month):
     response = client_for("office").get(f"/duty/attendance/?month={month}")
-    assert response.status_code == 400 and "YYYY-MM" in response.content.decode()
+    assert response.status_code == 422 and "YYYY-MM" in response.content.decode()
     response = client_for("office").get(f"/api/v1/duty/attendance?month={month}")
     assert response.status_code == 422 and response.json()["field"] == "month"
 
@@ -314,7 +314,7 @@ def test_bad_month_is_a_400_in_chinese(world, client_for, month):
         ({"lawyer": "abc"}, "本街道社区的律师"),
     ],
 )
-def test_rota_form_bad_input_is_a_400(world, client_for, data, message):
+def test_rota_form_bad_input_is_a_422(world, client_for, data, message):
     start = timezone.localtime() + timedelta(days=1)
     body = {
         "lawyer": world.lawyer_a.pk,
@@ -323,7 +323,7 @@ def test_rota_form_bad_input_is_a_400(world, client_for, data, message):
         **data,
     }
     response = client_for("office").post(f"/duty/rota/{world.street.code}/new/", body)
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == 422 and message in response.content.decode()
     assert not RotaSlot.objects.exists()
 
 
@@ -340,7 +340,7 @@ def test_change_request_page_submits_a_substitution(world, client_for):
     response = client_for("advisor_a").post(
         f"/duty/shifts/{shift.pk}/change/", {"kind": "swap", "reason": "再申请"}
     )
-    assert response.status_code == 400 and "请选择对调的班次" in response.content.decode()
+    assert response.status_code == 422 and "请选择对调的班次" in response.content.decode()
 
 
 # --- API bad input ------------------------------------------------------------------------
@@ -371,7 +371,7 @@ def test_api_check_in_on_someone_elses_shift_is_refused(world, client_for):
     response = client_for("staff_a").post(
         f"/api/v1/duty/shifts/{shift.pk}/check-in", {}, content_type="application/json"
     )
-    assert response.status_code == 422 and "本人" in response.json()["detail"]
+    assert response.status_code == 403 and "本人" in response.json()["detail"]  # not their shift
     response = client_for("advisor_b").post(
         f"/api/v1/duty/shifts/{shift.pk}/check-in", {}, content_type="application/json"
     )
@@ -407,7 +407,7 @@ def test_notice_board_pdf_renders_chinese_with_an_embedded_font(world, client_fo
 def test_notice_board_rejects_an_unknown_paper_size(world, client_for):
     need_pdf_tools()
     response = client_for("office").get(f"/duty/communities/{world.community_a.code}/board.pdf?size=B5")
-    assert response.status_code == 400 and "A4 或 A3" in response.content.decode()
+    assert response.status_code == 422 and "A4 或 A3" in response.content.decode()
 
 
 def test_notice_board_without_a_font_explains_in_chinese(world, client_for, monkeypatch):

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.accounts.models import Role
 from guwen.accounts.scope import regions_visible_to, roles_of
-from guwen.core.errors import DomainError
-from guwen.core.formtools import add_domain_error, form_submit
+from guwen.core.errors import DomainError, refusal_status
+from guwen.core.formtools import add_domain_error, form_status, form_submit
 from guwen.core.uploads import image_type
 from guwen.duty import selectors, services
 from guwen.duty.forms import CancelShiftForm, ChangeRequestForm, CheckForm, DecideForm, NoteForm
@@ -76,8 +76,9 @@ def home(request):
     return render(request, "duty/home.html", context)
 
 
-def _shift_page(request, shift: DutyShift, *, check_form=None, error: str | None = None):
-    """The shift page; with ``error`` or a form with errors, the 400 answer to a refused action."""
+def _shift_page(request, shift: DutyShift, *, check_form=None, error: str | None = None, status: int = 422):
+    """The shift page; with ``error`` (answered with ``status``) or a form with errors (answered with
+    ``form_status``), the refusal of an action."""
     roles = shift_roles(request.user, shift)
     actions = SHIFT.allowed_actions(shift, roles)
     if Role.ADVISOR in roles and shift.status == ShiftStatus.COMPLETED:
@@ -102,7 +103,7 @@ def _shift_page(request, shift: DutyShift, *, check_form=None, error: str | None
             and shift.starts_at > timezone.now()
             and bool(roles & REQUESTERS),
         },
-        status=400 if refused else 200,
+        status=(form_status(check_form) if error is None else status) if refused else 200,
     )
 
 
@@ -154,7 +155,7 @@ def shift_confirm(request, pk: int):
     try:
         services.duty_shift_confirm(shift=shift, by=request.user, note=form.cleaned_data["note"])
     except DomainError as exc:
-        return _shift_page(request, shift, error=exc.message)
+        return _shift_page(request, shift, error=exc.message, status=refusal_status(exc))
     messages.success(request, _("已确认到岗"))
     if request.POST.get("next") == "home":
         return redirect("duty:home")
@@ -231,15 +232,15 @@ def change_request_decide(request, pk: int):
         else:
             services.duty_change_request_withdraw(request=change, by=request.user)
     except DomainError as exc:
-        return _decided(request, change, shift, exc.message)
+        return _decided(request, change, shift, exc.message, status=refusal_status(exc))
     messages.success(request, _("已处理申请"))
     return redirect("duty:shift_detail", pk=change.shift_id) if shift else redirect("duty:home")
 
 
-def _decided(request, change, shift, error: str):
+def _decided(request, change, shift, error: str, *, status: int = 422):
     if shift is not None:
-        return _shift_page(request, shift, error=error)
-    return render(request, "duty/error.html", {"message": error}, status=400)
+        return _shift_page(request, shift, error=error, status=status)
+    return render(request, "duty/error.html", {"message": error}, status=status)
 
 
 @login_required
