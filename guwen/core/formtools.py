@@ -10,15 +10,16 @@ from django.core.exceptions import ValidationError
 def _plain_value(value, *, keep_bidi: bool):
     """A submitted value (a string, or a list of them from a multiple or split widget) without
     bidirectional controls; ``ValidationError`` when it holds other control characters."""
-    from guwen.core.validators import BIDI_CONTROLS, CONTROL_CHARS, CONTROL_CHARS_MESSAGE
+    from guwen.core.validators import BIDI_CONTROLS, CONTROL_CHARS, control_chars_message
 
     if isinstance(value, list | tuple):
         return type(value)(_plain_value(item, keep_bidi=keep_bidi) for item in value)
     if not isinstance(value, str):
         return value  # an uploaded file, None
-    if CONTROL_CHARS.search(value):
-        raise ValidationError(CONTROL_CHARS_MESSAGE, code="control_characters")
-    return value if keep_bidi else BIDI_CONTROLS.sub("", value)
+    plain = value if keep_bidi else BIDI_CONTROLS.sub("", value)
+    if CONTROL_CHARS.search(plain):
+        raise ValidationError(control_chars_message(plain), code="control_characters")
+    return plain
 
 
 def _plain_clean(clean, *, keep_bidi: bool):

@@ -180,7 +180,14 @@ BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-CONTROL_CHARS_MESSAGE = _("内容含有不可见的控制字符，请删除后重新填写")
+def control_chars_message(text: str) -> str:
+    """The refusal of ``text`` that holds a control character, saying where: the character is
+    invisible, so a person could not find it otherwise."""
+    found = CONTROL_CHARS.search(text)
+    position = found.start() + 1 if found else 0
+    return _(
+        "内容第 %(n)d 个字处含有不可见的控制字符（常见于从 PDF 或 Word 复制的文字），请删除后重新填写"
+    ) % {"n": position}
 
 
 def plain_text(value: str | None, *, field: str) -> str:
@@ -188,7 +195,7 @@ def plain_text(value: str | None, *, field: str) -> str:
     holds other control characters."""
     text = BIDI_CONTROLS.sub("", value or "")
     if CONTROL_CHARS.search(text):
-        raise DomainError(CONTROL_CHARS_MESSAGE, field=field, code="control_characters")
+        raise DomainError(control_chars_message(text), field=field, code="control_characters")
     return text
 
 

@@ -45,7 +45,9 @@ def test_pasted_control_characters_are_refused_on_the_field_and_bidi_removed(
                 page.get_by_role("button", name="提交问题").click()
             assert sent.value.status == 422
             question = page.get_by_label("您的问题")
-            expect(page.locator(".field.has-error .error").first).to_contain_text("控制字符")
+            error = page.locator(".field.has-error .error").first
+            expect(error).to_contain_text("控制字符")
+            expect(error).to_contain_text(f"第 {len(QUESTION) + 1} 个字")  # where the invisible one is
             assert QUESTION in question.input_value(), "the resident's text is kept for correcting"
             assert fits_the_screen(page)
             page.screenshot(path=f"/tmp/guwen-input-refused-{size}.png", full_page=True)

@@ -65,6 +65,6 @@ def test_the_project_form_refuses_control_characters_on_the_field():
         name = forms.CharField(max_length=10)
 
     form = Plain({"name": "南\x00湾"})
-    assert not form.is_valid() and "控制字符" in form.errors["name"][0] and form_status(form) == 422
+    assert not form.is_valid() and "第 2 个字处" in form.errors["name"][0] and form_status(form) == 422
     clean = Plain({"name": "\u202e南湾"})
     assert clean.is_valid() and clean.cleaned_data["name"] == "南湾"
