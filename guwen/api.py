@@ -10,15 +10,31 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from guwen.accounts.directory.api import router as regions_router
 from guwen.accounts.scope import roles_of
 from guwen.consultations.api import router as consultations_router
-from guwen.core.errors import Conflict, DomainError, NotFound
+from guwen.core.errors import DomainError, refusal_status
+from guwen.core.validators import plain_data
 from guwen.duty.api import router as duty_router
 from guwen.knowledge.api import router as knowledge_router
 from guwen.notifications.api import router as notifications_router
+
+
+class PlainTextParser(Parser):
+    """Every string of every operation's JSON body, query string and form data, before the schema
+    sees it: bidirectional controls removed, other control characters (NUL among them, which
+    PostgreSQL refuses in text) refused with a Chinese 422 naming the field. One parser for the
+    whole API, so that no schema's field can be forgotten."""
+
+    def parse_body(self, request):
+        return plain_data(super().parse_body(request))
+
+    def parse_querydict(self, data, list_fields, request):
+        return plain_data(super().parse_querydict(data, list_fields, request))
+
 
 api = NinjaAPI(
     title="顾问 Guwen API",
@@ -26,15 +42,8 @@ api = NinjaAPI(
     description="社区法律顾问服务平台接口。登录会话认证；写操作需要 CSRF 令牌。",
     auth=django_auth,
     urls_namespace="api",
+    parser=PlainTextParser(),
 )
-
-
-def _status_for(exc: DomainError) -> int:
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, Conflict):
-        return 409
-    return 422
 
 
 @api.exception_handler(DomainError)
@@ -42,7 +51,7 @@ def domain_error(request, exc: DomainError):
     body = {"detail": str(exc.message)}
     if exc.field:
         body["field"] = exc.field
-    return api.create_response(request, body, status=_status_for(exc))
+    return api.create_response(request, body, status=refusal_status(exc))
 
 
 @api.exception_handler(NinjaValidationError)
@@ -88,6 +97,8 @@ def unauthenticated(request, exc):
 def http_error(request, exc: HttpError):
     """django-ninja's own refusals, in Chinese: a body that is not JSON is invalid input (422)."""
     message = str(exc)
+    if isinstance(exc.__cause__, DomainError):  # the parser refused a string in the body
+        return domain_error(request, exc.__cause__)
     if message.startswith("Cannot parse request body"):
         detail = _("请求体不是有效的 JSON：请以 UTF-8 编码的 JSON 发送（Content-Type: application/json）")
         return api.create_response(request, {"detail": detail, "field": "body"}, status=422)

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "guwen.accounts.middleware.RequireVerifiedStaffMiddleware",
     "guwen.accounts.middleware.RequirePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads request.GET: control characters refused, bidi controls removed.
+    "guwen.core.middleware.PlainTextQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "guwen.core.middleware.PrivateNoStoreMiddleware",
     "csp.middleware.CSPMiddleware",

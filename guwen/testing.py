@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guwen.accounts import services as accounts
 from guwen.accounts.models import Role, User
 from guwen.accounts.otp import totp_required
-from guwen.core.validators import credit_code_check_char, id_number_check_char
+from guwen.core.validators import credit_code_check_char, id_number_check_char, org_code_check_char
 from guwen.regions import services as regions
 from guwen.regions.models import Assignment, LawFirm, Lawyer, Region
 
@@ -51,7 +51,10 @@ def valid_id_number(birth: str = "19900101", serial: int | None = None) -> str:
 
 
 def valid_credit_code(serial: int | None = None) -> str:
-    first17 = f"31440000MD{(serial if serial is not None else next(_counter)) % 10_000_000:07d}"
+    """A law firm's 统一社会信用代码 (31: 司法行政, 律师执业机构; registered in 440300 深圳市) whose
+    organisation code and check character are both right."""
+    body = f"MD{(serial if serial is not None else next(_counter)) % 1_000_000:06d}"
+    first17 = "31440300" + body + org_code_check_char(body)
     return first17 + credit_code_check_char(first17)
 
 

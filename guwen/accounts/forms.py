@@ -5,9 +5,10 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from guwen.accounts.models import Role
+from guwen.core import formtools
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(formtools.PlainTextMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码不正确。连续多次输错后账号将被暂时锁定。"),
         "inactive": _("该账号已停用。"),
@@ -20,7 +21,7 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
 
 
-class TokenForm(forms.Form):
+class TokenForm(formtools.Form):
     token = forms.CharField(
         label=_("动态口令"),
         max_length=6,
@@ -43,7 +44,7 @@ class TokenForm(forms.Form):
         return token
 
 
-class CommunityFinderForm(forms.Form):
+class CommunityFinderForm(formtools.Form):
     """The visitor's search on ``/``: a part of the community's name, and optionally its street."""
 
     q = forms.CharField(
@@ -111,7 +112,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         return cleaned
 
 
-class AccountForm(forms.Form):
+class AccountForm(formtools.Form):
     """Name and mobile of an account someone looks after."""
 
     display_name = forms.CharField(
@@ -167,7 +168,7 @@ class AccountCreateForm(AccountForm):
             del self.fields["region"]
 
 
-class MembershipAddForm(forms.Form):
+class MembershipAddForm(formtools.Form):
     role = forms.ChoiceField(label=_("角色"), error_messages={"required": _("请选择角色")})
     region = forms.ModelChoiceField(
         label=_("区域"),

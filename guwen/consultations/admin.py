@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +17,7 @@ from guwen.consultations.models import (
     UrgencyRule,
 )
 from guwen.consultations.rules import compile_rule
+from guwen.core import formtools
 from guwen.core.adminforms import WriteOnlySecrets
 
 
@@ -33,7 +33,7 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     inlines = [DeadlineRuleInline]
 
 
-class UrgencyRuleForm(forms.ModelForm):
+class UrgencyRuleForm(formtools.ModelForm):
     class Meta:
         model = UrgencyRule
         fields = ["district", "label", "kind", "pattern", "effective_from", "effective_to"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guwen.consultations.models import Channel, Level, Schedule, Status, Urgency
 from guwen.consultations.services.common import TEXT_MAX
+from guwen.core import formtools
 from guwen.core.formtools import DateInput, DateTimeInput
 from guwen.knowledge.selectors import category_names
 
@@ -34,7 +35,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class AskForm(forms.Form):
+class AskForm(formtools.Form):
     text = forms.CharField(
         label=_("您的问题"),
         widget=forms.Textarea(
@@ -68,7 +69,7 @@ class AskForm(forms.Form):
     key = forms.CharField(label=_("提交标识"), widget=forms.HiddenInput, required=False, max_length=64)
 
 
-class LookupForm(forms.Form):
+class LookupForm(formtools.Form):
     phone = forms.CharField(
         label=_("手机号"),
         max_length=20,
@@ -78,7 +79,7 @@ class LookupForm(forms.Form):
     receipt_code = forms.CharField(label=_("回执码"), max_length=20, error_messages=REQUIRED)
 
 
-class ResidentMessageForm(forms.Form):
+class ResidentMessageForm(formtools.Form):
     text = forms.CharField(
         label=_("补充或追问"),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
@@ -86,7 +87,7 @@ class ResidentMessageForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(formtools.Form):
     score = forms.TypedChoiceField(
         label=_("满意度"),
         coerce=int,
@@ -108,7 +109,7 @@ class RatingForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(formtools.Form):
     # A distinct id: the knowledge panel beside it inserts citations into this box.
     body = forms.CharField(
         label=_("答复内容"),
@@ -117,17 +118,17 @@ class ReplyForm(forms.Form):
     )
 
 
-class AskInfoForm(forms.Form):
+class AskInfoForm(formtools.Form):
     body = forms.CharField(
         label=_("需要居民补充什么"), widget=forms.Textarea(attrs={"rows": 3}), error_messages=REQUIRED
     )
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(formtools.Form):
     reason = forms.CharField(label=_("提交上级的原因"), max_length=200, error_messages=REQUIRED)
 
 
-class CloseForm(forms.Form):
+class CloseForm(formtools.Form):
     category = forms.ChoiceField(
         label=_("确认咨询类别"), error_messages={**REQUIRED, "invalid_choice": _("请从列表中选择咨询类别")}
     )
@@ -137,7 +138,7 @@ class CloseForm(forms.Form):
         self.fields["category"].choices = [("", _("请选择"))] + [(name, name) for name in category_names()]
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(formtools.Form):
     owner = forms.TypedChoiceField(
         label=_("改派给"),
         coerce=int,
@@ -150,7 +151,7 @@ class ReassignForm(forms.Form):
         self.fields["owner"].choices = [("", _("请选择"))] + [(u.pk, str(u)) for u in owners]
 
 
-class LogForm(forms.Form):
+class LogForm(formtools.Form):
     """A phone or walk-in question, logged by the advisor in a few taps."""
 
     channel = forms.ChoiceField(
@@ -185,7 +186,7 @@ class LogForm(forms.Form):
             self.fields["community"].initial = self.fields["community"].choices[0][0]
 
 
-class FilterForm(forms.Form):
+class FilterForm(formtools.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
     level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部")), *Level.choices])
     category = forms.ChoiceField(label=_("类别"), required=False)
@@ -225,7 +226,7 @@ class FilterForm(forms.Form):
             field.error_messages["invalid_choice"] = _("请选择列表中的选项")
 
 
-class AwayForm(forms.Form):
+class AwayForm(formtools.Form):
     starts_at = forms.DateTimeField(
         label=_("开始时间"),
         widget=DateTimeInput(),
@@ -241,7 +242,7 @@ class AwayForm(forms.Form):
     reason = forms.CharField(label=_("事由"), max_length=100, required=False)
 
 
-class UrgencyRuleForm(forms.Form):
+class UrgencyRuleForm(formtools.Form):
     label = forms.CharField(
         label=_("名称"), max_length=40, error_messages=REQUIRED, help_text=_("如：燃气泄漏")
     )
@@ -259,7 +260,7 @@ class UrgencyRuleForm(forms.Form):
     )
 
 
-class EmergencyNumbersForm(forms.Form):
+class EmergencyNumbersForm(formtools.Form):
     # The lines are checked by the service (emergency_numbers_set), which names the line at fault.
     lines = forms.CharField(
         label=_("紧急求助电话"),
@@ -273,12 +274,12 @@ class EmergencyNumbersForm(forms.Form):
     )
 
 
-class GroupRobotForm(forms.Form):
+class GroupRobotForm(formtools.Form):
     # Its length is checked by the service (group_channel_issue_secret), whose message the page shows.
     group_name = forms.CharField(label=_("群名称"), required=False)
 
 
-class DeadlinePolicyForm(forms.Form):
+class DeadlinePolicyForm(formtools.Form):
     """A new version of the deadlines: minutes and counting for each level and urgency."""
 
     effective_from = forms.DateField(

@@ -10,8 +10,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core import formtools
 
-class WriteOnlySecrets(forms.ModelForm):
+
+class WriteOnlySecrets(formtools.ModelForm):
     """Set ``secret_fields`` on a subclass (``Meta`` is filled in by the ModelAdmin)."""
 
     secret_fields: tuple[str, ...] = ()

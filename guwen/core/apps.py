@@ -19,6 +19,22 @@ class CoreConfig(AppConfig):
         # Connects the cache-invalidation receivers for CalendarOverride.
         from guwen.core import workcalendar  # noqa: F401
 
+        _plain_text_admin_forms()
+
+
+def _plain_text_admin_forms() -> None:
+    """The admin's forms refuse control characters like every other form of the project: each
+    registered ModelAdmin's form (Django's default ModelForm, or its own) gets ``PlainTextMixin``.
+    The admin registers its models in its own ready(), which runs first (INSTALLED_APPS order)."""
+    from django.contrib import admin
+
+    from guwen.core.formtools import PlainTextMixin
+
+    for model_admin in admin.site._registry.values():
+        form = model_admin.form
+        if not issubclass(form, PlainTextMixin):
+            model_admin.form = type(form.__name__, (PlainTextMixin, form), {"__module__": form.__module__})
+
 
 def _create_cache_table(*, using: str = "default", verbosity: int = 1, **kwargs: object) -> None:
     call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))

@@ -34,3 +34,36 @@ class Conflict(DomainError):
     """The record changed under the caller, or the request clashes with existing data (409)."""
 
     default_message = _("记录已被修改，请刷新后重试")
+
+
+# The codes services give their refusals, by what the refusal is about: the caller's role (403), or
+# the record's state or a clash with existing records (409). Any other refusal is about the input.
+FORBIDDEN_CODES = frozenset({"forbidden", "forbidden_role", "not_own_shift"})
+STATE_CODES = frozenset(
+    {
+        "invalid_state",
+        "already_checked_in",
+        "already_checked_out",
+        "cancelled",
+        "duplicate",
+        "full",
+        "not_checked_in",
+        "not_finished",
+        "past",
+        "too_early",
+        "too_late",
+    }
+)
+
+
+def refusal_status(exc: DomainError) -> int:
+    """The one rule for the HTTP status of a refusal, on pages and in the API alike: out of scope
+    404, a role that may not 403, a state that does not allow it (or a clash with existing data)
+    409, anything else is invalid input, 422."""
+    if isinstance(exc, NotFound):
+        return 404
+    if exc.code in FORBIDDEN_CODES:
+        return 403
+    if isinstance(exc, Conflict) or exc.code in STATE_CODES:
+        return 409
+    return 422

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from guwen.accounts import services as accounts
 from guwen.accounts.models import Membership, Role, User
-from guwen.core.validators import credit_code_check_char
+from guwen.core.validators import credit_code_check_char, org_code_check_char
 from guwen.regions import services as regions
 from guwen.regions.models import Assignment, LawFirm, Lawyer, Region
 
@@ -63,8 +63,10 @@ class DemoLogin:
 
 
 def demo_credit_code(index: int) -> str:
-    """A well-formed but fictional 统一社会信用代码 (31 = 律师事务所 under the justice bureau)."""
-    first17 = f"31440000DEMO{index:05d}".replace("DEMO", "0000")[:17]
+    """A well-formed but fictional 统一社会信用代码: 31 = 律师执业机构 under the justice bureau,
+    registered in 440307 (龙岗区), with an organisation code whose own check digit is right."""
+    body = f"MA{index:06d}"
+    first17 = "31440307" + body + org_code_check_char(body)
     return first17 + credit_code_check_char(first17)
 
 

@@ -13,12 +13,11 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from guwen.accounts.scope import lawyers_visible_to, regions_visible_to
-from guwen.core.errors import Conflict, DomainError, NotFound
+from guwen.core.errors import FORBIDDEN_CODES, Conflict, DomainError, NotFound, refusal_status
 from guwen.duty import selectors, services
 from guwen.duty.forms import parse_month
 from guwen.duty.models import DutyDispute, DutyRule, DutyShift
 from guwen.duty.rota import coverage_gaps
-from guwen.duty.views.common import FORBIDDEN_CODES, refusal_status
 from guwen.regions.models import Level
 
 router = Router(tags=["duty"])

@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core import formtools
 from guwen.core.formtools import DateInput, DateTimeInput
 from guwen.duty.models import WEEKDAY_LABELS, ChangeKind, DutyShift
 from guwen.regions.models import Lawyer
@@ -43,7 +44,7 @@ class LawyerChoice(forms.ModelChoiceField):
         return f"{obj.name}（{obj.firm.name}）"
 
 
-class RuleForm(forms.Form):
+class RuleForm(formtools.Form):
     lawyer = LawyerChoice(
         label=_("值班律师"),
         queryset=Lawyer.objects.none(),
@@ -83,17 +84,17 @@ class RuleForm(forms.Form):
         self.fields["lawyer"].queryset = lawyers if lawyers is not None else Lawyer.objects.none()
 
 
-class RuleEndForm(forms.Form):
+class RuleEndForm(formtools.Form):
     valid_to = date_field(_("截止日期"))
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(formtools.Form):
     start = date_field(_("开始日期"))
     end = date_field(_("结束日期"))
 
 
-class CheckForm(forms.Form):
+class CheckForm(formtools.Form):
     photo = forms.FileField(
         label=_("现场照片（可选）"),
         required=False,
@@ -110,7 +111,7 @@ class CheckOutForm(CheckForm):
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class BulkConfirmForm(forms.Form):
+class BulkConfirmForm(formtools.Form):
     shift = forms.TypedMultipleChoiceField(
         label=_("班次"),
         coerce=int,
@@ -123,7 +124,7 @@ class BulkConfirmForm(forms.Form):
         self.fields["shift"].choices = [(pk, pk) for pk in shift_ids]
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(formtools.Form):
     reason = forms.CharField(
         label=_("异议理由"),
         max_length=500,
@@ -136,7 +137,7 @@ class DisputeForm(forms.Form):
 CHOOSE_DECISION = _("请选择异议成立或不成立")
 
 
-class DisputeDecideForm(forms.Form):
+class DisputeDecideForm(formtools.Form):
     decision = forms.ChoiceField(
         label=_("决定"),
         choices=[
@@ -154,11 +155,11 @@ class DisputeDecideForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(formtools.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class CancelShiftForm(forms.Form):
+class CancelShiftForm(formtools.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=200, error_messages=REQUIRED)
 
 
@@ -169,7 +170,7 @@ class ShiftChoice(forms.ModelChoiceField):
         return f"{timezone.localtime(obj.starts_at):%m月%d日 %H:%M} {obj.community.name} {obj.lawyer.name}"
 
 
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(formtools.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=ChangeKind.choices, error_messages=REQUIRED)
     substitute = LawyerChoice(
         label=_("替班律师（替班时选择）"),
@@ -193,7 +194,7 @@ class ChangeRequestForm(forms.Form):
             self.fields["other_shift"].queryset = other_shifts
 
 
-class DecideForm(forms.Form):
+class DecideForm(formtools.Form):
     decision = forms.ChoiceField(
         label=_("审批"),
         choices=[("approve", _("同意")), ("reject", _("驳回")), ("withdraw", _("撤回"))],
@@ -202,7 +203,7 @@ class DecideForm(forms.Form):
     note = forms.CharField(label=_("意见"), max_length=200, required=False)
 
 
-class RotaSlotForm(forms.Form):
+class RotaSlotForm(formtools.Form):
     lawyer = LawyerChoice(
         label=_("值班律师"),
         queryset=Lawyer.objects.none(),
@@ -217,7 +218,7 @@ class RotaSlotForm(forms.Form):
         self.fields["lawyer"].queryset = lawyers if lawyers is not None else Lawyer.objects.none()
 
 
-class BookingForm(forms.Form):
+class BookingForm(formtools.Form):
     shift = ShiftChoice(
         label=_("驻点时间"),
         queryset=DutyShift.objects.none(),
@@ -242,7 +243,7 @@ class BookingForm(forms.Form):
             self.fields["shift"].queryset = shifts
 
 
-class BookingLookupForm(forms.Form):
+class BookingLookupForm(formtools.Form):
     receipt_code = forms.CharField(label=_("预约码"), max_length=20, error_messages=REQUIRED)
     phone = forms.CharField(
         label=_("预约手机号"),
@@ -312,7 +313,7 @@ def _iso(text: str) -> str:
 REST_EXAMPLE = "2027-01-01 元旦\n2027-10-01 至 2027-10-07 国庆节"
 
 
-class HolidayYearForm(forms.Form):
+class HolidayYearForm(formtools.Form):
     rest_days = forms.CharField(
         label=_("放假日期"),
         widget=forms.Textarea(

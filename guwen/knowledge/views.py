@@ -3,6 +3,8 @@ fragment beside the answer box (staff)."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET
 from guwen.knowledge import selectors
 
 SUGGEST_CHARS = 2_000
+TARGET_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,59}")
 
 
 def _base(request) -> str:
@@ -86,7 +89,9 @@ def suggest(request):
     if not selectors.is_knowledge_staff(request.user):
         raise Http404
     text = request.GET.get("q", "")[:SUGGEST_CHARS]
-    target = "".join(ch for ch in request.GET.get("target", "") if ch.isalnum() or ch in "-_")[:60]
+    # The id of the answer box, matched whole: anything else names no box (never a cut or filtered one).
+    target = request.GET.get("target", "")
+    target = target if TARGET_ID.fullmatch(target) else ""
     similar, articles = selectors.answer_box(text, user=request.user) if text.strip() else ([], [])
     return render(
         request,

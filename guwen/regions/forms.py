@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guwen.core import formtools
 from guwen.core.formtools import DateInput
 from guwen.regions.models import AssignmentRole, LawFirm, Region
 
 REQUIRED = {"required": _("此项为必填项")}
 
 
-class LawFirmForm(forms.Form):
+class LawFirmForm(formtools.Form):
     name = forms.CharField(label=_("律师事务所名称"), max_length=100, error_messages=REQUIRED)
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, error_messages=REQUIRED)
     district = forms.ModelChoiceField(label=_("登记所在区"), queryset=Region.objects.none(), required=False)
@@ -21,7 +22,7 @@ class LawFirmForm(forms.Form):
         self.fields["district"].queryset = districts if districts is not None else Region.objects.none()
 
 
-class LawyerForm(forms.Form):
+class LawyerForm(formtools.Form):
     name = forms.CharField(label=_("姓名"), max_length=40, error_messages=REQUIRED)
     licence_number = forms.CharField(label=_("执业证号"), max_length=30, error_messages=REQUIRED)
     firm = forms.ModelChoiceField(
@@ -40,7 +41,7 @@ class LawyerForm(forms.Form):
         self.fields["firm"].queryset = firms if firms is not None else LawFirm.objects.none()
 
 
-class LawyerEditForm(forms.Form):
+class LawyerEditForm(formtools.Form):
     """What changes in a lawyer's record: contact number, specialties, 身份证号 and whether in post."""
 
     phone = forms.CharField(label=_("手机号"), max_length=20, error_messages=REQUIRED)
@@ -58,7 +59,7 @@ class LawyerEditForm(forms.Form):
     )
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(formtools.Form):
     licence_number = forms.CharField(
         label=_("律师执业证号"), max_length=30, error_messages=REQUIRED, help_text=_("17 位数字")
     )
@@ -79,7 +80,7 @@ class AssignmentForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class AssignmentEndForm(forms.Form):
+class AssignmentEndForm(formtools.Form):
     ends_on = forms.DateField(
         label=_("结束日期"),
         widget=DateInput(),

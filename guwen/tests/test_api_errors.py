@@ -69,3 +69,60 @@ def test_every_list_bounds_its_pagination(world, path):
     assert client.get(f"{path}?limit=5").status_code == 200
     response = client.get(f"{path}?offset={'9' * 30}")
     assert response.status_code == 422 and CHINESE.search(response.json()["detail"])
+
+
+def _json_operations(*, signed_in_only: bool = False):
+    """(tag, url) of every operation that reads a JSON body, path parameters filled in."""
+    from guwen.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if signed_in_only and not operation.get("security"):
+                continue
+            if method == "post" and "application/json" in operation.get("requestBody", {}).get("content", {}):
+                url = re.sub(r"\{[a-z_]*id\}", "1", path)
+                yield operation["tags"][0], re.sub(r"\{[a-z_]+\}", "440307012002", url)
+
+
+JSON_OPERATIONS = sorted(set(_json_operations()))
+
+
+def test_every_router_with_a_body_is_covered():
+    assert {tag for tag, _url in JSON_OPERATIONS} >= {"consultations", "duty", "knowledge", "regions"}
+
+
+def _counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.managed}
+
+
+@pytest.mark.parametrize(("tag", "url"), JSON_OPERATIONS)
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("{bad", "application/json"), ("text=1", "text/plain"), (b"\xff\xfe\x00", "application/json")],
+)
+def test_every_operation_answers_a_body_that_is_not_json_with_a_chinese_422(
+    world, tag, url, body, content_type
+):
+    client = verified_client(world.user("sysadmin"))
+    before = _counts()
+    response = client.post(url, body, content_type=content_type, HTTP_IDEMPOTENCY_KEY="k-2")
+    assert response.status_code == 422, (tag, response.content)
+    assert CHINESE.search(response.json()["detail"]) and response.json()["field"] == "body"
+    assert _counts() == before
+
+
+# One signed-in operation per router: the session's CSRF check is the router's, not the operation's.
+@pytest.mark.parametrize(
+    ("tag", "url"), sorted({tag: url for tag, url in _json_operations(signed_in_only=True)}.items())
+)
+def test_every_router_refuses_a_missing_csrf_token_in_chinese(world, tag, url):
+    client = verified_client(world.user("sysadmin"))
+    client.handler.enforce_csrf_checks = True
+    before = _counts()
+    response = client.post(url, "{}", content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-3")
+    assert response.status_code == 403, (tag, response.content)
+    assert "CSRF" in response.json()["detail"] and CHINESE.search(response.json()["detail"])
+    assert _counts() == before

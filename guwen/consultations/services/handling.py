@@ -186,7 +186,7 @@ def consultation_escalate(
         raise DomainError(_("原因最多 %(n)d 个字") % {"n": REASON_MAX}, field="reason")
     new_level = NEXT_LEVEL.get(Level(consultation.level))
     if new_level is None:
-        raise DomainError(_("已在区级，无法再升级"), field="level")
+        raise DomainError(_("已在区级，无法再升级"), field="level", code="invalid_state")
     _require(consultation, "escalate", by)
     now = now or timezone.now()
     spec = rules.deadline_spec(
@@ -276,7 +276,7 @@ def consultation_mark_reusable(*, consultation: Consultation, by, reusable: bool
     it there."""
     _require_handler(consultation, by)
     if reusable and consultation.first_response_at is None:
-        raise DomainError(_("答复之后才能标记为知识库素材"), field="reusable")
+        raise DomainError(_("答复之后才能标记为知识库素材"), field="reusable", code="invalid_state")
     now = timezone.now()
     with transaction.atomic():
         _swap(

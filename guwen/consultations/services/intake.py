@@ -49,6 +49,7 @@ from guwen.core.codes import CODE_ALPHABET, new_code, normalize_code
 from guwen.core.errors import Conflict, DomainError, NotFound
 from guwen.core.signatures import body_signature
 from guwen.core.uploads import CheckedUpload, check_upload
+from guwen.core.validators import plain_data
 from guwen.regions.models import Level as RegionLevel
 from guwen.regions.models import Region
 
@@ -372,6 +373,9 @@ def group_message_receive(
         raise DomainError(_("请求体应为 UTF-8 编码的 JSON"), field="body") from None
     if not isinstance(payload, dict):
         raise DomainError(_("请求体应为 JSON 对象"), field="body")
+    # The body is read here, not by the API's parser (the signature covers its raw bytes): every
+    # string of it is plain text all the same.
+    payload = plain_data(payload)
     if str(payload.get("timestamp", "")) != str(sent_at):
         raise SignatureRefused(_("请求体中的 timestamp 与 X-Guwen-Timestamp 不一致"), field="timestamp")
     text, sender = payload.get("text"), payload.get("sender_name", "")

@@ -95,13 +95,13 @@ def test_reply_from_the_detail_page(world, ask):
     assert response.status_code == 302
     assert Consultation.objects.get(pk=c.pk).status == Status.ANSWERED
     empty = client.post(f"/consultations/{c.pk}/reply/", {"body": ""})
-    assert empty.status_code == 400 and "此项为必填项" in empty.content.decode()
+    assert empty.status_code == 422 and "此项为必填项" in empty.content.decode()
 
 
 def test_marking_reusable_from_the_detail_page_links_the_knowledge_entry(world, ask):
     c = ask()
     client = verified_client(world.user("advisor_a"))
-    assert client.post(f"/consultations/{c.pk}/reusable/", {"reusable": "1"}).status_code == 400  # unanswered
+    assert client.post(f"/consultations/{c.pk}/reusable/", {"reusable": "1"}).status_code == 409  # unanswered
     client.post(f"/consultations/{c.pk}/reply/", {"body": "可以向劳动监察大队投诉。"})
     response = client.post(f"/consultations/{c.pk}/reusable/", {"reusable": "1"}, follow=True)
     entry = AnsweredQuestion.objects.get(source_ref=f"consultation:{c.pk}")
@@ -117,7 +117,7 @@ def test_escalate_without_a_reason_is_refused_on_the_field(world, ask):
     response = verified_client(world.user("advisor_a")).post(
         f"/consultations/{c.pk}/escalate/", {"reason": ""}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["forms"]["escalate"].errors["reason"]
 
 
@@ -127,7 +127,7 @@ def test_close_with_an_unknown_category_is_refused(world, ask, taxonomy):
     response = verified_client(world.user("advisor_a")).post(
         f"/consultations/{c.pk}/close/", {"category": "外星人"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert Consultation.objects.get(pk=c.pk).status == Status.ANSWERED
 
 
@@ -179,7 +179,7 @@ def test_logging_with_a_bad_phone_saves_nothing(world):
             "answer": "x",
         },
     )
-    assert response.status_code == 400 and "手机号" in response.content.decode()
+    assert response.status_code == 422 and "手机号" in response.content.decode()
     assert Consultation.objects.count() == 0
 
 
@@ -188,7 +188,7 @@ def test_logging_into_a_community_one_does_not_serve_is_refused(world):
         "/consultations/new/",
         {"channel": "phone", "community": world.community_b.code, "phone": "13900002222", "text": QUESTION},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert Consultation.objects.count() == 0
 
 
@@ -197,7 +197,7 @@ def test_advisor_marks_themself_away(world):
     bad = client.post(
         "/consultations/away/", {"starts_at": "2030-01-02T10:00", "ends_at": "2030-01-01T10:00"}
     )
-    assert bad.status_code == 400 and "晚于" in bad.content.decode()
+    assert bad.status_code == 422 and "晚于" in bad.content.decode()
     ok = client.post(
         "/consultations/away/",
         {"starts_at": "2030-01-01T10:00", "ends_at": "2030-01-02T10:00", "reason": "开庭"},

@@ -169,11 +169,11 @@ def resident_message(request, code: str, pk: int):
         try:
             services.consultation_resident_message(consultation=consultation, text=form.cleaned_data["text"])
         except DomainError as exc:
-            form.add_error("text", exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("已发送，顾问律师会尽快回复。"))
             return redirect("consultations:public_status", code=community.code)
-    return _status_page(request, community, message_forms={consultation.pk: form}, status=400)
+    return _status_page(request, community, message_forms={consultation.pk: form}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,9 +26,8 @@ from guwen.consultations.forms import (
 )
 from guwen.consultations.models import Rating
 from guwen.consultations.workflow import CONSULTATION
-from guwen.core.errors import Conflict, DomainError
+from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
-from guwen.core.workflow import TransitionNotAllowed
 from guwen.duty import selectors as duty_selectors
 from guwen.regions.models import Region
 
@@ -153,16 +152,9 @@ def detail(request, pk: int):
 
 def _act(request, pk: int, *, name: str, form, call, done: str):
     consultation = _get(request, pk)
-    status = 400
     if form.is_valid():
         try:
             call(consultation, form.cleaned_data)
-        except TransitionNotAllowed as exc:
-            status = 403 if exc.code == "forbidden_role" else 409
-            add_domain_error(form, exc)
-        except Conflict as exc:
-            status = 409
-            add_domain_error(form, exc)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -170,6 +162,7 @@ def _act(request, pk: int, *, name: str, form, call, done: str):
             if selectors.consultations_visible_to(request.user).filter(pk=pk).exists():
                 return redirect("consultations:detail", pk=pk)
             return redirect("consultations:inbox")
+    status = form_status(form)
     return _render_detail(request, consultation, bound={name: form}, status=status)
 
 
@@ -288,9 +281,7 @@ def convert(request, pk: int, target: str):
         url = services.consultation_convert(consultation=consultation, target=target, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return _render_detail(
-            request, consultation, status=403 if isinstance(exc, TransitionNotAllowed) else 400
-        )
+        return _render_detail(request, consultation, status=refusal_status(exc))
     return redirect(url)
 
 

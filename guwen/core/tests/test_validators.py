@@ -10,12 +10,16 @@ from hypothesis import strategies as st
 from guwen.core.validators import (
     CREDIT_CODE_CHARS,
     CREDIT_CODE_DEPARTMENTS,
+    CREDIT_CODE_NATIONAL_DIVISION,
+    CREDIT_CODE_PROVINCES,
+    CREDIT_CODE_TYPES,
     ID_PROVINCE_CODES,
     credit_code_check_char,
     id_number_check_char,
     normalize_credit_code,
     normalize_id_number,
     normalize_mobile,
+    org_code_check_char,
     validate_credit_code,
     validate_id_number,
     validate_licence_number,
@@ -53,14 +57,22 @@ def id_numbers(draw):
     return first17 + id_number_check_char(first17)
 
 
+def credit_code(head: str, body: str) -> str:
+    """The code whose first eight characters are ``head`` and organisation code body ``body``,
+    with both check characters computed."""
+    first17 = head + body + org_code_check_char(body)
+    return first17 + credit_code_check_char(first17)
+
+
 @st.composite
 def credit_codes(draw):
     department = draw(st.sampled_from(sorted(CREDIT_CODE_DEPARTMENTS)))
-    kind = draw(st.sampled_from(CREDIT_CODE_CHARS))
-    division = draw(st.text(alphabet="0123456789", min_size=6, max_size=6))
-    organisation = draw(st.text(alphabet=CREDIT_CODE_CHARS, min_size=9, max_size=9))
-    first17 = f"{department}{kind}{division}{organisation}"
-    return first17 + credit_code_check_char(first17)
+    kind = draw(st.sampled_from(CREDIT_CODE_TYPES[department]))
+    province = draw(st.sampled_from(sorted(CREDIT_CODE_PROVINCES)))
+    area = draw(st.text(alphabet="0123456789", min_size=4, max_size=4))
+    division = draw(st.sampled_from([province + area, CREDIT_CODE_NATIONAL_DIVISION]))
+    body = draw(st.text(alphabet=CREDIT_CODE_CHARS, min_size=8, max_size=8))
+    return credit_code(department + kind + division, body)
 
 
 def single_changes(value, alphabet):
@@ -80,7 +92,7 @@ def test_generated_id_numbers_pass(number):
     validate_id_number(number.lower())
 
 
-@settings(max_examples=30)
+@settings(max_examples=30, deadline=None)
 @given(id_numbers())
 def test_any_single_change_of_an_id_number_fails(number):
     for changed in single_changes(number, "0123456789X"):
@@ -144,7 +156,7 @@ def test_generated_credit_codes_pass(code):
     validate_credit_code(code.lower())
 
 
-@settings(max_examples=20)
+@settings(max_examples=20, deadline=None)
 @given(credit_codes())
 def test_any_single_change_of_a_credit_code_fails(code):
     for changed in single_changes(code, CREDIT_CODE_CHARS + "IOSVZ"):
@@ -156,7 +168,7 @@ def test_any_single_change_of_a_credit_code_fails(code):
     "code",
     # Check characters verified by hand against credit_code_check_char: the sample code used
     # in many documents, two company codes and a 司法行政 (law firm, first char 3) code.
-    ["91350100M000100Y43", "91440300708461136T", "91110108551385082Q", "31440000MD01784510"],
+    ["91350100M000100Y43", "91440300708461136T", "91110108551385082Q", credit_code("31440307", "MA5D0L1Q")],
 )
 def test_accepts_known_credit_codes(code):
     validate_credit_code(code)
@@ -172,12 +184,56 @@ def test_accepts_known_credit_codes(code):
         ("91350100M000I00Y43", "credit_code_format"),  # I is not in the alphabet
         ("9135A100M000100Y43", "credit_code_format"),  # division code must be digits
         ("B1350100M000100Y4" + credit_code_check_char("B1350100M000100Y4"), "credit_code_department"),
-        ("91110000100000589B", "credit_code_check_char"),  # its check character is A
         ("91350100M000100Y44", "credit_code_check_char"),
+        # 工商 (9) registers only 企业 1, 个体工商户 2 and 农民专业合作社 3; 律师 (31) is 司法行政.
+        (credit_code("94350100", "M000100Y"), "credit_code_type"),
+        (credit_code("3A440300", "MA5D0L1Q"), "credit_code_type"),
+        (credit_code("Y2440300", "MA5D0L1Q"), "credit_code_type"),
+        # 99 and 00 are no province; 10 is only 100000 itself (national registration).
+        (credit_code("91990100", "M000100Y"), "credit_code_division"),
+        (credit_code("91000000", "M000100Y"), "credit_code_division"),
+        (credit_code("91100100", "M000100Y"), "credit_code_division"),
+        (credit_code("91830000", "M000100Y"), "credit_code_division"),  # 83 is on ID cards only
+        # The organisation code M000100Y4 with a wrong check digit, and the credit code's own check
+        # character recomputed so that only the organisation code is wrong.
+        ("91350100M000100Y5" + credit_code_check_char("91350100M000100Y5"), "credit_code_org_check"),
+        ("91110000100000589A", "credit_code_org_check"),  # 10000058's check digit is 5, not 9
     ],
 )
 def test_rejects_bad_credit_code(value, code):
     assert error_code(validate_credit_code, value) == code
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (credit_code("94350100", "M000100Y"), "机构类别码"),
+        (credit_code("91990100", "M000100Y"), "行政区划"),
+        ("91350100M000100Y5" + credit_code_check_char("91350100M000100Y5"), "组织机构代码"),
+    ],
+)
+def test_credit_code_messages_say_which_part_is_wrong(value, words):
+    with pytest.raises(ValidationError) as info:
+        validate_credit_code(value)
+    assert words in info.value.messages[0]
+
+
+def test_accepts_a_nationally_registered_credit_code():
+    validate_credit_code(credit_code("11100000", "00001312"))
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=8, max_size=8))
+def test_org_code_check_char_matches_gb_11714(body):
+    check = org_code_check_char(body)
+    values = [int(char, 36) for char in body] + [10 if check == "X" else int(check)]
+    # The check digit makes the weighted sum (its own weight 1) a multiple of 11.
+    assert sum(v * w for v, w in zip(values, (3, 7, 9, 10, 5, 8, 4, 2, 1), strict=True)) % 11 == 0
+
+
+def test_org_code_check_char_wraps_10_to_x_and_11_to_0():
+    assert org_code_check_char("00000000") == "0"  # 11 - 0
+    assert org_code_check_char("M000100Y") == "4"
+    assert org_code_check_char("40000000") == "X"  # 4 * 3 = 12, 11 - 1 = 10
 
 
 def test_credit_code_check_char_wraps_31_to_0():

@@ -235,7 +235,7 @@ def generate_body(w: World, role: str, inside: bool) -> dict:
 
 
 def none_but(allowed: dict[str, int], default: int) -> dict[str, int]:
-    """Every logged-in role gets ``default`` (e.g. 400: seen but refused) except those in ``allowed``;
+    """Every logged-in role gets ``default`` (e.g. 403: seen but refused) except those in ``allowed``;
     the association and outsiders see nothing (404); residents are sent to log in."""
     expect = {role: default for role in ROLES}
     expect.update({"resident": 302, "association": 404, "outsider": 404})
@@ -301,24 +301,24 @@ ROWS: list[Row] = [
         "duty:shift_check_in",
         "POST",
         on("now", "check-in/"),
-        # Only the shift's own advisor checks in; everyone else who sees it is refused with a 400.
-        none_but({"advisor_a": 302, "advisor_b": 302}, 400),
-        OUT_SYS(400),
+        # Only the shift's own advisor checks in; everyone else who sees it is refused with a 403.
+        none_but({"advisor_a": 302, "advisor_b": 302}, 403),
+        OUT_SYS(403),
         setup=setup,
     ),
     Row(
         "duty:shift_check_out",
         "POST",
         on("in", "check-out/"),
-        none_but({"advisor_a": 302, "advisor_b": 302}, 400),
-        OUT_SYS(400),
+        none_but({"advisor_a": 302, "advisor_b": 302}, 403),
+        OUT_SYS(403),
         setup=setup,
     ),
     Row(
         "duty:shift_confirm",
         "POST",
         lambda w, r, i: f"/duty/shifts/{_fresh_completed(w, r, i).pk}/confirm/",
-        none_but(CONFIRMERS, 400),
+        none_but(CONFIRMERS, 403),
         OUT_SYS(302),
         setup=setup,
     ),
@@ -420,7 +420,7 @@ ROWS: list[Row] = [
         "duty:change_request_decide",
         "POST",
         lambda w, r, i: f"/duty/requests/{_fresh_request(w, r, i).pk}/decide/",
-        none_but(CONFIRMERS, 400),
+        none_but(CONFIRMERS, 403),
         OUT_SYS(302),
         body=lambda w, r, i: {"decision": "reject"},
         setup=setup,
@@ -484,8 +484,8 @@ ROWS: list[Row] = [
         "api:duty_shift_check_in",
         "POST",
         on("now", "/check-in", api=True),
-        api_none_but({"advisor_a": 200, "advisor_b": 200}, 422),
-        API_OUT_SYS(422),
+        api_none_but({"advisor_a": 200, "advisor_b": 200}, 403),
+        API_OUT_SYS(403),
         json=True,
         setup=setup,
     ),
@@ -493,8 +493,8 @@ ROWS: list[Row] = [
         "api:duty_shift_check_out",
         "POST",
         on("in", "/check-out", api=True),
-        api_none_but({"advisor_a": 200, "advisor_b": 200}, 422),
-        API_OUT_SYS(422),
+        api_none_but({"advisor_a": 200, "advisor_b": 200}, 403),
+        API_OUT_SYS(403),
         json=True,
         setup=setup,
     ),
@@ -502,7 +502,7 @@ ROWS: list[Row] = [
         "api:duty_shift_confirm",
         "POST",
         lambda w, r, i: f"/api/v1/duty/shifts/{_fresh_completed(w, r, i).pk}/confirm",
-        api_none_but({"staff_a": 200, "office": 200, "sysadmin": 200}, 422),
+        api_none_but({"staff_a": 200, "office": 200, "sysadmin": 200}, 403),
         API_OUT_SYS(200),
         json=True,
         setup=setup,

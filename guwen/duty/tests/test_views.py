@@ -182,7 +182,7 @@ def test_booking_code_look_ups_are_limited(world, client, settings):
         ({"shift": "abc"}, "不可预约"),
     ],
 )
-def test_booking_page_bad_input_is_a_400_with_a_chinese_message(world, client, data, message):
+def test_booking_page_bad_input_is_a_422_with_a_chinese_message(world, client, data, message):
     shift = make_shift(world, starts_in=timedelta(days=1))
     body = {"shift": shift.pk, "name": "王女士", "phone": "13800138001", **data}
     response = client.post(f"/c/{world.community_a.code}/book/", body)
@@ -234,17 +234,17 @@ def test_advisor_checks_in_with_a_photo_and_out_on_the_shift_page(world, client_
     response = advisor.post(f"/duty/shifts/{shift.pk}/check-in/", {"photo": photo_file(), "note": "到岗"})
     assert response.status_code == 302
     response = advisor.post(f"/duty/shifts/{shift.pk}/check-in/", {})
-    assert response.status_code == 400 and "重复签到" in response.content.decode()
+    assert response.status_code == 409 and "重复签到" in response.content.decode()  # the shift's state
     assert advisor.post(f"/duty/shifts/{shift.pk}/check-out/", {"confirm": "1"}).status_code == 302
     assert DutyShift.objects.get(pk=shift.pk).status == ShiftStatus.COMPLETED
 
 
-def test_check_in_with_a_bad_photo_is_a_400_on_the_photo_field(world, client_for):
+def test_check_in_with_a_bad_photo_is_a_422_on_the_photo_field(world, client_for):
     shift = make_shift(world)
     response = client_for("advisor_a").post(
         f"/duty/shifts/{shift.pk}/check-in/", {"photo": photo_file(b"MZ\x90\x00 not an image", "evil.png")}
     )
-    assert response.status_code == 400 and "JPEG、PNG 或 WebP" in response.content.decode()
+    assert response.status_code == 422 and "JPEG、PNG 或 WebP" in response.content.decode()
     assert DutyShift.objects.get(pk=shift.pk).status == ShiftStatus.SCHEDULED
 
 
@@ -262,7 +262,7 @@ def test_check_in_with_a_bad_photo_is_a_400_on_the_photo_field(world, client_for
         ({"capacity": "abc"}, "整数"),
     ],
 )
-def test_rule_form_bad_input_is_a_400_and_saves_nothing(world, client_for, data, message):
+def test_rule_form_bad_input_is_a_422_and_saves_nothing(world, client_for, data, message):
     body = {
         "lawyer": world.lawyer_a.pk,
         "weekdays": ["1"],
@@ -279,7 +279,7 @@ def test_rule_form_bad_input_is_a_400_and_saves_nothing(world, client_for, data,
     assert not DutyRule.objects.exists()
 
 
-def test_overlapping_rule_on_the_page_is_a_400(world, client_for):
+def test_overlapping_rule_on_the_page_is_a_409(world, client_for):
     make_rule(world, weekdays="1")
     body = {
         "lawyer": world.lawyer_a.pk,
@@ -291,7 +291,7 @@ def test_overlapping_rule_on_the_page_is_a_400(world, client_for):
         "valid_from": "2026-01-01",
     }
     response = client_for("office").post(f"/duty/communities/{world.community_a.code}/rules/new/", body)
-    assert response.status_code == 422 and "重叠" in response.content.decode()
+    assert response.status_code == 409 and "重叠" in response.content.decode()  # a clash with a rule
 
 
 @pytest.mark.parametrize(
@@ -301,7 +301,7 @@ def test_overlapping_rule_on_the_page_is_a_400(world, client_for):
         ({"start": "x", "end": ""}, "正确的日期"),
     ],
 )
-def test_generate_form_bad_input_is_a_400(world, client_for, data, message):
+def test_generate_form_bad_input_is_a_422(world, client_for, data, message):
     make_rule(world, weekdays="1")
     response = client_for("office").post(f"/duty/communities/{world.community_a.code}/generate/", data)
     assert response.status_code == 422 and message in response.content.decode()
@@ -318,9 +318,9 @@ def test_generate_page_creates_a_quarter_of_shifts(world, client_for):
 
 
 @pytest.mark.parametrize("month", ["2026-13", "26-03", "abc", "2026-3x"])
-def test_bad_month_is_a_400_in_chinese(world, client_for, month):
+def test_bad_month_is_a_422_in_chinese(world, client_for, month):
     response = client_for("office").get(f"/duty/attendance/?month={month}")
-    assert response.status_code == 400 and "YYYY-MM" in response.content.decode()
+    assert response.status_code == 422 and "YYYY-MM" in response.content.decode()
     response = client_for("office").get(f"/api/v1/duty/attendance?month={month}")
     assert response.status_code == 422 and response.json()["field"] == "month"
 
@@ -333,7 +333,7 @@ def test_bad_month_is_a_400_in_chinese(world, client_for, month):
         ({"lawyer": "abc"}, "本街道社区的律师"),
     ],
 )
-def test_rota_form_bad_input_is_a_400(world, client_for, data, message):
+def test_rota_form_bad_input_is_a_422(world, client_for, data, message):
     start = timezone.localtime() + timedelta(days=1)
     body = {
         "lawyer": world.lawyer_a.pk,
@@ -390,7 +390,7 @@ def test_api_check_in_on_someone_elses_shift_is_refused(world, client_for):
     response = client_for("staff_a").post(
         f"/api/v1/duty/shifts/{shift.pk}/check-in", {}, content_type="application/json"
     )
-    assert response.status_code == 422 and "本人" in response.json()["detail"]
+    assert response.status_code == 403 and "本人" in response.json()["detail"]  # not their shift
     response = client_for("advisor_b").post(
         f"/api/v1/duty/shifts/{shift.pk}/check-in", {}, content_type="application/json"
     )
@@ -426,7 +426,7 @@ def test_notice_board_pdf_renders_chinese_with_an_embedded_font(world, client_fo
 def test_notice_board_rejects_an_unknown_paper_size(world, client_for):
     need_pdf_tools()
     response = client_for("office").get(f"/duty/communities/{world.community_a.code}/board.pdf?size=B5")
-    assert response.status_code == 400 and "A4 或 A3" in response.content.decode()
+    assert response.status_code == 422 and "A4 或 A3" in response.content.decode()
 
 
 def test_notice_board_without_a_font_explains_in_chinese(world, client_for, monkeypatch):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.accounts.scope import regions_visible_to
-from guwen.core.errors import DomainError
+from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import form_submit, paginate
 from guwen.duty import board, selectors, services
 from guwen.duty.conf import public_base_url
@@ -56,7 +56,7 @@ def community(request, code: str):
     try:
         month = parse_month(request.GET.get("month"), today)
     except ValueError as exc:
-        return render(request, "duty/error.html", {"message": str(exc)}, status=400)
+        return render(request, "duty/error.html", {"message": str(exc)}, status=422)
     first, last, nav = _month_nav(month)
     shifts = (
         selectors.shifts_visible_to(request.user)
@@ -168,7 +168,7 @@ def board_pdf(request, code: str):
     except board.FontMissing as exc:
         return render(request, "duty/error.html", {"message": exc.message}, status=503)
     except DomainError as exc:
-        return render(request, "duty/error.html", {"message": exc.message}, status=400)
+        return render(request, "duty/error.html", {"message": exc.message}, status=refusal_status(exc))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="board-{place.code}-{size}.pdf"'
     return response
@@ -180,7 +180,7 @@ def attendance(request):
     try:
         month = parse_month(request.GET.get("month"), today)
     except ValueError as exc:
-        return render(request, "duty/error.html", {"message": str(exc)}, status=400)
+        return render(request, "duty/error.html", {"message": str(exc)}, status=422)
     first, last, nav = _month_nav(month)
     communities = regions_visible_to(request.user).filter(level=Level.COMMUNITY)
     return render(

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from guwen.core.crypto import keyed_hash
-from guwen.core.errors import DomainError
+from guwen.core.errors import DomainError, NotFound
 from guwen.core.formtools import add_domain_error, form_status
 from guwen.core.ratelimit import retry_after, too_many
 from guwen.core.uploads import SNIFF_BYTES, sniff_image
@@ -163,6 +163,10 @@ def booking(request, code: str):
                 )
             else:
                 found = services.booking_find(receipt_code=data["receipt_code"], phone=data["phone"])
+        except NotFound as exc:
+            # A look-up that matches nothing is refused like a mistyped code (422), the same whether
+            # the code, the phone or the community is wrong, as on the consultation status page.
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.accounts.models import Role
 from guwen.accounts.scope import regions_visible_to, roles_of
-from guwen.core.errors import DomainError
+from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit
 from guwen.core.uploads import image_type
 from guwen.duty import selectors, services
@@ -34,7 +34,7 @@ from guwen.duty.forms import (
 from guwen.duty.models import BookingStatus, DisputeStatus, DutyDispute, DutyShift, RequestStatus, ShiftStatus
 from guwen.duty.rota import coverage_gaps
 from guwen.duty.services.calendar import may_edit_calendar
-from guwen.duty.views.common import form_page, refusal_status
+from guwen.duty.views.common import form_page
 from guwen.duty.workflow import CHANGE_REQUEST, SHIFT, request_roles, shift_roles
 from guwen.regions.models import Level
 
@@ -194,7 +194,8 @@ def _shift_page(
     decide_form=None,
 ):
     """The shift page; with ``error`` or a form with errors, the answer to a refused action (its
-    ``status``, else 400); with ``confirm_check_out``, the question before an early check-out."""
+    ``status``, else 422 or ``form_status``); with ``confirm_check_out``, the question before an
+    early check-out."""
     roles = shift_roles(request.user, shift)
     actions = SHIFT.allowed_actions(shift, roles)
     if Role.ADVISOR in roles:  # nobody confirms or disputes their own attendance
@@ -203,7 +204,7 @@ def _shift_page(
     refused = error is not None or (check_form is not None and check_form.errors)
     dispute = DutyDispute.objects.filter(shift=shift).select_related("raised_by", "decided_by").first()
     if status is None:
-        status = 400 if refused else 200
+        status = (form_status(check_form) if error is None else 422) if refused else 200
     return render(
         request,
         "duty/shift_detail.html",
@@ -289,7 +290,7 @@ def shift_confirm(request, pk: int):
     try:
         services.duty_shift_confirm(shift=shift, by=request.user, note=form.cleaned_data["note"])
     except DomainError as exc:
-        return _shift_page(request, shift, error=exc.message)
+        return _shift_page(request, shift, error=exc.message, status=refusal_status(exc))
     messages.success(request, _("已确认到岗"))
     if request.POST.get("next") == "home":
         return redirect("duty:home")
@@ -366,15 +367,15 @@ def change_request_decide(request, pk: int):
         else:
             services.duty_change_request_withdraw(request=change, by=request.user)
     except DomainError as exc:
-        return _decided(request, change, shift, exc.message)
+        return _decided(request, change, shift, exc.message, status=refusal_status(exc))
     messages.success(request, _("已处理申请"))
     return redirect("duty:shift_detail", pk=change.shift_id) if shift else redirect("duty:home")
 
 
-def _decided(request, change, shift, error: str):
+def _decided(request, change, shift, error: str, *, status: int = 422):
     if shift is not None:
-        return _shift_page(request, shift, error=error)
-    return render(request, "duty/error.html", {"message": error}, status=400)
+        return _shift_page(request, shift, error=error, status=status)
+    return render(request, "duty/error.html", {"message": error}, status=status)
 
 
 @login_required

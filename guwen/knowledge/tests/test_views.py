@@ -19,8 +19,11 @@ def test_public_statute_pages(statutes, client):
 
 
 def test_search_page_survives_odd_queries(statutes, client):
-    for query in ['"', "' OR 1=1 --", "NEAR(", "😀", "x" * 100_000, "\x00"]:
+    for query in ['"', "' OR 1=1 --", "NEAR(", "😀", "x" * 100_000, "\u202e"]:
         assert client.get("/knowledge/", {"q": query}).status_code == 200
+    # A control character (NUL, which PostgreSQL refuses in text) is refused before the search.
+    refused = client.get("/knowledge/", {"q": "工资\x00"})
+    assert refused.status_code == 422 and "控制字符" in refused.content.decode()
 
 
 def test_staff_search_shows_answered_questions(world, statutes):
@@ -58,9 +61,11 @@ def test_suggest_fragment_offers_similar_answers_and_citations(world, statutes):
     assert "用人单位不签劳动合同" in body
     assert 'data-insert-citation="《劳动合同法》第八十二条"' in body
     assert "<html" not in body  # a fragment, not a page
-    # The target id is reduced to safe characters.
+    # The target id is matched whole: anything else names no box, never a cut or filtered one.
     odd = client.get("/knowledge/suggest", {"q": "工资", "target": '"><script>'}).content.decode()
-    assert "<script>" not in odd
+    assert "<script>" not in odd and 'data-target="script"' not in odd
+    long = client.get("/knowledge/suggest", {"q": "工资", "target": "id_answer" + "x" * 60}).content.decode()
+    assert 'data-target="id_answer' not in long
 
 
 def test_template_helpers_link_citations_and_show_cited_text(statutes):

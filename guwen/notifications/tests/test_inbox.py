@@ -88,8 +88,11 @@ def test_pages_refuse_bad_input(world, client_for, method, path, status):
 
 def test_inbox_page_param_garbage_is_harmless(world, client_for):
     notice(world.user("advisor_a"))
-    for value in ("abc", "-3", "99999", "1.5", "%00"):
+    for value in ("abc", "-3", "99999", "1.5", "%E2%80%AE2"):
         assert client_for("advisor_a").get(f"/notifications/?page={value}").status_code == 200
+    # A control character in any query string is refused before the view: a Chinese 422 page.
+    refused = client_for("advisor_a").get("/notifications/?page=%00")
+    assert refused.status_code == 422 and "控制字符" in refused.content.decode()
 
 
 def test_open_ignores_a_missing_link(world, client_for):

@@ -1,4 +1,4 @@
-"""Pages refuse bad input with a Chinese message on the field, a 400, and nothing saved."""
+"""Pages refuse bad input with a Chinese message on the field, a 422, and nothing saved."""
 
 import pytest
 
@@ -34,7 +34,7 @@ def test_firm_form_rejects_bad_values(client_for, world, field, value, message):
     data[field] = value
     before = LawFirm.objects.count()
     response = client_for("bureau").post("/firms/new/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in " ".join(response.context["form"].errors.get(field, []))
     assert LawFirm.objects.count() == before
 
@@ -58,7 +58,7 @@ def test_lawyer_form_rejects_bad_values(client_for, world, field, value, message
     data[field] = value
     before = Lawyer.objects.count()
     response = client_for("firm_admin").post("/lawyers/new/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = " ".join(response.context["form"].errors.get(field, []))
     assert message in errors, errors
     assert Lawyer.objects.count() == before
@@ -72,7 +72,7 @@ def test_firm_admin_cannot_register_lawyer_for_another_firm(client_for, world):
         "firm": world.firm_b.pk,
     }
     response = client_for("firm_admin").post("/lawyers/new/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Lawyer.objects.filter(name="越权").exists()
 
 
@@ -83,7 +83,7 @@ def test_overlapping_primary_is_refused_on_the_form(client_for, world):
         f"/regions/{world.community_a.code}/assignments/new/",
         {"licence_number": other.licence_number, "role": "primary", "starts_on": "2026-01-01"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 409  # a clash with an existing assignment
     assert "已有主顾问" in " ".join(response.context["form"].errors["starts_on"])
     assert Assignment.objects.count() == before
 
@@ -102,7 +102,7 @@ def test_overlapping_primary_is_refused_on_the_form(client_for, world):
 def test_assignment_form_rejects_bad_values(client_for, world, data, field):
     before = Assignment.objects.count()
     response = client_for("office").post(f"/regions/{world.community_b.code}/assignments/new/", data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["form"].errors[field]
     assert Assignment.objects.count() == before
 
@@ -128,7 +128,7 @@ def test_end_date_before_start_is_refused(client_for, world):
     response = client_for("office").post(
         f"/assignments/{world.assignment_a.pk}/end/", {"ends_on": "2020-01-01"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     world.assignment_a.refresh_from_db()
     assert world.assignment_a.ends_on is None
 
@@ -228,7 +228,7 @@ def test_lawyer_edit_rejects_bad_values(client_for, world, field, value, message
 
     response = client_for("firm_admin").post(f"/lawyers/{lawyer.pk}/edit/", data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = " ".join(response.context["form"].errors.get(field, []))
     assert message in errors, errors
     assert Lawyer.objects.values().get(pk=lawyer.pk) == before
@@ -247,7 +247,7 @@ def test_an_id_number_already_on_another_lawyer_is_refused(client_for, world):
         f"/lawyers/{world.lawyer_a.pk}/edit/", {"phone": valid_phone(), "id_number": taken, "is_active": "on"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409  # a clash with another lawyer's record
     assert "已登记" in " ".join(response.context["form"].errors["id_number"])
     assert Lawyer.objects.values().get(pk=world.lawyer_a.pk) == before
 
