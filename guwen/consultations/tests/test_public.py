@@ -83,7 +83,7 @@ def test_bad_input_is_shown_on_its_field_with_400_and_nothing_saved(world, overr
     if data.get("consent") == "":
         del data["consent"]
     response = Client().post(ask_url(world), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = response.context["form"].errors
     assert field in errors and message in " ".join(errors[field])
     assert Consultation.objects.count() == 0
@@ -94,7 +94,7 @@ def test_an_oversized_file_is_refused(world, settings):
         "big.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), content_type="application/pdf"
     )
     response = Client().post(ask_url(world), form(attachments=[big]))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "超过 10 MB" in " ".join(response.context["form"].errors["attachments"])
     assert Consultation.objects.count() == 0
 
@@ -150,7 +150,7 @@ def test_a_wrong_phone_and_a_wrong_code_give_the_same_answer(world, ask):
     other_community = client.post(
         f"/c/{world.community_b.code}/status", {"phone": "13900001111", "receipt_code": c.receipt_code}
     )
-    assert wrong_phone.status_code == wrong_code.status_code == other_community.status_code == 400
+    assert wrong_phone.status_code == wrong_code.status_code == other_community.status_code == 422
     errors = {
         tuple(r.context["lookup"].non_field_errors()) for r in (wrong_phone, wrong_code, other_community)
     }
@@ -165,7 +165,7 @@ def test_status_lookups_are_rate_limited(world, settings):
         client.post(status_url(world), {"phone": "13900001111", "receipt_code": "ABCDEFGH"}).status_code
         for _ in range(3)
     ]
-    assert codes == [400, 400, 429]
+    assert codes == [422, 422, 429]
 
 
 def test_a_follow_up_reopens_the_thread(world, ask):
@@ -205,7 +205,7 @@ def test_the_rating_link_works_once_without_login(world, ask):
     client = Client()
     assert client.get(url).status_code == 200
     bad = client.post(url, {"score": "9"})
-    assert bad.status_code == 400 and "1 到 5 星" in bad.content.decode()
+    assert bad.status_code == 422 and "1 到 5 星" in bad.content.decode()
     assert client.post(url, {"score": "4", "comment": "很耐心"}).status_code == 200
     assert Rating.objects.get(consultation=c).score == 4
     assert client.post(url, {"score": "5"}).status_code == 409
@@ -216,4 +216,4 @@ def test_rating_before_an_answer_is_not_offered(world, ask):
     c = ask()
     response = Client().get(services.rating_path(c))
     assert "答复后才能评价" in response.content.decode()
-    assert Client().post(services.rating_path(c), {"score": "5"}).status_code == 400
+    assert Client().post(services.rating_path(c), {"score": "5"}).status_code == 422

@@ -35,6 +35,7 @@ URL = "/consultations/settings/"
 def rule_body(**overrides) -> dict:
     return {
         "label": "燃气泄漏",
+        "risk": "other",
         "keywords": "煤气泄漏、燃气泄漏，闻到煤气味",
         "effective_from": timezone.localdate().isoformat(),
         **overrides,
@@ -97,7 +98,7 @@ def test_a_bad_rule_is_refused_with_a_message_and_nothing_saved(world, overrides
     before = UrgencyRule.objects.count()
     client = verified_client(world.user("bureau"))
     response = client.post(f"/consultations/settings/{world.district.code}/urgency/", rule_body(**overrides))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert field_message in response.content.decode()
     assert UrgencyRule.objects.count() == before
 
@@ -186,7 +187,7 @@ def test_a_bad_deadline_version_is_refused_and_nothing_saved(world, overrides, m
     response = client.post(
         f"/consultations/settings/{world.district.code}/deadlines/", deadline_body(**overrides)
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not DeadlinePolicy.objects.filter(district=world.district).exists()
 
@@ -196,7 +197,7 @@ def test_a_second_version_on_the_same_date_is_refused(world):
     path = f"/consultations/settings/{world.district.code}/deadlines/"
     assert client.post(path, deadline_body(90)).status_code == 302
     again = client.post(path, deadline_body(60))
-    assert again.status_code == 400 and "该日期已有一个版本" in again.content.decode()
+    assert again.status_code == 422 and "该日期已有一个版本" in again.content.decode()
     assert DeadlinePolicy.objects.filter(district=world.district).count() == 1
 
 
@@ -290,7 +291,7 @@ def test_a_stopped_robot_is_refused_until_it_is_resumed(world):
 def test_a_bad_robot_request_is_refused_with_a_message_and_nothing_saved(world):
     client = verified_client(world.user("bureau"))
     page = client.post(robot_url(world, "secret"), {"group_name": "群" * 81})
-    assert page.status_code == 400 and "群名称不能超过 80 个字" in page.content.decode()
+    assert page.status_code == 422 and "群名称不能超过 80 个字" in page.content.decode()
     assert not GroupChannel.objects.exists()
     assert 'id="robot-secret"' not in page.content.decode()
     shown_secret(client.post(robot_url(world, "secret"), {}))

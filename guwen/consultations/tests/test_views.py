@@ -55,7 +55,7 @@ def test_inbox_filters_by_level_and_date(world, ask):
 @pytest.mark.parametrize("query", ["date_from=yesterday", "level=city", "status=lost", "community=999"])
 def test_a_bad_filter_is_a_400_with_a_message(world, ask, query):
     response = verified_client(world.user("office")).get(f"/consultations/?{query}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["form"].errors
 
 
@@ -179,7 +179,7 @@ def test_logging_with_a_bad_phone_saves_nothing(world):
             "answer": "x",
         },
     )
-    assert response.status_code == 400 and "手机号" in response.content.decode()
+    assert response.status_code == 422 and "手机号" in response.content.decode()
     assert Consultation.objects.count() == 0
 
 
@@ -188,7 +188,7 @@ def test_logging_into_a_community_one_does_not_serve_is_refused(world):
         "/consultations/new/",
         {"channel": "phone", "community": world.community_b.code, "phone": "13900002222", "text": QUESTION},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert Consultation.objects.count() == 0
 
 
@@ -197,7 +197,7 @@ def test_advisor_marks_themself_away(world):
     bad = client.post(
         "/consultations/away/", {"starts_at": "2030-01-02T10:00", "ends_at": "2030-01-01T10:00"}
     )
-    assert bad.status_code == 400 and "晚于" in bad.content.decode()
+    assert bad.status_code == 422 and "晚于" in bad.content.decode()
     ok = client.post(
         "/consultations/away/",
         {"starts_at": "2030-01-01T10:00", "ends_at": "2030-01-02T10:00", "reason": "开庭"},
