@@ -357,7 +357,7 @@ ROWS: list[Row] = [
         "POST",
         detail_path("a", "escalate/"),
         # A → street by its advisor, → district by the office; then nothing is above the district.
-        page({"advisor_a": 302, "advisor_b": 302, "office": 302, "bureau": 422, "sysadmin": 422}),
+        page({"advisor_a": 302, "advisor_b": 302, "office": 302, "bureau": 400, "sysadmin": 400}),
         page({"sysadmin": 302}),
         body=lambda w, role, inside: {"reason": "涉及集体土地，超出社区顾问能力"},
         setup=setup,
@@ -378,7 +378,7 @@ ROWS: list[Row] = [
         "POST",
         detail_path("a", "reassign/"),
         page({"advisor_a": 403, "advisor_b": 403, "office": 302, "bureau": 302, "sysadmin": 302}),
-        page({"sysadmin": 422}),
+        page({"sysadmin": 400}),
         body=reassign_body,
         setup=setup,
     ),
@@ -397,7 +397,7 @@ ROWS: list[Row] = [
         "POST",
         detail_path("a_done", "reusable/"),
         page({"advisor_a": 302, "advisor_b": 302, "office": 302, "bureau": 302, "sysadmin": 302}),
-        page({"sysadmin": 422}),
+        page({"sysadmin": 400}),
         setup=setup,
     ),
     Row(
