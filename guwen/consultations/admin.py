@@ -36,13 +36,13 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 class UrgencyRuleForm(formtools.ModelForm):
     class Meta:
         model = UrgencyRule
-        fields = ["district", "label", "kind", "pattern", "effective_from", "effective_to"]
+        fields = ["district", "label", "risk", "kind", "pattern", "exclude", "effective_from", "effective_to"]
 
     def clean(self):
         data = super().clean()
         if data.get("kind") and data.get("pattern"):
             try:
-                compile_rule(data["kind"], data["pattern"])
+                compile_rule(data["kind"], data["pattern"], data.get("exclude", ""))
             except re.error as exc:
                 self.add_error("pattern", _("关键词或正则表达式无效：%(e)s") % {"e": exc})
         return data
@@ -51,8 +51,8 @@ class UrgencyRuleForm(formtools.ModelForm):
 @admin.register(UrgencyRule)
 class UrgencyRuleAdmin(admin.ModelAdmin):
     form = UrgencyRuleForm
-    list_display = ["label", "district", "kind", "effective_from", "effective_to"]
-    list_filter = ["district", "kind"]
+    list_display = ["label", "risk", "district", "kind", "effective_from", "effective_to"]
+    list_filter = ["district", "risk", "kind"]
 
 
 class GroupChannelForm(WriteOnlySecrets):

@@ -12,9 +12,13 @@ class ConsultationsConfig(AppConfig):
 
         # rules and intake connect the receivers that keep the cached rules and communities
         # current in every process (a worker or a shell that saves a region too).
-        from guwen.consultations import rules  # noqa: F401
+        from guwen.consultations import rules
         from guwen.consultations.panels import association_panel, bureau_panel, firm_panel, home_panel
         from guwen.consultations.services import intake  # noqa: F401
+        from guwen.knowledge import urgency
+
+        # Callers without a district (manage.py triage) read the city-wide rows of the table.
+        urgency.register_rule_source(rules.city_patterns)
 
         home.register(
             home.Panel(

@@ -10,6 +10,7 @@ from guwen.consultations.services.common import TEXT_MAX
 from guwen.core import formtools
 from guwen.core.formtools import DateInput, DateTimeInput
 from guwen.knowledge.selectors import category_names
+from guwen.knowledge.urgency import UrgencyKind
 
 REQUIRED = {"required": _("此项为必填项")}
 DATE_ERRORS = {"invalid": _("请输入正确的日期")}
@@ -246,12 +247,28 @@ class UrgencyRuleForm(formtools.Form):
     label = forms.CharField(
         label=_("名称"), max_length=40, error_messages=REQUIRED, help_text=_("如：燃气泄漏")
     )
+    risk = forms.ChoiceField(
+        label=_("紧急类型"),
+        choices=[("", _("请选择")), *UrgencyKind.choices],
+        error_messages={"required": _("请选择紧急类型"), "invalid_choice": _("请选择列表中的紧急类型")},
+        help_text=_("顾问和司法所看到的原因，如“紧急：自伤风险”；选“其他”时显示规则名称。"),
+    )
     keywords = forms.CharField(
         label=_("关键词"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=REQUIRED,
-        help_text=_("用顿号、逗号或换行分隔；问题里出现任一关键词即标为紧急。每个至少 2 个字。"),
+        help_text=_(
+            "用顿号、逗号或换行分隔；问题里出现任一关键词即标为紧急。每个至少 2 个字。"
+            "“坐在…不走”表示同一句里前后都出现。"
+        ),
+    )
+    exclude = forms.CharField(
+        label=_("不算的说法"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1}),
+        help_text=_("可不填。先去掉这些说法再匹配，如“打我电话、打折”。"),
     )
     effective_from = forms.DateField(
         label=_("生效日期"),

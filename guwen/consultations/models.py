@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guwen.core.fields import EncryptedTextField
+from guwen.knowledge.urgency import UrgencyKind
 
 
 class Channel(models.TextChoices):
@@ -392,7 +393,8 @@ class MatchKind(models.TextChoices):
 
 class UrgencyRule(models.Model):
     """A rule that marks a question urgent (violence, self-harm, crowd action, wage arrears for many
-    workers). Rules with no district apply everywhere; a district adds its own."""
+    workers, …; ``risk`` says which). Rules with no district apply everywhere; a district adds its
+    own. Keyword rules are matched over the segmented text (guwen.knowledge.urgency)."""
 
     district = models.ForeignKey(
         "regions.Region",
@@ -405,8 +407,18 @@ class UrgencyRule(models.Model):
         help_text=_("留空表示全市通用"),
     )
     label = models.CharField(_("名称"), max_length=40)
+    # What kind of danger the rule finds: the advisor reads "紧急：<kind>" (其他 shows the label).
+    risk = models.CharField(
+        _("紧急类型"), max_length=20, choices=UrgencyKind.choices, default=UrgencyKind.OTHER
+    )
     kind = models.CharField(_("匹配方式"), max_length=10, choices=MatchKind.choices)
     pattern = models.TextField(_("关键词或正则"))
+    exclude = models.TextField(
+        _("不算的说法"),
+        blank=True,
+        default="",
+        help_text=_("先从问题中去掉这些说法再匹配，如“打我电话”“打折”"),
+    )
     effective_from = models.DateField(_("生效日期"), default=timezone.localdate)
     effective_to = models.DateField(_("停用日期"), null=True, blank=True, help_text=_("留空表示一直有效"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)

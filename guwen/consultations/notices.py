@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guwen.consultations import workflow
-from guwen.consultations.models import Consultation, Level
+from guwen.consultations.models import Consultation, Level, Urgency
 from guwen.core import audit
 from guwen.core.crypto import decrypt_text
 from guwen.notifications.services import notify, notify_phone
@@ -92,11 +92,18 @@ def pool_users(consultation: Consultation) -> list:
     return list(users.values())
 
 
+def urgency_text(consultation: Consultation) -> str:
+    """ "紧急：自伤风险" for an urgent item (why it is urgent), "普通" otherwise."""
+    if consultation.urgency != Urgency.URGENT:
+        return consultation.get_urgency_display()
+    return _("紧急：%(reason)s") % {"reason": consultation.urgency_reason or _("原因未记录")}
+
+
 def _summary(consultation: Consultation) -> str:
     return _("%(community)s · 回执码 %(code)s · %(urgency)s") % {
         "community": consultation.community.name,
         "code": consultation.receipt_code,
-        "urgency": consultation.get_urgency_display(),
+        "urgency": urgency_text(consultation),
     }
 
 
@@ -117,7 +124,11 @@ def send_new(consultation_id: int) -> None:
         notify,
         recipients=recipients,
         event=event,
-        title=_("新的法律咨询待答复"),
+        title=(
+            _("%(urgency)s · 新的法律咨询待答复") % {"urgency": urgency_text(consultation)}
+            if consultation.urgency == Urgency.URGENT
+            else _("新的法律咨询待答复")
+        ),
         body=_summary(consultation),
         url=_detail_url(consultation),
         context=_context(consultation),
@@ -133,7 +144,7 @@ def send_urgent(consultation_id: int) -> None:
         notify,
         recipients=workflow.office_users(consultation.community.parent),
         event="consultation.urgent",
-        title=_("紧急咨询：%(reason)s") % {"reason": consultation.urgency_reason or _("紧急")},
+        title=urgency_text(consultation),
         body=_summary(consultation),
         url=_detail_url(consultation),
         context=_context(consultation),

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from guwen.consultations.models import (
     DeadlinePolicy,
@@ -29,6 +30,8 @@ from guwen.consultations.models import (
 )
 from guwen.core import workcalendar
 from guwen.core.cache import bump, cached
+from guwen.knowledge import urgency
+from guwen.knowledge.urgency import UrgencyPattern
 
 logger = logging.getLogger("guwen.consultations")
 
@@ -45,8 +48,6 @@ SCHEDULES = {
     Schedule.ALWAYS: workcalendar.ALWAYS,
     Schedule.OFFICE: workcalendar.OFFICE_HOURS,
 }
-KEYWORD_SPLIT = re.compile(r"[、,，|｜;；\n]+")
-SPACES = re.compile(r"\s+")
 
 # The cache namespace of the deadline and urgency tables: every intake reads them, an edit is rare.
 RULES = "consultations.rules"
@@ -145,51 +146,60 @@ def resume_due(*, paused_at: datetime, due_at: datetime, now: datetime, schedule
 # --- urgency ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CompiledRule:
-    label: str
-    regex: re.Pattern[str]
-
-
 def keywords_of(pattern: str) -> list[str]:
-    """The words of a keyword rule (separated by 、，,|; or new lines; spaces inside ignored), once each."""
-    words = (SPACES.sub("", word) for word in KEYWORD_SPLIT.split(pattern or ""))
-    return list(dict.fromkeys(word for word in words if word))
+    """The words of a keyword rule (separated by 、，,|; or new lines; spaces inside ignored; ``A…B``
+    for A then B in one sentence), once each."""
+    return urgency.words_of(pattern)
 
 
-def compile_rule(kind: str, pattern: str) -> re.Pattern[str]:
-    """A rule's pattern as a regular expression; raises ``re.error`` for a bad one."""
+def compile_rule(
+    kind: str, pattern: str, exclude: str = "", *, label: str = "", risk: str = ""
+) -> UrgencyPattern:
+    """A rule as a pattern over the question; raises ``re.error`` for a bad one."""
+    risk = risk or urgency.UrgencyKind.OTHER
     if kind == MatchKind.KEYWORDS:
-        words = [re.escape(word) for word in keywords_of(pattern)]
-        if not words:
-            raise re.error("no keywords")
-        return re.compile("|".join(words), re.IGNORECASE)
-    return re.compile(pattern, re.IGNORECASE | re.DOTALL)
+        return urgency.keyword_pattern(label=label, kind=risk, words=pattern, exclude=exclude)
+    return urgency.regex_pattern(label=label, kind=risk, regex=pattern, exclude=exclude)
 
 
-def _urgency_rules(district_code: str, day: date) -> list[CompiledRule]:
-    rows = (
-        UrgencyRule.objects.filter(effective_from__lte=day)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
-        .filter(Q(district__code=district_code) | Q(district__isnull=True))
-        .order_by("district_id", "id")
+def _live_rules(day: date):
+    return UrgencyRule.objects.filter(effective_from__lte=day).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gt=day)
     )
+
+
+def _compiled(rows) -> list[UrgencyPattern]:
     compiled = []
     for row in rows:
         try:
-            compiled.append(CompiledRule(row.label, compile_rule(row.kind, row.pattern)))
+            compiled.append(compile_rule(row.kind, row.pattern, row.exclude, label=row.label, risk=row.risk))
         except re.error:
             logger.warning("urgency rule %s has a bad pattern and is skipped", row.pk)
     return compiled
 
 
-def match_urgency(text: str, rules: list[CompiledRule]) -> tuple[str, str]:
-    """(urgency, the first matching rule's label) for ``text``; whitespace inside words is ignored."""
-    squeezed = SPACES.sub("", text or "")
-    for rule in rules:
-        if rule.regex.search(squeezed):
-            return Urgency.URGENT, rule.label
-    return Urgency.NORMAL, ""
+def _urgency_rules(district_code: str, day: date) -> list[UrgencyPattern]:
+    rows = (
+        _live_rules(day)
+        .filter(Q(district__code=district_code) | Q(district__isnull=True))
+        .order_by("district_id", "id")
+    )
+    return _compiled(rows)
+
+
+def city_patterns(day: date | None = None) -> list[UrgencyPattern]:
+    """The city-wide rules in force: what ``manage.py triage`` applies, having no district."""
+    day = day or timezone.localdate()
+    return cached(
+        RULES, f"city:{day}", lambda: _compiled(_live_rules(day).filter(district__isnull=True).order_by("id"))
+    )
+
+
+def match_urgency(text: str, rules: list[UrgencyPattern]) -> tuple[str, str]:
+    """(urgency, the first matching rule's reason) for ``text``: the kind of danger it found
+    (自伤风险, 群体性事件, …), or the rule's own name for a rule of kind 其他."""
+    hit = urgency.match_rules(urgency.prepare(text), rules)
+    return (Urgency.URGENT, hit.reason) if hit else (Urgency.NORMAL, "")
 
 
 def urgency_of(*, text: str, community, on: date) -> tuple[str, str]:
@@ -209,7 +219,7 @@ def intake_terms(*, text: str, community, level: str, on: date) -> tuple[str, st
 
 def _district_rules(
     district_code: str, day: date
-) -> tuple[tuple[int | None, dict[tuple[str, str], tuple[int, str]]], list[CompiledRule]]:
+) -> tuple[tuple[int | None, dict[tuple[str, str], tuple[int, str]]], list[UrgencyPattern]]:
     """The district's deadline table and urgency rules on ``day``, kept as one value: an intake
     needs both, and a miss costs the two table reads once."""
     return cached(

@@ -20,7 +20,7 @@ from guwen.knowledge.anonymise import anonymise
 from guwen.knowledge.models import AnsweredQuestion, Article, EntryKind, Law, SearchEntry, TriageCorrection
 from guwen.knowledge.statutes import read_laws
 from guwen.knowledge.text import index_tokens
-from guwen.knowledge.triage import TriageResult, keyword_reasons, triage, triage_many
+from guwen.knowledge.triage import TriageResult, triage, triage_many
 
 MAX_QUESTION = 5_000
 MAX_ANSWER = 20_000
@@ -342,7 +342,6 @@ __all__ = [
     "LawImportResult",
     "TriageResult",
     "answered_import",
-    "keyword_reasons",
     "knowledge_add_answered",
     "knowledge_put_answered",
     "knowledge_remove_answered",

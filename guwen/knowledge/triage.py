@@ -1,5 +1,6 @@
 """Triage of a question: its category (the 18-value taxonomy, with the top three and their
-confidences) from the shipped linear model, and its urgency from keyword rules plus the model.
+confidences) from the shipped linear model, and its urgency from the urgency rules and classifier
+(guwen.knowledge.urgency): either may raise it.
 
 The model is loaded once per process. ``triage`` never raises on any text; a missing or mismatched
 model is a deployment error, so ``load_model`` raises TriageModelError with what to do, the
@@ -10,15 +11,14 @@ logs it once and answers from the rules alone (category 其他) so no intake is 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from guwen.knowledge import urgency
 from guwen.knowledge.taxonomy import OTHER, TAXONOMY_V1
-from guwen.knowledge.text import DATA_DIR, cn_to_int, fold_width
+from guwen.knowledge.text import DATA_DIR, fold_width
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,7 @@ ARTEFACT_FORMAT = 1
 # Below this top-1 confidence the answer is 其他: better an honest "cannot tell" than a wrong route.
 MIN_CONFIDENCE = 0.12
 MAX_CHARS = 5_000
-NORMAL, URGENT = "normal", "urgent"
-MASS_ARREARS = "大规模欠薪"
-MASS_ARREARS_HEADCOUNT = 10
-MODEL_SIGNAL = "模型：刑事治安且涉及人身"
+NORMAL, URGENT = urgency.NORMAL, urgency.URGENT
 RETRAIN = "python manage.py train_triage --all --no-corrections"
 
 
@@ -50,60 +47,26 @@ class TriageResult:
     urgency: str
     model_version: str
     urgency_reasons: list[str] = field(default_factory=list)
+    # Which side found the danger: the rules (the district table's city-wide rows) or the model.
+    urgency_rule_reason: str = ""
+    urgency_model_reason: str = ""
+
+    @property
+    def urgency_reason(self) -> str:
+        return self.urgency_reasons[0] if self.urgency_reasons else ""
 
 
-# --- urgency rules ------------------------------------------------------------------------------
+# --- urgency --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def urgency_rules() -> dict[str, tuple[str, ...]]:
-    """reason → words, from data/urgency.txt."""
-    rules: dict[str, tuple[str, ...]] = {}
-    for line in (DATA_DIR / "urgency.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if ":" in line:
-            reason, words = line.split(":", 1)
-            rules[reason.strip()] = tuple(words.split())
-    return rules
+def urgency_of(text: str) -> tuple[str, list[str]]:
+    """(urgency, reasons) from the city-wide urgency rules and the urgency classifier
+    (guwen.knowledge.urgency); the reason names the kind of danger, so an advisor can see why."""
+    return _urgency_fields(urgency.assess(text))
 
 
-def keyword_reasons() -> frozenset[str]:
-    """The reasons that come from word lists rather than from the model: the lines of
-    data/urgency.txt and mass wage arrears. A caller with its own keyword table (consultations'
-    urgency rules) counts only the model's signal on top of it."""
-    return frozenset(urgency_rules()) | {MASS_ARREARS}
-
-
-_WAGES = ("欠薪", "拖欠工资", "欠工资", "工资", "工钱", "讨薪", "薪水")
-_HEADCOUNT = re.compile(
-    r"(\d{1,5}|[一二两三四五六七八九十百千]{1,4}|几十|上百|数十|上千)\s*(?:多|余|来)?\s*(?:个|名|位)?\s*"
-    r"(?:人|工人|农民工|员工|工友|职工|师傅)"
-)
-_MANY = {"几十": 20, "数十": 20, "上百": 100, "上千": 1000}
-_PERSONAL_HARM = ("受伤", "伤害", "人身", "威胁", "安全", "打", "伤")
-
-
-def _headcount(text: str) -> int:
-    best = 0
-    for match in _HEADCOUNT.finditer(text):
-        raw = match.group(1)
-        best = max(best, _MANY.get(raw) or cn_to_int(raw) or 0)
-    return best
-
-
-def urgency_of(text: str, *, category: str = "", confidence: float = 0.0) -> tuple[str, list[str]]:
-    """(urgency, reasons): each reason names the rule that fired, so an advisor can see why."""
-    reasons = [reason for reason, words in urgency_rules().items() if any(word in text for word in words)]
-    if any(word in text for word in _WAGES) and _headcount(text) >= MASS_ARREARS_HEADCOUNT:
-        reasons.append(MASS_ARREARS)
-    if (
-        category == "刑事治安"
-        and confidence >= 0.5
-        and any(word in text for word in _PERSONAL_HARM)
-        and not reasons
-    ):
-        reasons.append(MODEL_SIGNAL)
-    return (URGENT if reasons else NORMAL), reasons
+def _urgency_fields(assessment: urgency.Assessment) -> tuple[str, list[str]]:
+    return assessment.urgency, [assessment.reason] if assessment.reason else []
 
 
 # --- the model ----------------------------------------------------------------------------------
@@ -209,27 +172,37 @@ def _probabilities(artefact: dict[str, Any], features):
     return total / len(artefact["classifiers"])
 
 
-def _result(text: str, classes: list[str], row, version: str) -> TriageResult:
+def _result(assessment: urgency.Assessment, classes: list[str], row, version: str) -> TriageResult:
     order = sorted(range(len(classes)), key=lambda i: -row[i])[:3]
     top3 = [classes[i] for i in order]
     confidences = [round(float(row[i]), 4) for i in order]
     category = top3[0] if confidences[0] >= MIN_CONFIDENCE else OTHER
-    urgency, reasons = urgency_of(text, category=top3[0], confidence=confidences[0])
-    return TriageResult(category, top3, confidences, urgency, version, reasons)
+    return TriageResult(category, top3, confidences, *_urgency_parts(assessment, version))
 
 
-def _fallback(text: str, version: str) -> TriageResult:
+def _fallback(assessment: urgency.Assessment, version: str) -> TriageResult:
     others = [name for name in TAXONOMY_V1 if name != OTHER][:2]
-    urgency, reasons = urgency_of(text)
-    return TriageResult(OTHER, [OTHER, *others], [1.0, 0.0, 0.0], urgency, version, reasons)
+    return TriageResult(OTHER, [OTHER, *others], [1.0, 0.0, 0.0], *_urgency_parts(assessment, version))
 
 
-def triage_many(texts: list[Any], titles: list[Any] | None = None) -> list[TriageResult]:
-    """Triage a batch (one vectorizer pass: what the command and the benchmark use)."""
+def _urgency_parts(assessment: urgency.Assessment, version: str) -> tuple:
+    level, reasons = _urgency_fields(assessment)
+    return level, version, reasons, assessment.rule_reason, assessment.model_reason
+
+
+def triage_many(
+    texts: list[Any],
+    titles: list[Any] | None = None,
+    *,
+    urgency_patterns: list[urgency.UrgencyPattern] | None = None,
+) -> list[TriageResult]:
+    """Triage a batch (one vectorizer pass: what the command and the benchmark use). Urgency reads
+    ``urgency_patterns`` (by default the city-wide rules of the district table) and the classifier."""
     inputs = [model_input(text, titles[i] if titles else None) for i, text in enumerate(texts)]
+    assessments = urgency.assess_many(inputs, patterns=urgency_patterns)
     artefact = _model_or_none()
     if artefact is None:
-        return [_fallback(text, "rules-only") for text in inputs]
+        return [_fallback(assessment, "rules-only") for assessment in assessments]
     version = artefact["meta"]["model_version"]
     results: list[TriageResult | None] = [None] * len(inputs)
     known = [i for i, text in enumerate(inputs) if text.strip()]
@@ -241,14 +214,14 @@ def triage_many(texts: list[Any], titles: list[Any] | None = None) -> list[Triag
         classes = list(artefact["meta"]["classes"])
         for row, i, count in zip(probabilities, known, seen, strict=True):
             if count > 0:
-                results[i] = _result(inputs[i], classes, row, version)
-    return [result or _fallback(inputs[i], version) for i, result in enumerate(results)]
+                results[i] = _result(assessments[i], classes, row, version)
+    return [result or _fallback(assessments[i], version) for i, result in enumerate(results)]
 
 
-def triage(text: Any, title: Any = None) -> TriageResult:
+def triage(text: Any, title: Any = None, *, urgency_patterns=None) -> TriageResult:
     """Category, top three with confidences, and urgency for one question. Never raises."""
     try:
-        return triage_many([text], [title])[0]
+        return triage_many([text], [title], urgency_patterns=urgency_patterns)[0]
     except Exception:  # the contract is "never raises": a bug here must not block an intake
         log.exception("triage failed; answering 其他")
-        return _fallback(str(text or "")[:MAX_CHARS], "error")
+        return _fallback(urgency.Assessment(NORMAL, "", ""), "error")

@@ -25,6 +25,7 @@ from guwen.consultations.models import (
 from guwen.consultations.rules import forget_rules, keywords_of
 from guwen.core import audit
 from guwen.core.errors import DomainError
+from guwen.knowledge.urgency import UrgencyKind
 
 AWAY_MAX_DAYS = 366
 
@@ -135,43 +136,68 @@ KEYWORD_LENGTH_MAX = 20
 DEADLINE_MINUTES_MAX = 7 * 24 * 60
 
 
-def _keywords(text: str) -> list[str]:
+def _keywords(text: str, *, field: str = "keywords", required: bool = True) -> list[str]:
+    what = _("关键词") if field == "keywords" else _("不算的说法")
     words = keywords_of(text)
-    if not words:
-        raise DomainError(_("请至少填写一个关键词"), field="keywords")
+    if not words and required:
+        raise DomainError(_("请至少填写一个关键词"), field=field)
     if len(words) > KEYWORDS_MAX:
-        raise DomainError(_("关键词最多 %(n)d 个") % {"n": KEYWORDS_MAX}, field="keywords")
+        raise DomainError(_("%(what)s最多 %(n)d 个") % {"what": what, "n": KEYWORDS_MAX}, field=field)
     if any(len(word) > KEYWORD_LENGTH_MAX for word in words):
-        raise DomainError(_("每个关键词最多 %(n)d 个字") % {"n": KEYWORD_LENGTH_MAX}, field="keywords")
+        raise DomainError(
+            _("每个%(what)s最多 %(n)d 个字") % {"what": what, "n": KEYWORD_LENGTH_MAX}, field=field
+        )
     if any(len(word) < 2 for word in words):
-        raise DomainError(_("关键词至少 2 个字，单字会误报"), field="keywords")
+        raise DomainError(_("%(what)s至少 2 个字，单字会误报") % {"what": what}, field=field)
     return words
 
 
-def urgency_rule_create(*, district, label: str, keywords: str, effective_from, by) -> UrgencyRule:
-    """A district's own keyword rule: a question mentioning any of the words is urgent, from
-    ``effective_from`` on. (Regular expressions stay with the system administrator.)"""
+def urgency_rule_create(
+    *,
+    district,
+    label: str,
+    keywords: str,
+    effective_from,
+    by,
+    risk: str = UrgencyKind.OTHER,
+    exclude: str = "",
+) -> UrgencyRule:
+    """A district's own keyword rule for a kind of danger (``risk``): a question mentioning any of
+    the words, once the ``exclude`` phrases are taken out, is urgent from ``effective_from`` on.
+    (Regular expressions stay with the system administrator.)"""
     label = (label or "").strip()
     if not label:
         raise DomainError(_("请填写名称"), field="label")
     if len(label) > 40:
         raise DomainError(_("名称最多 40 个字"), field="label")
+    if risk not in UrgencyKind.values:
+        raise DomainError(_("请选择列表中的紧急类型"), field="risk")
     words = _keywords(keywords)
+    excluded = _keywords(exclude, field="exclude", required=False)
     if effective_from < timezone.localdate():
         raise DomainError(_("生效日期不能早于今天"), field="effective_from")
     with transaction.atomic():
         rule = UrgencyRule.objects.create(
             district=district,
             label=label,
+            risk=risk,
             kind=MatchKind.KEYWORDS,
             pattern="、".join(words),
+            exclude="、".join(excluded),
             effective_from=effective_from,
         )
         audit.record(
             actor=by,
             action="urgency_rule.create",
             obj=rule,
-            new={"district": district.code, "label": label, "keywords": words, "from": effective_from},
+            new={
+                "district": district.code,
+                "label": label,
+                "risk": risk,
+                "keywords": words,
+                "exclude": excluded,
+                "from": effective_from,
+            },
         )
     return rule
 

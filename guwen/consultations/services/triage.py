@@ -1,11 +1,11 @@
 """Automatic triage of a new consultation by the knowledge module's model, after intake commits.
 
-Intake stays fast and never depends on the model: the rules decide urgency at once, and this
-service, run by the worker, adds the suggested category (top three with confidences) and may raise
-the urgency when the model sees what the rules missed. Keyword urgency is the district's table
-alone (applied at intake): the model's own word lists are not counted again here, so a rule that
-was ended stays ended. Applied once per consultation (compare-and-set
-on ``triage_model``), so a retried task changes nothing.
+Intake stays fast and never depends on the model: the district's rules decide urgency at once,
+and this service, run by the worker, adds the suggested category (top three with confidences) and
+raises the urgency when the urgency classifier sees a danger the rules missed (the reason then
+names the kind, "自伤风险（模型）"). The rules are not applied again here (no city-wide rows: the
+district's table was applied at intake), so a rule that was ended stays ended. Applied once per
+consultation (compare-and-set on ``triage_model``), so a retried task changes nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from guwen.consultations.models import Consultation, EventCode, Urgency
 from guwen.consultations.services.common import add_event
 from guwen.consultations.workflow import is_open
 from guwen.core import audit
-from guwen.knowledge.services import keyword_reasons, triage, triage_correction_record
+from guwen.knowledge.services import triage, triage_correction_record
 
 
 def consultation_triage(*, consultation_id: int) -> Consultation | None:
@@ -30,20 +30,16 @@ def consultation_triage(*, consultation_id: int) -> Consultation | None:
     )
     if consultation is None or consultation.triage_model:
         return consultation
-    result = triage(consultation.text)
+    result = triage(consultation.text, urgency_patterns=[])
     changes = {
         "category_suggested": result.category,
         "category_top3": list(result.category_top3),
         "category_confidence": round(float(result.confidences[0]), 4) if result.confidences else None,
         "triage_model": result.model_version or "rules",
     }
-    all_reasons = getattr(result, "urgency_reasons", ()) or ()
-    reasons = [reason for reason in all_reasons if reason not in keyword_reasons()]
+    model_reason = result.urgency_model_reason
     raise_urgency = (
-        result.urgency == Urgency.URGENT
-        and (reasons or not all_reasons)  # the model's own signal, not a word list
-        and consultation.urgency != Urgency.URGENT
-        and is_open(consultation.status)
+        bool(model_reason) and consultation.urgency != Urgency.URGENT and is_open(consultation.status)
     )
     if raise_urgency:
         spec = rules.deadline_spec(
@@ -54,9 +50,7 @@ def consultation_triage(*, consultation_id: int) -> Consultation | None:
         )
         urgent_due = rules.due_from(start=consultation.created_at, spec=spec)
         changes["urgency"] = Urgency.URGENT
-        changes["urgency_reason"] = (
-            (_("分诊：") + "、".join(reasons))[:60] if reasons else _("分诊模型判断为紧急")
-        )
+        changes["urgency_reason"] = (_("%(kind)s（模型）") % {"kind": model_reason})[:60]
         if consultation.due_at is None or urgent_due < consultation.due_at:
             changes["due_at"] = urgent_due
         # Urgent from the moment it was asked: the first deadline is the urgent one too.

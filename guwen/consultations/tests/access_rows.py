@@ -520,6 +520,7 @@ ROWS: list[Row] = [
         page({"sysadmin": 302}),
         body=lambda w, role, inside: {
             "label": f"规则{role}",
+            "risk": "other",
             "keywords": "燃气泄漏、煤气泄漏",
             "effective_from": timezone.localdate().isoformat(),
         },

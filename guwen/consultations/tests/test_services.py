@@ -79,7 +79,7 @@ def test_urgent_question_gets_thirty_minutes_and_alerts_the_office_at_once(
     night = datetime(2025, 6, 11, 23, 0, tzinfo=CHINA_TZ)
     with django_capture_on_commit_callbacks(execute=True):
         c = ask("我老公喝酒以后经常家暴我，我该怎么保护自己？", at=night)
-    assert c.urgency == Urgency.URGENT and c.urgency_reason == "暴力"
+    assert c.urgency == Urgency.URGENT and c.urgency_reason == "家庭暴力"
     assert c.due_at == night + timedelta(minutes=30)
     events = [call.kwargs["event"] for call in sent.notify.call_args_list]
     assert "consultation.urgent" in events
@@ -87,6 +87,7 @@ def test_urgent_question_gets_thirty_minutes_and_alerts_the_office_at_once(
         call for call in sent.notify.call_args_list if call.kwargs["event"] == "consultation.urgent"
     )
     assert [u.username for u in urgent.kwargs["recipients"]] == ["office"]
+    assert urgent.kwargs["title"] == "紧急：家庭暴力"  # the office reads why at once
     assert EventCode.URGENT_ALERT in c.events.values_list("code", flat=True)
 
 

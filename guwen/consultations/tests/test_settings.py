@@ -35,6 +35,7 @@ URL = "/consultations/settings/"
 def rule_body(**overrides) -> dict:
     return {
         "label": "燃气泄漏",
+        "risk": "other",
         "keywords": "煤气泄漏、燃气泄漏，闻到煤气味",
         "effective_from": timezone.localdate().isoformat(),
         **overrides,

@@ -53,12 +53,14 @@ def test_model_urgency_raises_a_normal_item_and_alerts_the_office(world, ask, se
         confidences=[0.8, 0.1, 0.05],
         urgency="urgent",
         model_version="test",
+        urgency_reasons=["人身危险"],
+        urgency_model_reason="人身危险",
     )
     with mock.patch("guwen.consultations.services.triage.triage", return_value=urgent):
         consultation_triage(consultation_id=consultation.pk)
     consultation.refresh_from_db()
     assert consultation.urgency == Urgency.URGENT
-    assert consultation.urgency_reason
+    assert consultation.urgency_reason == "人身危险（模型）"
     assert consultation.due_at <= consultation.created_at + timedelta(minutes=30)
     assert consultation.events.filter(code=EventCode.URGENT_ALERT, automatic=True).exists()
 
@@ -134,7 +136,8 @@ def test_the_models_word_lists_do_not_override_the_urgency_table(world, ask, sen
         confidences=[0.8, 0.1, 0.05],
         urgency="urgent",
         model_version="test",
-        urgency_reasons=["正在发生"],
+        urgency_reasons=["强拆强迁"],
+        urgency_rule_reason="强拆强迁",
     )
     with mock.patch("guwen.consultations.services.triage.triage", return_value=by_words):
         consultation_triage(consultation_id=consultation.pk)
@@ -144,4 +147,4 @@ def test_the_models_word_lists_do_not_override_the_urgency_table(world, ask, sen
 
 def test_the_shipped_triage_keywords_are_rows_of_the_urgency_table(world, ask, sent):
     consultation = ask("开发商今天来强拆我家的房子，我们要被赶出来了，怎么办？", at=MORNING)
-    assert consultation.urgency == Urgency.URGENT and "正在发生" in consultation.urgency_reason
+    assert consultation.urgency == Urgency.URGENT and consultation.urgency_reason == "强拆强迁"

@@ -27,6 +27,7 @@ from guwen.consultations.forms import (
 from guwen.consultations.models import GroupChannel, UrgencyRule
 from guwen.core.errors import DomainError
 from guwen.core.formtools import form_status, form_submit
+from guwen.knowledge.urgency import PRIORITY
 
 
 def _district(request, code: str):
@@ -51,6 +52,9 @@ def _page(
     today = timezone.localdate()
     city_rules, own_rules = selectors.urgency_rules_of(district, today)
     numbers = selectors.emergency_numbers_of(district)
+    # City-wide rules grouped by kind, the most serious first: what each kind is recognised by.
+    order = {kind: rank for rank, kind in enumerate(PRIORITY)}
+    city_rules = sorted(city_rules, key=lambda rule: (order.get(rule.risk, len(order)), rule.pk))
     return render(
         request,
         "consultations/settings.html",

@@ -205,3 +205,28 @@ def test_import_commands(db, tmp_path):
     bad.write_bytes("问题".encode("gbk"))
     with pytest.raises(CommandError, match="UTF-8"):
         call_command("import_answered", str(bad), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_triage_says_urgent_or_normal_and_why(tmp_path):
+    """The interface the acceptance run reads: the same lines with urgency and urgency_reason."""
+    rows = [
+        {"id": "u1", "question": "我老公又打我了，把我锁在家里不让出门"},
+        {"id": "u2", "question": "我真的撑不下去了，想结束这一切"},
+        {"id": "u3", "question": "我们三十多个工人明天一起去区政府静坐"},
+        {"id": "n1", "question": "我想打官司要回欠款"},
+        {"id": "n2", "question": "早上堵车迟到，公司扣了全勤奖"},
+    ]
+    content = "\n".join(json.dumps(row, ensure_ascii=False) for row in rows).encode()
+    out, err, code = run_triage(tmp_path, content)
+    assert code == 0 and err == ""
+    got = {row["id"]: (row["urgency"], row["urgency_reason"]) for row in out}
+    assert got == {
+        "u1": ("urgent", "家庭暴力"),
+        "u2": ("urgent", "自伤风险"),
+        "u3": ("urgent", "群体性事件"),
+        "n1": ("normal", ""),
+        "n2": ("normal", ""),
+    }
+    for row in out:
+        assert set(row) == {"id", "question", "category", "category_top3", "urgency", "urgency_reason"}

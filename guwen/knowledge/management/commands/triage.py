@@ -1,8 +1,10 @@
 """python manage.py triage INPUT.jsonl
 
 Reads JSON lines with at least ``question`` and writes each line to standard output with
-``category``, ``category_top3`` (three values) and ``urgency`` (normal / urgent) added, every other
-field kept. A line that is not JSON, not an object, or has no text ``question`` is still written, as
+``category``, ``category_top3`` (three values), ``urgency`` (normal / urgent) and ``urgency_reason``
+(the kind of danger, such as 自伤风险; empty when normal) added, every other field kept. Urgency
+comes from the city-wide rules of the district urgency table and the urgency classifier: either
+may raise it. A line that is not JSON, not an object, or has no text ``question`` is still written, as
 ``{"line": N, "error": "…"}`` (plus the original object's fields when it was one), and the same
 message goes to standard error; the exit status is 0 when every line was triaged, 1 otherwise.
 A file that is not UTF-8 is read with replacement characters and said so on standard error.
@@ -19,7 +21,9 @@ BATCH = 512
 
 
 class Command(BaseCommand):
-    help = "为 JSON 行文件中的每个问题加上 category、category_top3 和 urgency 后输出到标准输出。"
+    help = (
+        "为 JSON 行文件中的每个问题加上 category、category_top3、urgency 和 urgency_reason 后输出到标准输出。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="JSON 行文件，每行至少含 question；- 表示标准输入")
@@ -89,4 +93,5 @@ class Command(BaseCommand):
             out["category"] = result.category
             out["category_top3"] = result.category_top3
             out["urgency"] = result.urgency
+            out["urgency_reason"] = result.urgency_reason
             self.stdout.write(json.dumps(out, ensure_ascii=False))
