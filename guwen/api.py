@@ -15,7 +15,9 @@ from ninja.security import django_auth
 from guwen.accounts.directory.api import router as regions_router
 from guwen.accounts.scope import roles_of
 from guwen.consultations.api import router as consultations_router
+from guwen.core.apischema import refusals
 from guwen.core.errors import Conflict, DomainError, NotFound
+from guwen.core.workflow import TransitionNotAllowed
 from guwen.duty.api import router as duty_router
 from guwen.knowledge.api import router as knowledge_router
 from guwen.notifications.api import router as notifications_router
@@ -30,6 +32,8 @@ api = NinjaAPI(
 
 
 def _status_for(exc: DomainError) -> int:
+    if isinstance(exc, TransitionNotAllowed):  # a role that may not 403, a state that does not allow it 409
+        return 403 if exc.code == "forbidden_role" else 409
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, Conflict):
@@ -106,7 +110,7 @@ class MeOut(Schema):
     roles: list[str]
 
 
-@api.get("/me", response=MeOut, tags=["accounts"])
+@api.get("/me", response={200: MeOut, **refusals(401)}, tags=["accounts"])
 def me(request):
     user = request.user
     return {"username": user.username, "display_name": str(user), "roles": sorted(roles_of(user))}

@@ -31,8 +31,9 @@ def add_domain_error(form: forms.Form, exc) -> None:
 
 
 def form_status(form: forms.Form) -> int:
-    """A form sent back with errors is a 400, so clients and tests can tell refusal from display."""
-    return 400 if form.is_bound and form.errors else 200
+    """A form sent back with errors is a 422 (invalid input), so clients and tests can tell refusal
+    from display."""
+    return 422 if form.is_bound and form.errors else 200
 
 
 def paginate(request, queryset, per_page: int = 30):

@@ -9,10 +9,11 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guwen.accounts.scope import lawyers_visible_to, regions_visible_to
+from guwen.core.apischema import PlainStr, refusals
 from guwen.core.errors import DomainError, NotFound
 from guwen.duty import selectors, services
 from guwen.duty.forms import parse_month
@@ -21,6 +22,9 @@ from guwen.duty.rota import coverage_gaps
 from guwen.regions.models import Level
 
 router = Router(tags=["duty"])
+
+# A write answers these besides its result: no session, role or CSRF, out of scope, state, input.
+ACTION_REFUSALS = refusals(401, 403, 404, 409, 422)
 
 
 class ShiftOut(Schema):
@@ -59,11 +63,11 @@ class ShiftOut(Schema):
 
 
 class CheckIn(Schema):
-    note: str = ""
+    note: PlainStr = ""
 
 
 class ConfirmIn(Schema):
-    note: str = ""
+    note: PlainStr = ""
 
 
 class RuleOut(Schema):
@@ -72,13 +76,23 @@ class RuleOut(Schema):
     lawyer_id: int
     lawyer_name: str
     weekdays: list[int]
-    start_time: dt.time
-    end_time: dt.time
+    # Local wall-clock times (Beijing time) as text: JSON Schema's "time" format would demand an
+    # offset, which a weekly rule has none of.
+    start_time: str = Field(pattern=r"^\d{2}:\d{2}:\d{2}$", description="开始时间（北京时间，HH:MM:SS）")
+    end_time: str = Field(pattern=r"^\d{2}:\d{2}:\d{2}$", description="结束时间（北京时间，HH:MM:SS）")
     place: str
     service_content: str
     capacity: int
     valid_from: dt.date
     valid_to: dt.date | None
+
+    @staticmethod
+    def resolve_start_time(obj: DutyRule) -> str:
+        return obj.start_time.isoformat(timespec="seconds")
+
+    @staticmethod
+    def resolve_end_time(obj: DutyRule) -> str:
+        return obj.end_time.isoformat(timespec="seconds")
 
     @staticmethod
     def resolve_community_code(obj: DutyRule) -> str:
@@ -94,20 +108,20 @@ class RuleOut(Schema):
 
 
 class RuleIn(Schema):
-    community_code: str
+    community_code: PlainStr
     lawyer_id: int
     weekdays: list[int]
     start_time: dt.time
     end_time: dt.time
-    place: str
-    service_content: str
+    place: PlainStr
+    service_content: PlainStr
     valid_from: dt.date
     valid_to: dt.date | None = None
     capacity: int | None = None
 
 
 class GenerateIn(Schema):
-    community_code: str
+    community_code: PlainStr
     start: dt.date
     end: dt.date
 
@@ -145,12 +159,12 @@ def _shifts(request):
     return selectors.shifts_visible_to(request.user).select_related("community", "lawyer")
 
 
-@router.get("/duty/shifts", response=list[ShiftOut])
+@router.get("/duty/shifts", response={200: list[ShiftOut], **refusals(401, 422)})
 @paginate
 def duty_list_shifts(
     request,
-    community_code: str | None = None,
-    status: str | None = None,
+    community_code: PlainStr | None = None,
+    status: PlainStr | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     mine: bool = False,
@@ -169,39 +183,39 @@ def duty_list_shifts(
     return rows.order_by("starts_at", "id")
 
 
-@router.get("/duty/shifts/{shift_id}", response=ShiftOut)
+@router.get("/duty/shifts/{shift_id}", response={200: ShiftOut, **refusals(401, 404, 422)})
 def duty_get_shift(request, shift_id: int):
     return get_object_or_404(_shifts(request), pk=shift_id)
 
 
-@router.post("/duty/shifts/{shift_id}/check-in", response=ShiftOut)
+@router.post("/duty/shifts/{shift_id}/check-in", response={200: ShiftOut, **ACTION_REFUSALS})
 def duty_shift_check_in(request, shift_id: int, payload: CheckIn):
     shift = get_object_or_404(_shifts(request), pk=shift_id)
     return services.duty_shift_check_in(shift=shift, by=request.user, note=payload.note)
 
 
-@router.post("/duty/shifts/{shift_id}/check-out", response=ShiftOut)
+@router.post("/duty/shifts/{shift_id}/check-out", response={200: ShiftOut, **ACTION_REFUSALS})
 def duty_shift_check_out(request, shift_id: int, payload: CheckIn):
     shift = get_object_or_404(_shifts(request), pk=shift_id)
     return services.duty_shift_check_out(shift=shift, by=request.user, note=payload.note)
 
 
-@router.post("/duty/shifts/{shift_id}/confirm", response=ShiftOut)
+@router.post("/duty/shifts/{shift_id}/confirm", response={200: ShiftOut, **ACTION_REFUSALS})
 def duty_shift_confirm(request, shift_id: int, payload: ConfirmIn):
     shift = get_object_or_404(_shifts(request), pk=shift_id)
     return services.duty_shift_confirm(shift=shift, by=request.user, note=payload.note)
 
 
-@router.get("/duty/rules", response=list[RuleOut])
+@router.get("/duty/rules", response={200: list[RuleOut], **refusals(401, 422)})
 @paginate
-def duty_list_rules(request, community_code: str | None = None):
+def duty_list_rules(request, community_code: PlainStr | None = None):
     rows = selectors.rules_visible_to(request.user).select_related("community", "lawyer")
     if community_code:
         rows = rows.filter(community__code=community_code)
     return rows.order_by("community__code", "weekdays", "start_time", "id")
 
 
-@router.post("/duty/rules", response={201: RuleOut})
+@router.post("/duty/rules", response={201: RuleOut, **ACTION_REFUSALS})
 def duty_create_rule(request, payload: RuleIn):
     community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
     if community is None:
@@ -225,7 +239,7 @@ def duty_create_rule(request, payload: RuleIn):
     return Status(201, rule)
 
 
-@router.post("/duty/generate", response=GenerateOut)
+@router.post("/duty/generate", response={200: GenerateOut, **ACTION_REFUSALS})
 def duty_generate_shifts(request, payload: GenerateIn):
     community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
     if community is None:
@@ -236,8 +250,8 @@ def duty_generate_shifts(request, payload: GenerateIn):
     return result.__dict__
 
 
-@router.get("/duty/attendance", response=list[AttendanceOut])
-def duty_attendance(request, month: str | None = None, community_code: str | None = None):
+@router.get("/duty/attendance", response={200: list[AttendanceOut], **refusals(401, 404, 422)})
+def duty_attendance(request, month: PlainStr | None = None, community_code: PlainStr | None = None):
     """Attendance per advisor and community for a month (YYYY-MM, default this month)."""
     try:
         first = parse_month(month, timezone.localdate())
@@ -261,8 +275,8 @@ def duty_attendance(request, month: str | None = None, community_code: str | Non
     ]
 
 
-@router.get("/duty/rota/{street_code}/gaps", response=list[GapOut])
-def duty_rota_gaps(request, street_code: str):
+@router.get("/duty/rota/{street_code}/gaps", response={200: list[GapOut], **refusals(401, 404, 422)})
+def duty_rota_gaps(request, street_code: PlainStr):
     street = get_object_or_404(selectors.streets_visible_to(request.user), code=street_code)
     return [
         {"starts_at": g.starts_at, "ends_at": g.ends_at, "minutes": g.minutes}
