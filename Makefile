@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets system-deps migrate demo serve lint format bench clean
+.PHONY: run test install assets system-deps migrate demo serve lint format bench fuzz clean
 
 # Debian packages the project needs and cannot get from PyPI or npm:
 #   chromium        – the real browser the Playwright tests drive (never a downloaded browser build)
@@ -71,6 +71,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# A deeper run of the API fuzzer than the suite's (which runs a few dozen examples per operation).
+fuzz: install
+	GUWEN_FUZZ_EXAMPLES=$${GUWEN_FUZZ_EXAMPLES:-500} $(BIN)/pytest -n 2 -p no:cacheprovider guwen/tests/test_api_fuzz.py
 
 bench: install
 	bash scripts/bench.sh

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from guwen.accounts.directory.api import router as regions_router
 from guwen.accounts.scope import roles_of
 from guwen.consultations.api import router as consultations_router
+from guwen.core.apischema import refusals
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.validators import plain_data
 from guwen.duty.api import router as duty_router
@@ -51,6 +52,8 @@ def domain_error(request, exc: DomainError):
     body = {"detail": str(exc.message)}
     if exc.field:
         body["field"] = exc.field
+    if exc.code:
+        body["code"] = exc.code
     return api.create_response(request, body, status=refusal_status(exc))
 
 
@@ -117,7 +120,7 @@ class MeOut(Schema):
     roles: list[str]
 
 
-@api.get("/me", response=MeOut, tags=["accounts"])
+@api.get("/me", response={200: MeOut, **refusals(401)}, tags=["accounts"])
 def me(request):
     user = request.user
     return {"username": user.username, "display_name": str(user), "roles": sorted(roles_of(user))}

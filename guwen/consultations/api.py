@@ -5,7 +5,8 @@ Public, no session: ``POST /consultations`` (intake, with an ``Idempotency-Key``
 signed-in staff, scoped by ``consultations_visible_to``.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja's @paginate resolves a paginated view's
+# annotations in its own module, where PlainStr as a string would be unknown.
 
 from datetime import datetime
 from functools import lru_cache
@@ -24,6 +25,7 @@ from guwen.consultations import selectors, services
 from guwen.consultations.forms import WAITED_DAYS_ERROR, WAITED_DAYS_MAX
 from guwen.consultations.models import Channel, Consultation
 from guwen.consultations.workflow import is_open
+from guwen.core.apischema import PlainStr, refusals
 from guwen.core.errors import DomainError
 from guwen.core.ratelimit import retry_after
 from guwen.core.workflow import TransitionNotAllowed
@@ -34,13 +36,13 @@ API_CHANNELS = {Channel.API, Channel.HOTLINE}
 
 
 class IntakeIn(Schema):
-    community_code: str = Field(description="社区 12 位统计用区划代码", examples=["440307012002"])
-    phone: str = Field(description="居民手机号（11 位）")
-    text: str = Field(description="问题，10–2000 字")
-    resident_name: str = Field("", description="称呼，可不填")
-    channel: str = Field("api", description="api（默认）或 hotline（热线转入）")
+    community_code: PlainStr = Field(description="社区 12 位统计用区划代码", examples=["440307012002"])
+    phone: PlainStr = Field(description="居民手机号（11 位）")
+    text: PlainStr = Field(description="问题，10–2000 字")
+    resident_name: PlainStr = Field("", description="称呼，可不填")
+    channel: PlainStr = Field("api", description="api（默认）或 hotline（热线转入）")
     privacy_consent: bool = Field(description="居民已同意隐私说明；必须为 true")
-    hotline_ref: str = Field("", description="热线工单号（热线转入时）", max_length=40)
+    hotline_ref: PlainStr = Field("", description="热线工单号（热线转入时）", max_length=40)
 
 
 class IntakeOut(Schema):
@@ -50,11 +52,6 @@ class IntakeOut(Schema):
     urgency: str
     due_at: datetime | None = Field(description="首次答复期限")
     status_url: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 class ConsultationOut(Schema):
@@ -121,12 +118,16 @@ class ConsultationDetailOut(ConsultationOut):
         return list(obj.messages.all())
 
 
+# An action on a consultation: its detail, or no session, role or CSRF, out of scope, state, input.
+ACTION_RESPONSES = {200: ConsultationDetailOut, **refusals(401, 403, 404, 409, 422)}
+
+
 class ReplyIn(Schema):
-    body: str
+    body: PlainStr
 
 
 class EscalateIn(Schema):
-    reason: str
+    reason: PlainStr
 
 
 def _status_url(consultation: Consultation) -> str:
@@ -156,7 +157,7 @@ def _intake_out(consultation: Consultation) -> dict:
 @router.post(
     "/consultations",
     auth=None,
-    response={201: IntakeOut, 200: IntakeOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: IntakeOut, 200: IntakeOut, **refusals(404, 409, 422, 429)},
     summary="提交法律咨询（公开，无需登录）",
     description=(
         "与扫码提问页面相同的受理流程。必须带 `Idempotency-Key` 请求头"
@@ -199,7 +200,7 @@ def create_consultation(
 @router.post(
     "/hooks/group-message/{community_code}",
     auth=None,
-    response={201: IntakeOut, 200: IntakeOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: IntakeOut, 200: IntakeOut, **refusals(401, 404, 409, 422)},
     summary="群聊机器人消息转咨询（签名验证）",
     description=(
         '请求体为 JSON：`{"timestamp": <与 X-Guwen-Timestamp 相同>, "text": "…", "sender_name": "…", '
@@ -210,7 +211,7 @@ def create_consultation(
 )
 def group_message(
     request: HttpRequest,
-    community_code: str,
+    community_code: PlainStr,
     x_guwen_signature: str = Header("", alias="X-Guwen-Signature"),
     x_guwen_timestamp: str = Header("", alias="X-Guwen-Timestamp"),
 ):
@@ -228,16 +229,16 @@ def group_message(
 
 @router.get(
     "/consultations",
-    response=list[ConsultationOut],
+    response={200: list[ConsultationOut], **refusals(401, 422)},
     summary="我可见的咨询",
     description="`waited_days=N`：只列居民提问超过 N 天（1–365）仍未答复或办结的咨询。",
 )
 @paginate
 def list_consultations(
     request,
-    status: str | None = None,
-    level: str | None = None,
-    tab: str | None = None,
+    status: PlainStr | None = None,
+    level: PlainStr | None = None,
+    tab: PlainStr | None = None,
     waited_days: int | None = None,
 ):
     if waited_days is not None and not 1 <= waited_days <= WAITED_DAYS_MAX:
@@ -273,7 +274,9 @@ def _detail(request, consultation: Consultation) -> dict:
 
 
 @router.get(
-    "/consultations/{consultation_id}", response=ConsultationDetailOut, summary="咨询详情（读取留痕）"
+    "/consultations/{consultation_id}",
+    response={200: ConsultationDetailOut, **refusals(401, 404, 422)},
+    summary="咨询详情（读取留痕）",
 )
 def get_consultation(request, consultation_id: int):
     consultation = _get(request, consultation_id)
@@ -281,7 +284,7 @@ def get_consultation(request, consultation_id: int):
     return _detail(request, consultation)
 
 
-@router.post("/consultations/{consultation_id}/reply", response=ConsultationDetailOut, summary="答复居民")
+@router.post("/consultations/{consultation_id}/reply", response=ACTION_RESPONSES, summary="答复居民")
 def reply_consultation(request, consultation_id: int, payload: ReplyIn):
     consultation = _get(request, consultation_id)
     try:
@@ -291,7 +294,7 @@ def reply_consultation(request, consultation_id: int, payload: ReplyIn):
     return _detail(request, consultation)
 
 
-@router.post("/consultations/{consultation_id}/claim", response=ConsultationDetailOut, summary="从咨询池认领")
+@router.post("/consultations/{consultation_id}/claim", response=ACTION_RESPONSES, summary="从咨询池认领")
 def claim_consultation(request, consultation_id: int):
     consultation = _get(request, consultation_id)
     try:
@@ -301,7 +304,7 @@ def claim_consultation(request, consultation_id: int):
     return _detail(request, consultation)
 
 
-@router.post("/consultations/{consultation_id}/escalate", response=ConsultationDetailOut, summary="提交上级")
+@router.post("/consultations/{consultation_id}/escalate", response=ACTION_RESPONSES, summary="提交上级")
 def escalate_consultation(request, consultation_id: int, payload: EscalateIn):
     consultation = _get(request, consultation_id)
     try:

@@ -9,11 +9,12 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guwen.accounts.scope import lawyers_visible_to, regions_visible_to
-from guwen.core.errors import FORBIDDEN_CODES, Conflict, DomainError, NotFound, refusal_status
+from guwen.core.apischema import PlainStr, refusals
+from guwen.core.errors import DomainError, NotFound, refusal_status
 from guwen.duty import selectors, services
 from guwen.duty.forms import parse_month
 from guwen.duty.models import DutyDispute, DutyRule, DutyShift
@@ -21,6 +22,9 @@ from guwen.duty.rota import coverage_gaps
 from guwen.regions.models import Level
 
 router = Router(tags=["duty"])
+
+# A write answers these besides its result: no session, role or CSRF, out of scope, state, input.
+ACTION_REFUSALS = refusals(401, 403, 404, 409, 422)
 
 
 class ShiftOut(Schema):
@@ -59,21 +63,21 @@ class ShiftOut(Schema):
 
 
 class CheckIn(Schema):
-    note: str = ""
+    note: PlainStr = ""
 
 
 class ConfirmIn(Schema):
-    note: str = ""
+    note: PlainStr = ""
 
 
 class CheckOutIn(Schema):
-    note: str = ""
+    note: PlainStr = ""
     confirm: bool = False  # true on the second call, after a 409 confirm_check_out
 
 
 class BulkConfirmIn(Schema):
     shift_ids: list[int]
-    note: str = ""
+    note: PlainStr = ""
 
 
 class Refused(Schema):
@@ -87,12 +91,12 @@ class BulkConfirmOut(Schema):
 
 
 class DisputeIn(Schema):
-    reason: str
+    reason: PlainStr
 
 
 class DisputeDecideIn(Schema):
-    decision: str  # "accept" or "reject"
-    note: str = ""
+    decision: PlainStr  # "accept" or "reject"
+    note: PlainStr = ""
 
 
 class DisputeOut(Schema):
@@ -100,7 +104,7 @@ class DisputeOut(Schema):
     shift_id: int
     shift_status: str
     status: str
-    reason: str
+    reason: PlainStr
     raised_at: dt.datetime
     decided_at: dt.datetime | None
     decision_note: str
@@ -110,27 +114,16 @@ class DisputeOut(Schema):
         return obj.shift.status
 
 
-class Detail(Schema):
-    detail: str
-    field: str | None = None
-    code: str | None = None
-
-
-def _refused(exc: DomainError):
-    """Role refusals are 403 here (the project handler maps the rest: 404, 409, 422)."""
-    if exc.code in FORBIDDEN_CODES:
-        return Status(403, {"detail": str(exc.message), "field": exc.field, "code": exc.code})
-    raise exc
-
-
 class RuleOut(Schema):
     id: int
     community_code: str
     lawyer_id: int
     lawyer_name: str
     weekdays: list[int]
-    start_time: dt.time
-    end_time: dt.time
+    # Local wall-clock times (Beijing time) as text: JSON Schema's "time" format would demand an
+    # offset, which a weekly rule has none of.
+    start_time: str = Field(pattern=r"^\d{2}:\d{2}:\d{2}$", description="开始时间（北京时间，HH:MM:SS）")
+    end_time: str = Field(pattern=r"^\d{2}:\d{2}:\d{2}$", description="结束时间（北京时间，HH:MM:SS）")
     place: str
     service_content: str
     capacity: int
@@ -141,6 +134,14 @@ class RuleOut(Schema):
     @staticmethod
     def resolve_warning(obj: DutyRule) -> str:
         return getattr(obj, "warning", "")
+
+    @staticmethod
+    def resolve_start_time(obj: DutyRule) -> str:
+        return obj.start_time.isoformat(timespec="seconds")
+
+    @staticmethod
+    def resolve_end_time(obj: DutyRule) -> str:
+        return obj.end_time.isoformat(timespec="seconds")
 
     @staticmethod
     def resolve_community_code(obj: DutyRule) -> str:
@@ -156,20 +157,20 @@ class RuleOut(Schema):
 
 
 class RuleIn(Schema):
-    community_code: str
+    community_code: PlainStr
     lawyer_id: int
     weekdays: list[int]
     start_time: dt.time
     end_time: dt.time
-    place: str
-    service_content: str
+    place: PlainStr
+    service_content: PlainStr
     valid_from: dt.date
     valid_to: dt.date | None = None
     capacity: int | None = None
 
 
 class GenerateIn(Schema):
-    community_code: str
+    community_code: PlainStr
     start: dt.date
     end: dt.date
 
@@ -207,12 +208,12 @@ def _shifts(request):
     return selectors.shifts_visible_to(request.user).select_related("community", "lawyer")
 
 
-@router.get("/duty/shifts", response=list[ShiftOut])
+@router.get("/duty/shifts", response={200: list[ShiftOut], **refusals(401, 422)})
 @paginate
 def duty_list_shifts(
     request,
-    community_code: str | None = None,
-    status: str | None = None,
+    community_code: PlainStr | None = None,
+    status: PlainStr | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     mine: bool = False,
@@ -231,45 +232,35 @@ def duty_list_shifts(
     return rows.order_by("starts_at", "id")
 
 
-@router.get("/duty/shifts/{shift_id}", response=ShiftOut)
+@router.get("/duty/shifts/{shift_id}", response={200: ShiftOut, **refusals(401, 404, 422)})
 def duty_get_shift(request, shift_id: int):
     return get_object_or_404(_shifts(request), pk=shift_id)
 
 
-@router.post("/duty/shifts/{shift_id}/check-in", response=ShiftOut)
+@router.post("/duty/shifts/{shift_id}/check-in", response={200: ShiftOut, **ACTION_REFUSALS})
 def duty_shift_check_in(request, shift_id: int, payload: CheckIn):
     shift = get_object_or_404(_shifts(request), pk=shift_id)
     return services.duty_shift_check_in(shift=shift, by=request.user, note=payload.note)
 
 
-@router.post("/duty/shifts/{shift_id}/check-out", response={200: ShiftOut, 409: Detail})
+@router.post("/duty/shifts/{shift_id}/check-out", response={200: ShiftOut, **ACTION_REFUSALS})
 def duty_shift_check_out(request, shift_id: int, payload: CheckOutIn):
     """Within the district's window after the check-in the answer is a 409 with
     ``code="confirm_check_out"`` and the question to ask; send again with ``confirm: true``."""
     shift = get_object_or_404(_shifts(request), pk=shift_id)
-    try:
-        return services.duty_shift_check_out(
-            shift=shift, by=request.user, note=payload.note, confirm=payload.confirm
-        )
-    except Conflict as exc:
-        if exc.code != "confirm_check_out":
-            raise
-        return Status(409, {"detail": str(exc.message), "field": exc.field, "code": exc.code})
+    return services.duty_shift_check_out(
+        shift=shift, by=request.user, note=payload.note, confirm=payload.confirm
+    )
 
 
-@router.post(
-    "/duty/shift-confirmations", response={200: BulkConfirmOut, 403: Detail, 409: Detail, 422: Detail}
-)
+@router.post("/duty/shift-confirmations", response={200: BulkConfirmOut, **ACTION_REFUSALS})
 def duty_shifts_confirm(request, payload: BulkConfirmIn):
     """Confirm many shifts in one transaction; the ones that cannot be are listed with the reason."""
     ids = set(payload.shift_ids)
     shifts = list(_shifts(request).filter(pk__in=ids).order_by("starts_at"))
     if len(shifts) != len(ids):
         raise NotFound(_("所选班次不存在或不在您的查看范围"), field="shift_ids")
-    try:
-        result = services.duty_shifts_confirm(shifts=shifts, by=request.user, note=payload.note)
-    except DomainError as exc:
-        return _refused(exc)
+    result = services.duty_shifts_confirm(shifts=shifts, by=request.user, note=payload.note)
     if not result.confirmed:  # nothing done: the first refusal's meaning (role 403, state 409)
         _first, exc = result.refused[0]
         detail = "；".join(f"{s}：{e.message}" for s, e in result.refused[:10])
@@ -280,46 +271,40 @@ def duty_shifts_confirm(request, payload: BulkConfirmIn):
     }
 
 
-@router.post("/duty/shifts/{shift_id}/dispute", response={201: DisputeOut, 403: Detail})
+@router.post("/duty/shifts/{shift_id}/dispute", response={201: DisputeOut, **ACTION_REFUSALS})
 def duty_shift_dispute(request, shift_id: int, payload: DisputeIn):
     shift = get_object_or_404(_shifts(request), pk=shift_id)
-    try:
-        dispute = services.duty_shift_dispute(shift=shift, reason=payload.reason, by=request.user)
-    except DomainError as exc:
-        return _refused(exc)
+    dispute = services.duty_shift_dispute(shift=shift, reason=payload.reason, by=request.user)
     return Status(201, dispute)
 
 
-@router.post("/duty/shifts/{shift_id}/dispute/decide", response={200: DisputeOut, 403: Detail})
+@router.post("/duty/shifts/{shift_id}/dispute/decide", response={200: DisputeOut, **ACTION_REFUSALS})
 def duty_dispute_decide(request, shift_id: int, payload: DisputeDecideIn):
     shift = get_object_or_404(_shifts(request), pk=shift_id)
     dispute = get_object_or_404(DutyDispute.objects.select_related("shift"), shift=shift)
     if payload.decision not in ("accept", "reject"):
         raise DomainError(_("请选择异议成立（accept）或不成立（reject）"), field="decision")
-    try:
-        return services.duty_dispute_decide(
-            dispute=dispute, accept=payload.decision == "accept", note=payload.note, by=request.user
-        )
-    except DomainError as exc:
-        return _refused(exc)
+    return services.duty_dispute_decide(
+        dispute=dispute, accept=payload.decision == "accept", note=payload.note, by=request.user
+    )
 
 
-@router.post("/duty/shifts/{shift_id}/confirm", response=ShiftOut)
+@router.post("/duty/shifts/{shift_id}/confirm", response={200: ShiftOut, **ACTION_REFUSALS})
 def duty_shift_confirm(request, shift_id: int, payload: ConfirmIn):
     shift = get_object_or_404(_shifts(request), pk=shift_id)
     return services.duty_shift_confirm(shift=shift, by=request.user, note=payload.note)
 
 
-@router.get("/duty/rules", response=list[RuleOut])
+@router.get("/duty/rules", response={200: list[RuleOut], **refusals(401, 422)})
 @paginate
-def duty_list_rules(request, community_code: str | None = None):
+def duty_list_rules(request, community_code: PlainStr | None = None):
     rows = selectors.rules_visible_to(request.user).select_related("community", "lawyer")
     if community_code:
         rows = rows.filter(community__code=community_code)
     return rows.order_by("community__code", "weekdays", "start_time", "id")
 
 
-@router.post("/duty/rules", response={201: RuleOut})
+@router.post("/duty/rules", response={201: RuleOut, **ACTION_REFUSALS})
 def duty_create_rule(request, payload: RuleIn):
     community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
     if community is None:
@@ -343,7 +328,7 @@ def duty_create_rule(request, payload: RuleIn):
     return Status(201, rule)
 
 
-@router.post("/duty/generate", response=GenerateOut)
+@router.post("/duty/generate", response={200: GenerateOut, **ACTION_REFUSALS})
 def duty_generate_shifts(request, payload: GenerateIn):
     community = selectors.manageable_communities(request.user).filter(code=payload.community_code).first()
     if community is None:
@@ -354,8 +339,8 @@ def duty_generate_shifts(request, payload: GenerateIn):
     return result.__dict__
 
 
-@router.get("/duty/attendance", response=list[AttendanceOut])
-def duty_attendance(request, month: str | None = None, community_code: str | None = None):
+@router.get("/duty/attendance", response={200: list[AttendanceOut], **refusals(401, 404, 422)})
+def duty_attendance(request, month: PlainStr | None = None, community_code: PlainStr | None = None):
     """Attendance per advisor and community for a month (YYYY-MM, default this month)."""
     try:
         first = parse_month(month, timezone.localdate())
@@ -379,8 +364,8 @@ def duty_attendance(request, month: str | None = None, community_code: str | Non
     ]
 
 
-@router.get("/duty/rota/{street_code}/gaps", response=list[GapOut])
-def duty_rota_gaps(request, street_code: str):
+@router.get("/duty/rota/{street_code}/gaps", response={200: list[GapOut], **refusals(401, 404, 422)})
+def duty_rota_gaps(request, street_code: PlainStr):
     street = get_object_or_404(selectors.streets_visible_to(request.user), code=street_code)
     return [
         {"starts_at": g.starts_at, "ends_at": g.ends_at, "minutes": g.minutes}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
+from guwen.core.apischema import PlainStr, refusals
 from guwen.core.errors import DomainError, NotFound
 from guwen.knowledge import selectors, services
 from guwen.knowledge.models import AnsweredQuestion, Article
@@ -65,8 +66,8 @@ class SearchOut(Schema):
 
 
 class TriageIn(Schema):
-    text: str = Field(..., description="问题文本")
-    title: str | None = None
+    text: PlainStr = Field(..., description="问题文本")
+    title: PlainStr | None = None
 
 
 class TriageOut(Schema):
@@ -78,8 +79,8 @@ class TriageOut(Schema):
     model_version: str
 
 
-@router.get("/knowledge/search", response=SearchOut)
-def knowledge_search(request, q: str = "", limit: int = 10):
+@router.get("/knowledge/search", response={200: SearchOut, **refusals(401, 422)})
+def knowledge_search(request, q: PlainStr = "", limit: int = 10):
     if not 1 <= limit <= 50:
         raise DomainError("limit 应在 1 到 50 之间", field="limit")
     results = selectors.knowledge_search(request.user, q, limit=limit)
@@ -91,17 +92,17 @@ def knowledge_search(request, q: str = "", limit: int = 10):
     }
 
 
-@router.get("/knowledge/articles/{article_id}", response=ArticleOut)
+@router.get("/knowledge/articles/{article_id}", response={200: ArticleOut, **refusals(401, 404, 422)})
 def get_article(request, article_id: int):
     return get_object_or_404(selectors.articles_public(), pk=article_id)
 
 
-@router.get("/knowledge/answered/{answered_id}", response=AnsweredOut)
+@router.get("/knowledge/answered/{answered_id}", response={200: AnsweredOut, **refusals(401, 404, 422)})
 def get_answered(request, answered_id: int) -> AnsweredQuestion:
     return get_object_or_404(selectors.answered_visible_to(request.user), pk=answered_id)
 
 
-@router.post("/knowledge/triage", response=TriageOut)
+@router.post("/knowledge/triage", response={200: TriageOut, **refusals(401, 403, 404, 422)})
 def knowledge_triage(request, payload: TriageIn):
     if not selectors.is_knowledge_staff(request.user):
         raise NotFound("未找到")

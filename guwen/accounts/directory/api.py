@@ -1,6 +1,7 @@
 """JSON API for regions, firms, lawyers and assignments: the same services and scope as the pages."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja's @paginate resolves a paginated view's
+# annotations in its own module, where PlainStr as a string would be unknown.
 
 from datetime import date
 
@@ -12,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from guwen.accounts import scope
+from guwen.core.apischema import PlainStr, refusals
 from guwen.core.errors import DomainError, NotFound
 from guwen.regions import services
 from guwen.regions.models import Assignment, LawFirm, Lawyer, Region
@@ -40,11 +42,11 @@ class FirmOut(Schema):
 
 
 class FirmIn(Schema):
-    name: str
-    credit_code: str
-    address: str = ""
-    phone: str = ""
-    district_code: str | None = None
+    name: PlainStr
+    credit_code: PlainStr
+    address: PlainStr = ""
+    phone: PlainStr = ""
+    district_code: PlainStr | None = None
 
 
 class LawyerOut(Schema):
@@ -69,12 +71,12 @@ class LawyerOut(Schema):
 
 
 class LawyerIn(Schema):
-    name: str
-    licence_number: str
+    name: PlainStr
+    licence_number: PlainStr
     firm_id: int
-    phone: str
-    id_number: str | None = None
-    specialties: str = ""
+    phone: PlainStr
+    id_number: PlainStr | None = None
+    specialties: PlainStr = ""
 
 
 class AssignmentOut(Schema):
@@ -98,16 +100,16 @@ class AssignmentOut(Schema):
 
 class AssignmentIn(Schema):
     lawyer_id: int
-    community_code: str
-    role: str = "primary"
+    community_code: PlainStr
+    role: PlainStr = "primary"
     starts_on: date
     ends_on: date | None = None
-    note: str = ""
+    note: PlainStr = ""
 
 
-@router.get("/regions", response=list[RegionOut])
+@router.get("/regions", response={200: list[RegionOut], **refusals(401, 422)})
 @paginate
-def list_regions(request, level: str | None = None, q: str | None = None):
+def list_regions(request, level: PlainStr | None = None, q: PlainStr | None = None):
     regions = scope.regions_visible_to(request.user).select_related("parent").order_by("code")
     if level:
         regions = regions.filter(level=level)
@@ -116,23 +118,23 @@ def list_regions(request, level: str | None = None, q: str | None = None):
     return regions
 
 
-@router.get("/regions/{code}", response=RegionOut)
-def get_region(request, code: str):
+@router.get("/regions/{code}", response={200: RegionOut, **refusals(401, 404, 422)})
+def get_region(request, code: PlainStr):
     return get_object_or_404(scope.regions_visible_to(request.user).select_related("parent"), code=code)
 
 
-@router.get("/firms", response=list[FirmOut])
+@router.get("/firms", response={200: list[FirmOut], **refusals(401, 422)})
 @paginate
 def list_firms(request):
     return scope.firms_visible_to(request.user).order_by("name")
 
 
-@router.get("/firms/{firm_id}", response=FirmOut)
+@router.get("/firms/{firm_id}", response={200: FirmOut, **refusals(401, 404, 422)})
 def get_firm(request, firm_id: int):
     return get_object_or_404(scope.firms_visible_to(request.user), pk=firm_id)
 
 
-@router.post("/firms", response={201: FirmOut})
+@router.post("/firms", response={201: FirmOut, **refusals(401, 403, 409, 422)})
 def create_firm(request, payload: FirmIn):
     if not scope.can_register_firms(request.user):
         raise HttpError(403, _("您的角色无权登记律师事务所"))
@@ -156,18 +158,18 @@ def create_firm(request, payload: FirmIn):
     return Status(201, firm)
 
 
-@router.get("/lawyers", response=list[LawyerOut])
+@router.get("/lawyers", response={200: list[LawyerOut], **refusals(401, 422)})
 @paginate
 def list_lawyers(request):
     return scope.lawyers_visible_to(request.user).order_by("name", "id")
 
 
-@router.get("/lawyers/{lawyer_id}", response=LawyerOut)
+@router.get("/lawyers/{lawyer_id}", response={200: LawyerOut, **refusals(401, 404, 422)})
 def get_lawyer(request, lawyer_id: int):
     return get_object_or_404(scope.lawyers_visible_to(request.user), pk=lawyer_id)
 
 
-@router.post("/lawyers", response={201: LawyerOut})
+@router.post("/lawyers", response={201: LawyerOut, **refusals(401, 403, 404, 409, 422)})
 def create_lawyer(request, payload: LawyerIn):
     firm = scope.manageable_firms(request.user).filter(pk=payload.firm_id).first()
     if firm is None:
@@ -184,9 +186,9 @@ def create_lawyer(request, payload: LawyerIn):
     return Status(201, lawyer)
 
 
-@router.get("/assignments", response=list[AssignmentOut])
+@router.get("/assignments", response={200: list[AssignmentOut], **refusals(401, 422)})
 @paginate
-def list_assignments(request, community_code: str | None = None, current: bool = False):
+def list_assignments(request, community_code: PlainStr | None = None, current: bool = False):
     rows = scope.assignments_visible_to(request.user).select_related("lawyer", "community")
     if community_code:
         rows = rows.filter(community__code=community_code)
@@ -197,7 +199,7 @@ def list_assignments(request, community_code: str | None = None, current: bool =
     return rows.order_by("community__code", "-starts_on", "id")
 
 
-@router.post("/assignments", response={201: AssignmentOut})
+@router.post("/assignments", response={201: AssignmentOut, **refusals(401, 403, 404, 409, 422)})
 def create_assignment(request, payload: AssignmentIn):
     community = scope.manageable_regions(request.user).filter(code=payload.community_code).first()
     if community is None:

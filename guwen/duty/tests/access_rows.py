@@ -502,6 +502,7 @@ ROWS: list[Row] = [
         "api:duty_shift_confirm",
         "POST",
         lambda w, r, i: f"/api/v1/duty/shifts/{_fresh_completed(w, r, i).pk}/confirm",
+        # A role the workflow does not allow to confirm: 403, as for consultations.
         api_none_but({"staff_a": 200, "office": 200, "sysadmin": 200}, 403),
         API_OUT_SYS(200),
         json=True,
