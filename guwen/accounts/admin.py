@@ -4,10 +4,10 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from guwen.accounts.models import Membership, User
-from guwen.core import audit
+from guwen.core import audit, formtools
 
 
-class SetByAdminPasswordForm(AdminPasswordChangeForm):
+class SetByAdminPasswordForm(formtools.PlainTextMixin, AdminPasswordChangeForm):
     """A password an administrator types for someone else is temporary: the owner replaces it at
     the next sign-in."""
 

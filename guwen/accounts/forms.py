@@ -74,14 +74,8 @@ class CommunityFinderForm(formtools.Form):
             (s.code, f"{s.parent.name} · {s.name}" if s.parent_id else s.name) for s in streets
         ]
 
-    def clean_q(self) -> str:
-        value = self.cleaned_data["q"]
-        if any(ord(ch) < 32 for ch in value):
-            raise forms.ValidationError(_("社区名称含有无法识别的字符"), code="control")
-        return value
 
-
-class OwnPasswordChangeForm(PasswordChangeForm):
+class OwnPasswordChangeForm(formtools.PlainTextMixin, PasswordChangeForm):
     """Django's password change (old password, new password twice, the password validators), with
     the labels and messages in Chinese whatever locale Django's own catalogue is in."""
 
@@ -91,8 +85,8 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         "password_mismatch": _("两次输入的新密码不一致。"),
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
         self.fields["old_password"].label = _("当前密码")
         self.fields["new_password1"].label = _("新密码")
         self.fields["new_password2"].label = _("再次输入新密码")

@@ -5,6 +5,7 @@ page (multipart), not through JSON.
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -76,7 +77,7 @@ class CheckOutIn(Schema):
 
 
 class BulkConfirmIn(Schema):
-    shift_ids: list[int]
+    shift_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(min_length=1, max_length=200)
     note: PlainStr = ""
 
 

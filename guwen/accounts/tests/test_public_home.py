@@ -66,7 +66,7 @@ def test_inactive_communities_are_not_offered(world):
     [
         ({"q": "南" * 31}, "社区名称最多 30 个字"),
         ({"street": "999999999999"}, "请从列表中选择街道"),
-        ({"q": "南\x01龙"}, "无法识别的字符"),
+        ({"q": "南\x01龙"}, "不可见的控制字符"),
     ],
 )
 def test_bad_search_input_is_a_422_with_the_message(world, params, message):

@@ -81,7 +81,7 @@ def test_resident_books_a_slot_from_the_public_card_and_cancels_it(live_server, 
     expect(page.locator(".advisor")).to_contain_text("甲律师")
     expect(page.locator(".qr-box svg")).to_be_visible()
     assert fits_the_screen(page), "the public card scrolls sideways on a phone"
-    page.get_by_role("link", name="预约现场咨询").click()
+    page.get_by_role("link", name="预约现场咨询").first.click()
 
     # A wrong phone first: the page says so in Chinese and books nothing.
     page.locator("input[name=shift]").first.check()
