@@ -1,6 +1,6 @@
 """The office's account journey in Chromium: the street office creates a community-staff account,
 sees the temporary password once, and the staff member signs in with it, is made to choose their
-own password and then reaches the home page. At a phone's width and a desktop's."""
+own password, reaches the home page and confirms the community's shifts in bulk. At a phone's width and a desktop's."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def open_menu(page):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_office_creates_staff_account_and_staff_must_change_password_at_first_login(
+def test_office_creates_staff_account_who_changes_password_then_confirms_shifts_in_bulk(
     width, live_server, demo, chromium
 ):
     url = live_server.url
@@ -109,5 +109,16 @@ def test_office_creates_staff_account_and_staff_must_change_password_at_first_lo
         page.goto(f"{url}/")
         expect(page.get_by_role("heading", name="工作台")).to_be_visible()
         expect(page.locator(".who")).to_contain_text("社区工作人员")
+
+        # And does the job the account is for: confirming the community's shifts, many at once.
+        open_menu(page).get_by_role("link", name="驻点值班", exact=True).click()
+        waiting = page.locator("section.card").filter(has_text="待确认到岗")
+        boxes = waiting.locator('input[name="shift"]')
+        expect(boxes.first).to_be_visible()
+        count = boxes.count()
+        waiting.get_by_label("全选").check()
+        waiting.get_by_role("button", name="确认所选").last.click()
+        expect(page.get_by_role("status")).to_contain_text(f"已确认 {count} 个班次")
+        shot(page, f"staff-bulk-confirmed-{width}")
     finally:
         context.close()
