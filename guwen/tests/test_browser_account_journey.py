@@ -1,17 +1,22 @@
 """The office's account journey in Chromium: the street office creates a community-staff account,
 sees the temporary password once, and the staff member signs in with it, is made to choose their
-own password, reaches the home page and confirms the community's shifts in bulk. At a phone's width and a desktop's."""
+own password, reaches the home page and confirms the community's shifts in bulk. At a phone's
+width and a desktop's."""
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from guwen.demo import nanwan
+from guwen.duty.models import DutyShift, ShiftStatus
+from guwen.regions.models import Assignment, AssignmentRole, Region
 
 pytest_plugins = ["guwen.tests.browser"]
 
@@ -23,7 +28,29 @@ SHOTS = os.environ.get("GUWEN_SCREENSHOTS", "")
 @pytest.fixture
 def demo(transactional_db, settings):
     settings.GUWEN_WAIVE_STAFF_TOTP = True  # as in `make run`
-    return nanwan.load()
+    loaded = nanwan.load()
+    # Three shifts of 南龙社区 held last week and not yet confirmed: the new staff member's first job.
+    nanlong = Region.objects.get(code="440307012002")
+    lawyer = (
+        Assignment.objects.filter(community=nanlong, role=AssignmentRole.PRIMARY).latest("starts_on").lawyer
+    )
+    DutyShift.objects.filter(community=nanlong, status=ShiftStatus.COMPLETED).update(
+        status=ShiftStatus.CONFIRMED
+    )
+    for days in (5, 6, 7):
+        starts_at = (timezone.now() - timedelta(days=days)).replace(hour=9, minute=0, second=0, microsecond=0)
+        DutyShift.objects.create(
+            community=nanlong,
+            lawyer=lawyer,
+            date=timezone.localdate(starts_at),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=3),
+            place="南龙社区党群服务中心",
+            status=ShiftStatus.COMPLETED,
+            held_minutes=180,
+            confirm_due=timezone.localdate(starts_at) + timedelta(days=7),
+        )
+    return loaded
 
 
 def shot(page, name: str) -> None:
@@ -115,10 +142,13 @@ def test_office_creates_staff_account_who_changes_password_then_confirms_shifts_
         waiting = page.locator("section.card").filter(has_text="待确认到岗")
         boxes = waiting.locator('input[name="shift"]')
         expect(boxes.first).to_be_visible()
-        count = boxes.count()
+        expect(boxes).to_have_count(3)
         waiting.get_by_label("全选").check()
         waiting.get_by_role("button", name="确认所选").last.click()
-        expect(page.get_by_role("status")).to_contain_text(f"已确认 {count} 个班次")
+        expect(page.get_by_role("status")).to_contain_text("已确认 3 个班次")
+        assert not DutyShift.objects.filter(
+            community__code="440307012002", status=ShiftStatus.COMPLETED
+        ).exists()
         shot(page, f"staff-bulk-confirmed-{width}")
     finally:
         context.close()
