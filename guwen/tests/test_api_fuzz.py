@@ -16,7 +16,8 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as settings_for_hypothesis
 from schemathesis.checks import not_a_server_error
@@ -68,21 +69,33 @@ ONE_DATABASE_PER_OPERATION = settings_for_hypothesis(
 def demo(django_db_setup, django_db_blocker):
     """The Nanwan demo and one signed-in session per role, built once for the module inside a
     transaction that is rolled back at its end (each test then runs in a savepoint of it)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        nanwan.load()
-        for step in (knowledge.load, duty.load, consultations.load):
-            step()
-        sessions = {}
-        for role, username in ROLES.items():
-            if username is None:
-                sessions[role] = {}
-                continue
-            client = verified_client(User.objects.get(username=username))
-            sessions[role] = {
-                settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value
-            }
-        yield sessions
-        transaction.set_rollback(True)
+    # Requests reach the app through WSGI, not Django's test client, so the handler's
+    # close_old_connections would close the connection (inside this transaction it counts as
+    # unusable): on PostgreSQL that ends the transaction and every later request. The test client
+    # unhooks it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield _demo_sessions()
+            transaction.set_rollback(True)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _demo_sessions() -> dict[str, dict[str, str]]:
+    nanwan.load()
+    for step in (knowledge.load, duty.load, consultations.load):
+        step()
+    sessions: dict[str, dict[str, str]] = {}
+    for role, username in ROLES.items():
+        if username is None:
+            sessions[role] = {}
+            continue
+        client = verified_client(User.objects.get(username=username))
+        sessions[role] = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+    return sessions
 
 
 @pytest.fixture
