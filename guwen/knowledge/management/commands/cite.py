@@ -14,6 +14,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from guwen.knowledge import selectors, services
+from guwen.knowledge.management.questionlines import parse_line, read_input
 from guwen.knowledge.models import Law
 from guwen.knowledge.statutes import StatuteFormatError, read_laws
 from guwen.knowledge.triage import triage_many
@@ -31,7 +32,7 @@ class Command(BaseCommand):
     _laws_checked = False
 
     def handle(self, *args, **options):
-        raw = sys.stdin.buffer.read() if options["path"] == "-" else self._read(options["path"])
+        raw = read_input(options["path"])
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            row, error = self._parse(line)
+            row, error = parse_line(line)
             if error:
                 failures += 1
                 self.stderr.write(f"第 {number} 行：{error}")
@@ -71,27 +72,6 @@ class Command(BaseCommand):
         if shipped - set(Law.objects.values_list("code", flat=True)):
             self.stderr.write("数据库缺少随应用附带的法律法规，先导入（同 manage.py import_laws）")
             services.laws_import(by=None)
-
-    def _read(self, path: str) -> bytes:
-        try:
-            with open(path, "rb") as handle:
-                return handle.read()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件：{path}（{exc.strerror}）") from exc
-
-    @staticmethod
-    def _parse(line: str):
-        try:
-            row = json.loads(line)
-        except ValueError:
-            return None, "不是有效的 JSON"
-        if not isinstance(row, dict):
-            return None, "应为 JSON 对象"
-        if "question" not in row:
-            return row, "缺少 question 字段"
-        if not isinstance(row["question"], str):
-            return row, "question 应为文本"
-        return row, ""
 
     def _flush(self, pending: list[dict]) -> None:
         if not pending:

@@ -15,6 +15,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from guwen.knowledge.management.questionlines import parse_line, read_input
 from guwen.knowledge.triage import TriageModelError, load_model, triage_many
 
 BATCH = 512
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             load_model()
         except TriageModelError as exc:
             raise CommandError(str(exc)) from exc
-        raw = sys.stdin.buffer.read() if options["path"] == "-" else self._read(options["path"])
+        raw = read_input(options["path"])
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            row, error = self._parse(line)
+            row, error = parse_line(line)
             if error:
                 failures += 1
                 self.stderr.write(f"第 {number} 行：{error}")
@@ -61,27 +62,6 @@ class Command(BaseCommand):
         self._flush(pending)
         if failures:
             sys.exit(1)
-
-    def _read(self, path: str) -> bytes:
-        try:
-            with open(path, "rb") as handle:
-                return handle.read()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件：{path}（{exc.strerror}）") from exc
-
-    @staticmethod
-    def _parse(line: str):
-        try:
-            row = json.loads(line)
-        except ValueError:
-            return None, "不是有效的 JSON"
-        if not isinstance(row, dict):
-            return None, "应为 JSON 对象"
-        if "question" not in row:
-            return row, "缺少 question 字段"
-        if not isinstance(row["question"], str):
-            return row, "question 应为文本"
-        return row, ""
 
     def _flush(self, pending) -> None:
         if not pending:
