@@ -314,8 +314,11 @@ def check_template(kind: DocumentKind, data: bytes) -> None:
     try:
         render_docx(data, kind.sample_context(), strict=True)
     except jinja2.UndefinedError as exc:
+        # Jinja says "'dict object' has no attribute 'x'" or "'x' is undefined": name just x.
+        found = re.search(r"attribute '([^']+)'|^'([^']+)' is undefined", exc.message or "")
+        name = next((group for group in found.groups() if group), "") if found else (exc.message or "")
         raise TemplateCheckError(
-            _("模板使用了「%(kind)s」不提供的字段：%(reason)s") % {"kind": kind.title, "reason": exc.message},
+            _("模板使用了「%(kind)s」不提供的字段：%(name)s") % {"kind": kind.title, "name": name},
             field="file",
         ) from exc
     except jinja2.TemplateError as exc:

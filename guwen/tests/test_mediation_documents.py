@@ -122,6 +122,15 @@ def test_the_agreement_states_everything_article_29_requires():
     assert "三十日内共同向人民法院申请司法确认" in text
 
 
+def test_docs_list_every_variable_of_every_kind():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "documents.md").read_text()
+    for name in KINDS:
+        kind = mediation_documents.kind(name)
+        assert f"`{kind.key}` | {kind.title} |" in text
+        for path, _description in documents.schema_paths(kind.variables):
+            assert f"`{path.split('.', 1)[-1]}`" in text, (kind.key, path)
+
+
 def test_the_termination_notice_gives_the_reason_and_the_routes():
     text = full_text(rendered("termination"))
     termination = mediation_documents.sample_context("termination")["termination"]

@@ -123,7 +123,7 @@ def test_refuses_a_variable_the_kind_does_not_offer_and_names_it(kind):
 
 def test_refuses_a_field_the_kind_does_not_offer_and_names_it(kind):
     message = refusal(kind, docx_with("{{ case.number }}", "{{ case.id_number }}"))
-    assert "id_number" in message and "不提供的字段" in message
+    assert message.endswith("不提供的字段：id_number") and "dict object" not in message
 
 
 def test_refuses_an_unclosed_tag_and_quotes_it(kind):
