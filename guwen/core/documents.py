@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from jinja2.sandbox import SandboxedEnvironment
 
 from guwen.core.errors import DomainError
 
@@ -156,7 +157,9 @@ def _environment(*, strict: bool) -> jinja2.Environment:
     # Strict for the check (a field the kind does not offer is an error); chainable when producing a
     # document, so a value an app left out prints blank instead of failing a staff member's download.
     undefined = jinja2.StrictUndefined if strict else jinja2.ChainableUndefined
-    return jinja2.Environment(undefined=undefined, autoescape=False)  # noqa: S701 - docxtpl escapes
+    # Sandboxed: a template is a file staff upload, and Jinja's attribute access could otherwise
+    # walk from a string to Python's internals ({{ ''.__class__.__mro__ }}).
+    return SandboxedEnvironment(undefined=undefined, autoescape=False)  # docxtpl turns escaping on
 
 
 def render_docx(template: bytes, context: Mapping[str, Any], *, strict: bool = False) -> bytes:
@@ -319,6 +322,11 @@ def check_template(kind: DocumentKind, data: bytes) -> None:
         name = next((group for group in found.groups() if group), "") if found else (exc.message or "")
         raise TemplateCheckError(
             _("模板使用了「%(kind)s」不提供的字段：%(name)s") % {"kind": kind.title, "name": name},
+            field="file",
+        ) from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateCheckError(
+            _("模板访问了不允许的内部属性，不予接受：%(reason)s") % {"reason": exc.message or exc},
             field="file",
         ) from exc
     except jinja2.TemplateError as exc:

@@ -146,6 +146,11 @@ def test_refuses_an_end_without_its_start(kind):
     assert "{%p endif %}" in message and "结束标签" in message
 
 
+def test_refuses_a_template_that_reaches_for_python_internals(kind):
+    message = refusal(kind, docx_with("{{ case.number.__class__.__mro__[1].__subclasses__() }}"))
+    assert "不允许的内部属性" in message and "__class__" in message
+
+
 def test_refuses_an_include(kind):
     assert "include" in refusal(kind, docx_with("{% include 'x' %}"))
 
