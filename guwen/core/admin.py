@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from guwen.core import documents
 from guwen.core.adminforms import DocumentTemplateUploadForm
@@ -43,10 +44,26 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
     """Replacement Word templates: uploaded through the check, switched on or off through the
     services (each with an audit event); the file and version are never edited in place."""
 
-    list_display = ("kind", "version", "active", "original_name", "uploaded_by", "uploaded_at", "note")
+    list_display = (
+        "kind",
+        "title",
+        "version",
+        "active",
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+        "note",
+    )
     list_filter = ("active", "kind")
     search_fields = ("kind", "original_name", "note")
     ordering = ("kind", "-version")
+
+    @admin.display(description=_("文书名称"))
+    def title(self, obj: DocumentTemplate) -> str:
+        try:
+            return str(documents.get_kind(obj.kind).title)
+        except documents.DomainError:
+            return "—"
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         if obj is None:

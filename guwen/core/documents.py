@@ -181,25 +181,22 @@ _DOCXTPL_PREFIX = re.compile(r"^(\{[{%])(?:p|tr|tc|r)\s")
 
 
 def _document_texts(data: bytes) -> list[str]:
-    """The text of every paragraph of the .docx (body, tables, headers and footers)."""
+    """The text of every paragraph of the .docx in document order: body (tables and nested tables
+    included, a merged cell once), then headers and footers."""
     from docx import Document
+    from docx.oxml.ns import qn
 
     document = Document(io.BytesIO(data))
-    texts: list[str] = []
-
-    def walk(container: Any) -> None:
-        for paragraph in container.paragraphs:
-            texts.append(paragraph.text)
-        for table in getattr(container, "tables", []):
-            for row in table.rows:
-                for cell in row.cells:
-                    walk(cell)
-
-    walk(document)
+    roots = [document.element.body]
     for section in document.sections:
-        walk(section.header)
-        walk(section.footer)
-    return texts
+        for part in (section.header, section.footer):
+            if not part.is_linked_to_previous:
+                roots.append(part._element)
+    return [
+        "".join(text.text or "" for text in paragraph.iter(qn("w:t")))
+        for root in roots
+        for paragraph in root.iter(qn("w:p"))
+    ]
 
 
 def _tags(data: bytes) -> list[str]:

@@ -73,6 +73,18 @@ def test_renders_the_context_into_a_docx_that_reopens(kind):
     assert "{{" not in text and "{%" not in text
 
 
+def test_a_tag_word_split_across_runs_still_renders_and_checks(kind):
+    # Word splits a tag into several runs when part of it was edited or formatted differently.
+    document = Document()
+    paragraph = document.add_paragraph("编号：")
+    paragraph.add_run("{{ case.")
+    paragraph.add_run("number }}").bold = True
+    out = io.BytesIO()
+    document.save(out)
+    documents.check_template(kind, out.getvalue())
+    assert "编号：（2026）测试人调字第0001号" in text_of(documents.render_docx(out.getvalue(), SAMPLE))
+
+
 def test_markup_in_a_value_stays_text(kind):
     context = {**SAMPLE, "parties": [{"name": "A&B <公司>"}]}
     assert "当事人：A&B <公司>" in text_of(documents.render_docx(kind.template.read_bytes(), context))
@@ -208,6 +220,13 @@ def test_admin_upload_names_the_problem_then_accepts_a_good_template(kind):
     saved = DocumentTemplate.objects.get()
     assert (saved.kind, saved.version, saved.active, saved.original_name) == (KIND, 1, True, "good.docx")
     assert AuditEvent.objects.filter(action="document_template.upload", object_id=str(saved.pk)).exists()
+    assert "测试告知书" in client.get("/admin/core/documenttemplate/").content.decode()
+
+    response = client.post(f"/admin/core/documenttemplate/{saved.pk}/change/", {})  # 启用 unticked
+    assert response.status_code == 302
+    saved.refresh_from_db()
+    assert not saved.active
+    assert AuditEvent.objects.filter(action="document_template.deactivate", object_id=str(saved.pk)).exists()
 
 
 # --- PDF and the cache --------------------------------------------------------------------------
