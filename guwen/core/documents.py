@@ -19,6 +19,7 @@ This module knows no domain: the kinds come from the apps' own ``documents`` mod
 
 from __future__ import annotations
 
+import atexit
 import copy
 import hashlib
 import io
@@ -376,9 +377,12 @@ def _run_soffice(docx: Path, outdir: Path, *, timeout: int) -> None:
             ),
             code="no_converter",
         )
+    profile = _profile_dir()
+    if not profile.exists():  # built on the first run; removed when the process ends
+        atexit.register(shutil.rmtree, profile, ignore_errors=True)
     command = [
         binary,
-        f"-env:UserInstallation={_profile_dir().as_uri()}",
+        f"-env:UserInstallation={profile.as_uri()}",
         "--headless",
         "--norestore",
         "--convert-to",
