@@ -23,7 +23,7 @@ from guwen.core import documents
 from guwen.mediation import documents as mediation_documents
 
 KINDS = sorted(mediation_documents.KINDS)
-PDF_KINDS = ["agreement", "registration", "cover"]  # a few: each conversion takes a second or two
+PDF_KINDS = ["agreement", "registration"]  # a few: each conversion takes seconds
 
 
 def need_pdf_tools() -> None:
