@@ -15,6 +15,8 @@ STAMP := $(VENV)/.installed
 #   poppler-utils   – pdftoppm, which the document tests use to look at generated PDFs
 #   fonts-wqy-microhei – a TrueType-outline CJK font the duty notice boards (公示牌) embed: reportlab
 #                     cannot embed the CFF outlines of Noto CJK
+#   libreoffice-writer-nogui – soffice --headless, which converts the official documents (mediation
+#                     卷宗 and others) to PDF from the same .docx staff download, so one template per document
 # Installed only when missing, and only where apt-get can run as root.
 system-deps:
 	@missing=""; \
@@ -22,6 +24,7 @@ system-deps:
 	[ -n "$$(fc-list :lang=zh 2>/dev/null | head -n1)" ] || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
+	command -v soffice >/dev/null || [ -x /usr/bin/soffice ] || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian packages:$$missing"; \

@@ -287,6 +287,8 @@ STORAGES = {
 # Uploaded files live outside the web root and are only served through scoped views.
 MEDIA_ROOT = Path(env_str("GUWEN_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Seconds a LibreOffice conversion of an official document (.docx → PDF) may take (guwen.core.documents).
+GUWEN_SOFFICE_TIMEOUT = env_int("GUWEN_SOFFICE_TIMEOUT", 120)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

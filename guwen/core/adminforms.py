@@ -46,3 +46,37 @@ class WriteOnlySecrets(formtools.ModelForm):
             elif self._model_field(name).has_default():
                 cleaned[name] = self._model_field(name).get_default()
         return cleaned
+
+
+class DocumentTemplateUploadForm(formtools.ModelForm):
+    """Upload of a replacement Word template: the kind is chosen from those the apps register, and
+    the file is checked (``guwen.core.documents.check_template``) before anything is saved."""
+
+    kind = forms.ChoiceField(label=_("文书种类"), choices=())
+    upload = forms.FileField(label=_("模板文件（.docx）"))
+
+    def __init__(self, *args, **kwargs):
+        from guwen.core import documents
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (kind.key, f"{kind.title}（{kind.key}）") for kind in documents.kinds()
+        ]
+
+    def clean(self):
+        from guwen.core import documents
+
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        kind = cleaned.get("kind")
+        if upload is not None and kind:
+            if upload.size > documents.MAX_TEMPLATE_BYTES:
+                self.add_error("upload", _("模板文件超过 5 MB。"))
+                return cleaned
+            data = upload.read()
+            try:
+                documents.check_template(documents.get_kind(kind), data)
+            except documents.DomainError as exc:
+                self.add_error("upload", exc.message)
+            cleaned["data"] = data
+        return cleaned

@@ -21,6 +21,11 @@ class CoreConfig(AppConfig):
 
         _plain_text_admin_forms()
 
+        # The kinds of official document each app produces (its documents module registers them).
+        from guwen.core import documents
+
+        documents.autodiscover()
+
 
 def _plain_text_admin_forms() -> None:
     """The admin's forms refuse control characters like every other form of the project: each

@@ -95,3 +95,46 @@ class CalendarOverride(models.Model):
     def __str__(self) -> str:
         kind = _("上班") if self.is_workday else _("放假")
         return f"{self.date:%Y-%m-%d} {self.name}（{kind}）"
+
+
+def _template_upload_to(instance: DocumentTemplate, filename: str) -> str:
+    return f"document_templates/{instance.kind}/v{instance.version}.docx"
+
+
+class DocumentTemplate(models.Model):
+    """A replacement Word template for one kind of official document (see ``guwen.core.documents``).
+
+    At most one is active per kind; without one, the template the app ships is used. Versions are
+    never reused, so a generated document's version hash changes when the template does.
+    """
+
+    kind = models.CharField(_("文书种类"), max_length=80)
+    version = models.PositiveIntegerField(_("版本"))
+    file = models.FileField(_("模板文件"), upload_to=_template_upload_to, max_length=200)
+    original_name = models.CharField(_("上传的文件名"), max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="core_doctemplate_kind_version"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(active=True), name="core_doctemplate_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}{'' if self.active else '（停用）'}"
