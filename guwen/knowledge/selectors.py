@@ -197,7 +197,7 @@ def _in_order(queryset: QuerySet, ids: list[int]) -> list:
 # its match against the best). The weights were chosen on the training part of the consultation
 # corpus; bench_suggestions.py measures them on the held-out part (docs/performance.md).
 SIMILAR_VOTERS = 20
-WEIGHTS = {"learned": 1.0, "topics": 1.5, "category": 0.35, "search": 0.25, "answered": 0.5}
+WEIGHTS = {"learned": 1.0, "topics": 1.5, "category": 0.6, "search": 0.25, "answered": 0.5}
 LEARNED_CANDIDATES = 60
 
 
