@@ -9,12 +9,15 @@ artefact is a gzip'd JSON of words, article numbers and weights.
 
 Beside it, data/citing/topics.txt holds matters written by hand from the statutes (高空抛物 →
 民法典 1254): what the corpus cites is not always what a lawyer should (its answers cite 民法典 579
-for unpaid wages more often than 劳动合同法 30).
+for unpaid wages more often than 劳动合同法 30). data/citing/repealed.tsv maps the articles of laws
+the 民法典 repealed that answers cite (合同法第九十四条 → 民法典 563), so training reads them as
+citations of the articles that replaced them.
 
 selectors.likely_articles mixes these with the category, the full-text search of the statutes and
 the deployment's own earlier answers (``combine``), each signal scaled to its best article first,
-and shows the best of them (``spread``). The weights were chosen on a split of the training part of
-the corpus; bench_suggestions.py measures them on the held-out part.
+and shows the best of them (``spread``). The weights and the rule of ``spread`` were chosen by 5-fold
+cross-validation on the training part of the corpus; bench_suggestions.py measures them on the
+held-out part.
 """
 
 from __future__ import annotations

@@ -194,8 +194,8 @@ def _in_order(queryset: QuerySet, ids: list[int]) -> list:
 # data/citing/topics.txt, the category triage gives the question (which articles its answers cite
 # most), the full-text search of the current statutes, and the articles cited by this
 # deployment's own earlier answers most like the question (SIMILAR_VOTERS of them, each weighted by
-# its match against the best). The weights were chosen on the training part of the consultation
-# corpus; bench_suggestions.py measures them on the held-out part (docs/performance.md).
+# its match against the best). The weights were chosen by cross-validation on the training part of
+# the consultation corpus; bench_suggestions.py measures them on the held-out part (docs/performance.md).
 SIMILAR_VOTERS = 20
 WEIGHTS = {"learned": 1.0, "topics": 1.5, "category": 0.6, "search": 0.25, "answered": 0.5}
 LEARNED_CANDIDATES = 60
