@@ -123,17 +123,18 @@ class ShippedLaws:
             return {}
         return {old: (code, number) for old, number in read_repealed(self.articles, code).items()}
 
-    def cited(self, text: str | None) -> tuple[tuple[str, int], ...]:
+    def cited(self, text: str | None, *, only_repealed: bool = False) -> tuple[tuple[str, int], ...]:
         """The shipped articles ``text`` cites, in order, without repeats; a citation of a law the
         民法典 repealed counts as one of the article that replaced it, when repealed.tsv has it
-        (合同法第九十四条 → 民法典 563)."""
+        (合同法第九十四条 → 民法典 563). ``only_repealed``: those replacements alone."""
         if not text:
             return ()
         matches = parse_citations(normalize(text), (*self.aliases, *REPEALED_LAWS))
         pairs = []
         for match in matches:
             if match.alias in self.aliases:
-                pairs.append((self.aliases[match.alias], match.number))
+                if not only_repealed:
+                    pairs.append((self.aliases[match.alias], match.number))
             elif (match.alias, match.number) in self.repealed:
                 pairs.append(self.repealed[(match.alias, match.number)])
         return tuple(dict.fromkeys(pair for pair in pairs if pair in self.articles))
@@ -311,13 +312,28 @@ TOPICS_PATH = DATA_DIR / "citing" / "topics.txt"
 
 
 @lru_cache(maxsize=1)
+def shipped_laws() -> ShippedLaws:
+    """The shipped statutes' names and articles, read once per process."""
+    from guwen.knowledge.statutes import read_laws
+
+    return ShippedLaws(read_laws())
+
+
+def repealed_cited(text: str | None) -> tuple[tuple[str, int], ...]:
+    """The 民法典 articles that replaced the repealed-law articles ``text`` cites (a resident who
+    writes 合同法第九十四条 is shown 民法典 563), in order."""
+    clean = normalize(text)[:MAX_CHARS] if text else ""
+    if not any(name in clean for name in REPEALED_LAWS):
+        return ()
+    return shipped_laws().cited(clean, only_repealed=True)
+
+
+@lru_cache(maxsize=1)
 def topics() -> tuple[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], ...]:
     """The hand-written matters of data/citing/topics.txt: (words, articles as (law code, number));
     a word written 拖欠+工资 matches a question holding every part.
     A line naming a law or article that is not shipped is a bug of the file and fails loudly."""
-    from guwen.knowledge.statutes import read_laws
-
-    laws = ShippedLaws(read_laws())
+    laws = shipped_laws()
     found = []
     for number, line in enumerate(TOPICS_PATH.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.split("#", 1)[0].strip()

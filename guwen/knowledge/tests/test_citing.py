@@ -252,3 +252,10 @@ def test_spread_keeps_the_best_articles_and_adds_other_laws():
     assert citing.spread(ranked, law_of, limit=5) == ["a1", "a2", "a3", "a4", "b1"]
     assert citing.spread(ranked, law_of, limit=5, first=5) == ["a1", "a2", "a3", "a4", "a5"]
     assert citing.spread(ranked, law_of, limit=5, first=3, least=0) == ["a1", "a2", "a3", "b1", "c1"]
+
+
+def test_a_question_citing_a_repealed_law_is_shown_the_article_that_replaced_it(statutes):
+    assert citing.repealed_cited("劳动合同法第九十四条") == ()  # 劳动合同法 is not 合同法
+    assert citing.repealed_cited("按合同法第94条我能解除合同吗") == (("civil-code", 563),)
+    shown = likely_articles("按合同法第94条我能解除合同吗", 5, categories=[])
+    assert (shown[0].law.code, shown[0].number) == ("civil-code", 563)
