@@ -9,12 +9,15 @@ artefact is a gzip'd JSON of words, article numbers and weights.
 
 Beside it, data/citing/topics.txt holds matters written by hand from the statutes (高空抛物 →
 民法典 1254): what the corpus cites is not always what a lawyer should (its answers cite 民法典 579
-for unpaid wages more often than 劳动合同法 30).
+for unpaid wages more often than 劳动合同法 30). data/citing/repealed.tsv maps the articles of laws
+the 民法典 repealed that answers cite (合同法第九十四条 → 民法典 563), so training reads them as
+citations of the articles that replaced them.
 
 selectors.likely_articles mixes these with the category, the full-text search of the statutes and
 the deployment's own earlier answers (``combine``), each signal scaled to its best article first,
-and shows the best of them (``spread``). The weights were chosen on a split of the training part of
-the corpus; bench_suggestions.py measures them on the held-out part.
+and shows the best of them (``spread``). The weights and the rule of ``spread`` were chosen by 5-fold
+cross-validation on the training part of the corpus; bench_suggestions.py measures them on the
+held-out part.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from guwen.knowledge.citations import parse_citations
@@ -44,8 +47,15 @@ MAX_ARTICLES_PER_TERM = 60
 MIN_DF = 2
 CATEGORY_ARTICLES = 40
 
-# The five shown hold the best article of each of the LAWS_SHOWN strongest laws.
-LAWS_SHOWN = 2
+# The five shown: the FIRST_SHOWN best articles, then the best article of each of the LAWS_SHOWN
+# strongest laws not among them yet (a law scoring under LAW_LEAST of the strongest law's score is
+# left out), then the best of the rest. Chosen by 5-fold cross-validation on the training part
+# (docs/performance.md): law@5 +2 points over "the best article of the two strongest laws" at the
+# same article@5; showing more laws raised law@5 further but cost article@5 and left no room for
+# the four articles of one law a matter such as unpaid wages without a contract needs.
+FIRST_SHOWN = 4
+LAWS_SHOWN = 3
+LAW_LEAST = 0.05
 # Words of a question the model reads: the first MAX_CHARS characters.
 MAX_CHARS = 2_000
 
@@ -105,11 +115,71 @@ class ShippedLaws:
                 self.aliases.setdefault(normalize(alias), law.code)
             self.articles.update((law.code, article.number) for article in law.articles)
 
-    def cited(self, text: str | None) -> tuple[tuple[str, int], ...]:
-        """The shipped articles ``text`` cites, in order, without repeats."""
-        matches = parse_citations(normalize(text), tuple(self.aliases)) if text else []
-        pairs = ((self.aliases[m.alias], m.number) for m in matches if m.alias)
+    @cached_property
+    def repealed(self) -> dict[tuple[str, int], tuple[str, int]]:
+        """(repealed law, article) → the shipped 民法典 article that replaced it (repealed.tsv)."""
+        code = self.aliases.get("民法典")
+        if code is None:  # a subset of the statutes without the 民法典: nothing to map to
+            return {}
+        return {old: (code, number) for old, number in read_repealed(self.articles, code).items()}
+
+    def cited(self, text: str | None, *, only_repealed: bool = False) -> tuple[tuple[str, int], ...]:
+        """The shipped articles ``text`` cites, in order, without repeats; a citation of a law the
+        民法典 repealed counts as one of the article that replaced it, when repealed.tsv has it
+        (合同法第九十四条 → 民法典 563). ``only_repealed``: those replacements alone."""
+        if not text:
+            return ()
+        matches = parse_citations(normalize(text), (*self.aliases, *REPEALED_LAWS))
+        pairs = []
+        for match in matches:
+            if match.alias in self.aliases:
+                if not only_repealed:
+                    pairs.append((self.aliases[match.alias], match.number))
+            elif (match.alias, match.number) in self.repealed:
+                pairs.append(self.repealed[(match.alias, match.number)])
         return tuple(dict.fromkeys(pair for pair in pairs if pair in self.articles))
+
+
+# The laws the 民法典 replaced on 2021-01-01, as answers name them (劳动合同法 is read as itself:
+# the longer name wins where both match).
+REPEALED_LAWS = (
+    "合同法",
+    "婚姻法",
+    "侵权责任法",
+    "物权法",
+    "担保法",
+    "民法总则",
+    "民法通则",
+    "继承法",
+    "收养法",
+)
+REPEALED_PATH = DATA_DIR / "citing" / "repealed.tsv"
+
+
+def read_repealed(
+    articles: set[tuple[str, int]], code: str, path: Path | None = None
+) -> dict[tuple[str, int], int]:
+    """repealed.tsv as (repealed law, article) → 民法典 article number (law ``code``). A line naming
+    another law, a bad number or a 民法典 article that ``articles`` lacks is a bug of the file and
+    fails loudly."""
+    path = path or REPEALED_PATH
+    found: dict[tuple[str, int], int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or not parts[1].strip().isdigit() or not parts[2].strip().isdigit():
+            raise ValueError(f"repealed.tsv:{number}: expected 旧法名<TAB>条<TAB>民法典条")
+        law, old, new = parts[0].strip(), int(parts[1]), int(parts[2])
+        if law not in REPEALED_LAWS:
+            raise ValueError(f"repealed.tsv:{number}: {law!r} is not a law the 民法典 repealed")
+        if (code, new) not in articles:
+            raise ValueError(f"repealed.tsv:{number}: 民法典 has no article {new}")
+        if (law, old) in found:
+            raise ValueError(f"repealed.tsv:{number}: {law} {old} is listed twice")
+        found[(law, old)] = new
+    return found
 
 
 def read_cited(rows: Iterable[dict], laws: ShippedLaws) -> list[CitedQuestion]:
@@ -242,13 +312,28 @@ TOPICS_PATH = DATA_DIR / "citing" / "topics.txt"
 
 
 @lru_cache(maxsize=1)
+def shipped_laws() -> ShippedLaws:
+    """The shipped statutes' names and articles, read once per process."""
+    from guwen.knowledge.statutes import read_laws
+
+    return ShippedLaws(read_laws())
+
+
+def repealed_cited(text: str | None) -> tuple[tuple[str, int], ...]:
+    """The 民法典 articles that replaced the repealed-law articles ``text`` cites (a resident who
+    writes 合同法第九十四条 is shown 民法典 563), in order."""
+    clean = normalize(text)[:MAX_CHARS] if text else ""
+    if not any(name in clean for name in REPEALED_LAWS):
+        return ()
+    return shipped_laws().cited(clean, only_repealed=True)
+
+
+@lru_cache(maxsize=1)
 def topics() -> tuple[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], ...]:
     """The hand-written matters of data/citing/topics.txt: (words, articles as (law code, number));
     a word written 拖欠+工资 matches a question holding every part.
     A line naming a law or article that is not shipped is a bug of the file and fails loudly."""
-    from guwen.knowledge.statutes import read_laws
-
-    laws = ShippedLaws(read_laws())
+    laws = shipped_laws()
     found = []
     for number, line in enumerate(TOPICS_PATH.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
@@ -302,25 +387,40 @@ def combine(signals: list[tuple[dict, float]]) -> list[tuple[object, float]]:
     return sorted(total.items(), key=lambda item: (-item[1], item[0]))
 
 
-def spread(ranked: list[tuple[object, float]], law_of: dict, *, limit: int, laws: int = LAWS_SHOWN) -> list:
-    """The ``limit`` best keys, but with the best article of each of the ``laws`` strongest laws
-    among them (a law's strength: the sum of its articles' scores), in score order. Five articles of
-    one law leave an advisor nothing when the question turns on another; on the training part
-    this kept article@5 and raised law@5."""
+def spread(
+    ranked: list[tuple[object, float]],
+    law_of: dict,
+    *,
+    limit: int,
+    first: int = FIRST_SHOWN,
+    laws: int = LAWS_SHOWN,
+    least: float = LAW_LEAST,
+) -> list:
+    """The ``first`` best keys, then the best key of each of the ``laws`` strongest laws not yet
+    among them (a law's strength: the sum of its articles' scores; a law below ``least`` of the
+    strongest's is left out), then the best of the rest, ``limit`` in all, in score order. Five
+    articles of one law leave an advisor nothing when the question turns on another."""
+    chosen = [key for key, _ in ranked if key in law_of][:first]
     strength: dict = defaultdict(float)
     for key, score in ranked[:30]:
         if key in law_of:
             strength[law_of[key]] += score
-    chosen = []
-    for law in sorted(strength, key=lambda law: -strength[law])[:laws]:
+    order = sorted(strength, key=lambda law: -strength[law])
+    shown = {law_of[key] for key in chosen}
+    for law in order[:laws]:
+        if len(chosen) >= limit:
+            break
+        if law in shown or strength[law] < least * strength[order[0]]:
+            continue
         chosen.append(next(key for key, _ in ranked if law_of.get(key) == law))
+        shown.add(law)
     for key, _ in ranked:
         if len(chosen) >= limit:
             break
         if key not in chosen and key in law_of:
             chosen.append(key)
-    order = {key: position for position, (key, _) in enumerate(ranked)}
-    return sorted(chosen[:limit], key=order.__getitem__)
+    order_of = {key: position for position, (key, _) in enumerate(ranked)}
+    return sorted(chosen[:limit], key=order_of.__getitem__)
 
 
 def split_key(key: str) -> tuple[str, int]:

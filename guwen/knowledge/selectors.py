@@ -194,10 +194,10 @@ def _in_order(queryset: QuerySet, ids: list[int]) -> list:
 # data/citing/topics.txt, the category triage gives the question (which articles its answers cite
 # most), the full-text search of the current statutes, and the articles cited by this
 # deployment's own earlier answers most like the question (SIMILAR_VOTERS of them, each weighted by
-# its match against the best). The weights were chosen on the training part of the consultation
-# corpus; bench_suggestions.py measures them on the held-out part (docs/performance.md).
+# its match against the best). The weights were chosen by cross-validation on the training part of
+# the consultation corpus; bench_suggestions.py measures them on the held-out part (docs/performance.md).
 SIMILAR_VOTERS = 20
-WEIGHTS = {"learned": 1.0, "topics": 1.5, "category": 0.35, "search": 0.25, "answered": 0.5}
+WEIGHTS = {"learned": 1.0, "topics": 1.5, "category": 0.6, "search": 0.25, "answered": 0.5}
 LEARNED_CANDIDATES = 60
 
 
@@ -229,6 +229,17 @@ def _keys_to_ids(scores: dict[str, float]) -> dict[int, float]:
     return {pk: pairs[(code, number)] for pk, code, number in rows if (code, number) in pairs}
 
 
+def _current_articles(pairs: tuple[tuple[str, int], ...]) -> list[Article]:
+    """The current laws' articles named as (law code, number), in this order (one query)."""
+    if not pairs:
+        return []
+    rows = articles_public().filter(
+        law__is_current=True, law__code__in={code for code, _ in pairs}, number__in={n for _, n in pairs}
+    )
+    by_pair = {(article.law.code, article.number): article for article in rows}
+    return [by_pair[pair] for pair in pairs if pair in by_pair]
+
+
 def _triage_categories(text: str) -> list[tuple[str, float]]:
     from guwen.knowledge.triage import triage
 
@@ -248,8 +259,10 @@ def likely_articles(
     ``similar``: the search hits among answered questions, when the caller has them already;
     ``categories``: (name, probability) pairs, when the caller has triaged the text; ``model``: a
     citing artefact other than the shipped one (the benchmark's, trained without its test part)."""
-    found: list[Article] = []
-    if text and len(text) <= 200:
+    # 合同法第九十四条: the 民法典 article that replaced it (data/citing/repealed.tsv); its 第94条 is
+    # then that law's, not article 94 of every law.
+    found: list[Article] = _current_articles(citing.repealed_cited(text))
+    if text and len(text) <= 200 and not found:
         found.extend(articles_by_citation(text, limit))
     refs = find_citations(text)
     by_id = articles_public().in_bulk([ref.article_id for ref in refs])

@@ -191,3 +191,71 @@ def test_train_citing_if_stale_without_data_warns_and_does_not_fail(tmp_path, se
     err = io.StringIO()
     call_command("train_citing", "--if-stale", "--output", str(broken), stderr=err, stdout=io.StringIO())
     assert "训练文件不存在" in err.getvalue()
+
+
+# --- citations of the laws the 民法典 repealed ------------------------------------------------------
+
+
+def test_every_repealed_mapping_names_a_shipped_civil_code_article(shipped_laws):
+    laws = citing.ShippedLaws(shipped_laws)
+    table = citing.read_repealed(laws.articles, "civil-code")
+    assert len(table) >= 9 and len(laws.repealed) == len(table)
+    for (law, _), number in table.items():
+        assert law in citing.REPEALED_LAWS
+        assert ("civil-code", number) in laws.articles
+    # Spot checks against the old texts: 合同法 94 (法定解除) is 民法典 563, 婚姻法 38 (探望) is 1086.
+    assert table[("合同法", 94)] == 563 and table[("婚姻法", 38)] == 1086
+
+
+def test_a_repealed_law_is_read_as_the_civil_code_article_that_replaced_it(shipped_laws):
+    laws = citing.ShippedLaws(shipped_laws)
+    assert laws.cited("根据《中华人民共和国合同法》第一百二十二条规定") == (("civil-code", 186),)
+    assert laws.cited("《婚姻法》(修正案)第38条规定") == (("civil-code", 1086),)
+    # 劳动合同法 is itself, not 合同法; an old article the table lacks is no citation at all.
+    assert laws.cited("劳动合同法第八十二条、第八十七条") == (
+        ("labor-contract-law", 82),
+        ("labor-contract-law", 87),
+    )
+    assert laws.cited("依照合同法第六十条处理") == ()
+    # 【合同法定解除】 after a 民法典 article is a heading, not a citation of 合同法.
+    assert laws.cited("《民法典》第五百六十三条 【合同法定解除】有下列情形") == (("civil-code", 563),)
+
+
+def test_training_maps_repealed_citations(shipped_laws):
+    rows = [{"question": "对方迟迟不交房，我能解除合同吗", "answer": "依据《合同法》第九十四条，可以解除。"}]
+    found = citing.read_cited(rows, citing.ShippedLaws(shipped_laws))
+    assert [example.articles for example in found] == [(("civil-code", 563),)]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("合同法\t94", "expected"),
+        ("合同法\t九十四\t563", "expected"),
+        ("劳动合同法\t82\t563", "not a law the 民法典 repealed"),
+        ("合同法\t94\t9999", "has no article 9999"),
+        ("合同法\t94\t563\n合同法\t94\t563", "listed twice"),
+    ],
+)
+def test_a_bad_repealed_table_fails_loudly(shipped_laws, tmp_path, line, message):
+    path = tmp_path / "repealed.tsv"
+    path.write_text("# comment\n" + line + "\n", encoding="utf-8")
+    articles = citing.ShippedLaws(shipped_laws).articles
+    with pytest.raises(ValueError, match=message):
+        citing.read_repealed(articles, "civil-code", path)
+
+
+def test_spread_keeps_the_best_articles_and_adds_other_laws():
+    ranked = [("a1", 1.0), ("a2", 0.9), ("a3", 0.8), ("a4", 0.7), ("a5", 0.6), ("b1", 0.5), ("c1", 0.01)]
+    law_of = {"a1": "A", "a2": "A", "a3": "A", "a4": "A", "a5": "A", "b1": "B", "c1": "C"}
+    # The four best, then the strongest other law; C scores under 5 % of A and is left out.
+    assert citing.spread(ranked, law_of, limit=5) == ["a1", "a2", "a3", "a4", "b1"]
+    assert citing.spread(ranked, law_of, limit=5, first=5) == ["a1", "a2", "a3", "a4", "a5"]
+    assert citing.spread(ranked, law_of, limit=5, first=3, least=0) == ["a1", "a2", "a3", "b1", "c1"]
+
+
+def test_a_question_citing_a_repealed_law_is_shown_the_article_that_replaced_it(statutes):
+    assert citing.repealed_cited("劳动合同法第九十四条") == ()  # 劳动合同法 is not 合同法
+    assert citing.repealed_cited("按合同法第94条我能解除合同吗") == (("civil-code", 563),)
+    shown = likely_articles("按合同法第94条我能解除合同吗", 5, categories=[])
+    assert (shown[0].law.code, shown[0].number) == ("civil-code", 563)
