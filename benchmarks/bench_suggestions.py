@@ -77,7 +77,7 @@ def main() -> int:
     model = citing.fit(
         citing.read_cited([row for row in rows if row["id"] in in_train] + extra, citing.ShippedLaws())
     )
-    triage_model = fit(train)
+    triage_model = fit(train, embeddings=False)  # the answer box reads triage's TF-IDF half
     classes = triage_model["meta"]["classes"]
     by_ref = {row["id"]: row for row in rows}
     articles = articles_public().in_bulk()

@@ -341,6 +341,10 @@ GUWEN_SITE_NAME = env_str("GUWEN_SITE_NAME", "顾问 · 社区法律顾问服务
 GUWEN_PUBLIC_BASE_URL = env_str("GUWEN_PUBLIC_BASE_URL", "").rstrip("/")
 GUWEN_SHARED_DIR = Path(env_str("GUWEN_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 GUWEN_RETENTION_YEARS = env_int("GUWEN_RETENTION_YEARS", 5)
+# Triage reads a sentence embedding beside its TF-IDF features (guwen.knowledge.embedding). Off:
+# TF-IDF alone, a few points less accurate and a hundred times faster. The test profile keeps it
+# off except in the tests that measure it, so the suite does not embed every question it asks.
+GUWEN_TRIAGE_EMBEDDINGS = env_bool("GUWEN_TRIAGE_EMBEDDINGS", not TESTING)
 
 # --- notifications ---
 # Outbound senders: which ones are on, robot URLs and e-mail lists are data per region (admin:

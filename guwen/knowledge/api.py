@@ -71,7 +71,9 @@ class TriageIn(Schema):
 
 
 class TriageOut(Schema):
-    category: str
+    category: str  # the model's first choice
+    # Whether it is sure enough to suggest: when false, pages show 待确认 and the top three.
+    confident: bool
     category_top3: list[str]
     confidences: list[float]
     urgency: str
@@ -108,4 +110,5 @@ def knowledge_triage(request, payload: TriageIn):
         raise NotFound("未找到")
     if len(payload.text) > MAX_TRIAGE_CHARS:
         raise DomainError(f"文本过长（最多 {MAX_TRIAGE_CHARS} 字）", field="text")
-    return services.triage(payload.text, payload.title).__dict__
+    result = services.triage(payload.text, payload.title)
+    return {**result.__dict__, "confident": result.confident}

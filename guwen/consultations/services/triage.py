@@ -32,7 +32,8 @@ def consultation_triage(*, consultation_id: int) -> Consultation | None:
         return consultation
     result = triage(consultation.text, urgency_patterns=[])
     changes = {
-        "category_suggested": result.category,
+        # The first choice only when the model is sure enough; otherwise 待确认 with the top three.
+        "category_suggested": result.suggestion,
         "category_top3": list(result.category_top3),
         "category_confidence": round(float(result.confidences[0]), 4) if result.confidences else None,
         "triage_model": result.model_version or "rules",
@@ -71,7 +72,7 @@ def consultation_triage(*, consultation_id: int) -> Consultation | None:
             action="consultation.triage",
             obj=consultation,
             new={
-                "category_suggested": result.category,
+                "category_suggested": result.suggestion,
                 "top3": list(result.category_top3),
                 "urgency": consultation.urgency,
                 "model": changes["triage_model"],

