@@ -251,4 +251,28 @@ ROWS: list[Row] = [
     ),
     Row("mediation:register", "GET", lambda w, r, i: "/mediation/register/", page(200)),
     Row("mediation:ledger", "GET", lambda w, r, i: "/mediation/ledger/", page(200)),
+    # --- API -----------------------------------------------------------------------------------
+    Row(
+        "api:list_mediation_cases",
+        "GET",
+        lambda w, r, i: "/api/v1/mediation/cases",
+        api_route(200),
+        json=True,
+    ),
+    Row(
+        "api:get_mediation_case",
+        "GET",
+        lambda w, r, i: f"/api/v1/mediation/cases/{_pick(w, r, i).pk}",
+        api_route(SEES),
+        api_route(ONLY_SYSADMIN),
+        json=True,
+        setup=CASE_GET,
+    ),
+    Row(
+        "api:list_mediation_leads",
+        "GET",
+        lambda w, r, i: "/api/v1/mediation/leads",
+        api_route(200),
+        json=True,
+    ),
 ]

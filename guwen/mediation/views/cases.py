@@ -218,7 +218,7 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
             "action_forms": action_forms,
             "open_action": next(iter(bound), ""),
             # A refused action's messages at the top too: its form may no longer be shown (state).
-            "refusals": [str(e) for form in bound.values() for errors in form.errors.values() for e in errors],
+            "refusals": [str(e) for form in bound.values() for errs in form.errors.values() for e in errs],
             "grade_notes": notes,
             "grade_now": Grade(suggested).label,
             "today": timezone.localdate(),
