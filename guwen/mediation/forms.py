@@ -112,8 +112,10 @@ class CaseForm(Form):
 class CaseActionForm(Form):
     """An action form on the case page; ``case`` lets a form offer the case's own choices."""
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case=None, action: str = "", **kwargs):
         self.case = case
+        if action:  # several action forms share the case page: ids must not repeat
+            kwargs.setdefault("auto_id", f"id_{action}_%s")
         super().__init__(*args, **kwargs)
 
 

@@ -165,7 +165,7 @@ def _allowed(case, user) -> list[str]:
 
 def _initial(case: MediationCase, action: str, user) -> dict:
     today = timezone.localdate()
-    names = "、".join(str(m.user) for m in case.mediators.all())
+    names = "、".join(str(m.user) for m in case.mediators.all()) or str(user)
     parties = "、".join(p.name for p in case.parties.all())
     return {
         "record_investigation": {"held_on": today},
@@ -187,7 +187,7 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
         (
             name,
             ACTIONS[name],
-            bound.get(name) or ACTIONS[name].form(case=case, initial=_initial(case, name, user)),
+            bound.get(name) or ACTIONS[name].form(case=case, action=name, initial=_initial(case, name, user)),
         )
         for name in actions
     ]
@@ -242,7 +242,7 @@ def case_action(request, pk: int, action: str):
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    form = spec.form(request.POST, request.FILES, case=case)
+    form = spec.form(request.POST, request.FILES, case=case, action=action)
     if form.is_valid():
         try:
             spec.run(case=case, by=request.user, **form.cleaned_data)
