@@ -75,3 +75,46 @@ GRADE_RULES = [
     ("ordinary", None, None, "", "government", "政府或信访部门指定"),
     ("ordinary", None, None, "", "court", "法院委托或委派"),
 ]
+
+
+def seed(get_model) -> None:
+    """Write the rows above where they are missing (re-runnable): the initial migration does it, and
+    so do the demo loader and tests whose database was flushed. Grade rules only when there are
+    none, so a district's own rules are never added to."""
+    from decimal import Decimal
+
+    categories = {}
+    for sort, (code, name) in enumerate(MINISTRY_CATEGORIES):
+        categories[code], _created = get_model("MinistryCategory").objects.get_or_create(
+            code=code, defaults={"name": name, "sort": sort}
+        )
+    types = {}
+    for sort, (code, name, category, is_wage) in enumerate(DISPUTE_TYPES):
+        types[code], _created = get_model("DisputeType").objects.get_or_create(
+            code=code, defaults={"name": name, "sort": sort, "is_wage": is_wage}
+        )
+        get_model("TypeMapping").objects.get_or_create(
+            dispute_type=types[code], defaults={"category": categories[category]}
+        )
+    for number, name, required in FILE_ITEMS:
+        get_model("FileItemKind").objects.get_or_create(
+            number=number, defaults={"name": name, "required": required}
+        )
+    rules = get_model("GradeRule")
+    if not rules.objects.exists():
+        for grade, amount, parties, type_code, source, note in GRADE_RULES:
+            rules.objects.create(
+                grade=grade,
+                min_amount=Decimal(amount) if amount else None,
+                min_parties=parties,
+                dispute_type=types[type_code] if type_code else None,
+                source=source,
+                note=note,
+            )
+
+
+def ensure() -> None:
+    """``seed`` with the current models."""
+    from django.apps import apps
+
+    seed(lambda name: apps.get_model("mediation", name))

@@ -397,39 +397,11 @@ class Migration(migrations.Migration):
     ]
 
 
-def seed(apps, schema_editor):
-    from decimal import Decimal
 
+def seed(apps, schema_editor):
     from guwen.mediation import reference
 
-    MinistryCategory = apps.get_model("mediation", "MinistryCategory")
-    DisputeType = apps.get_model("mediation", "DisputeType")
-    TypeMapping = apps.get_model("mediation", "TypeMapping")
-    FileItemKind = apps.get_model("mediation", "FileItemKind")
-    GradeRule = apps.get_model("mediation", "GradeRule")
-    categories = {}
-    for sort, (code, name) in enumerate(reference.MINISTRY_CATEGORIES):
-        categories[code], _created = MinistryCategory.objects.get_or_create(
-            code=code, defaults={"name": name, "sort": sort}
-        )
-    types = {}
-    for sort, (code, name, category, is_wage) in enumerate(reference.DISPUTE_TYPES):
-        types[code], _created = DisputeType.objects.get_or_create(
-            code=code, defaults={"name": name, "sort": sort, "is_wage": is_wage}
-        )
-        TypeMapping.objects.get_or_create(dispute_type=types[code], defaults={"category": categories[category]})
-    for number, name, required in reference.FILE_ITEMS:
-        FileItemKind.objects.get_or_create(number=number, defaults={"name": name, "required": required})
-    if not GradeRule.objects.exists():
-        for grade, amount, parties, type_code, source, note in reference.GRADE_RULES:
-            GradeRule.objects.create(
-                grade=grade,
-                min_amount=Decimal(amount) if amount else None,
-                min_parties=parties,
-                dispute_type=types[type_code] if type_code else None,
-                source=source,
-                note=note,
-            )
+    reference.seed(lambda name: apps.get_model("mediation", name))
 
 
 Migration.operations.append(migrations.RunPython(seed, migrations.RunPython.noop))

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from guwen.mediation import reference
 from guwen.mediation.models import CaseStatus, DisputeLead, MediationCase
 from guwen.mediation.tests import helpers
 from guwen.testing import build_world, valid_id_number
@@ -51,6 +52,7 @@ def _shoot(page, name: str) -> None:
 
 @pytest.mark.browser
 def test_advisor_takes_a_lead_to_a_closed_case(live_server, transactional_db, phone, log_in):
+    reference.ensure()  # an earlier transactional test's flush emptied the seeded rows
     world = build_world()
     page = phone
     today = timezone.localdate()
