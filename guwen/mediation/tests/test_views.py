@@ -344,3 +344,27 @@ def test_callback_before_agreement_is_409_on_the_page(world, client_for):
         },
     )
     assert response.status_code == 409 and "尚未达成调解协议" in response.content.decode()
+
+
+def test_register_and_ledger_pages_list_the_committees_records(world, client_for):
+    from guwen.mediation import services
+
+    case = helpers.agreed(world)
+    services.dispute_lead_create(
+        community=world.community_a,
+        by=world.user("staff_a"),
+        dispute_type=helpers.dispute_type("wage"),
+        place="某工地",
+        parties="工人与包工头",
+        summary="欠薪",
+        people_affected=3,
+    )
+    office = client_for("office")
+    page = office.get(
+        f"/mediation/register/?community={world.community_a.code}&year={case.year}"
+    ).content.decode()
+    assert case.number in page and "书面协议" in page and "100%" in page
+    month = TODAY().strftime("%Y-%m")
+    page = office.get(f"/mediation/ledger/?community={world.community_a.code}&month={month}").content.decode()
+    assert "某工地" in page and "拖欠工资" in page
+    assert office.get("/mediation/ledger/?month=bad&community=nope").status_code == 200
