@@ -77,6 +77,9 @@ def test_advisor_takes_a_lead_to_a_closed_case(live_server, transactional_db, ph
     _act(page, "add_party", {"姓名或名称": "李大华"}, selects={"身份": "respondent"})
     _act(page, "accept", {})
     expect(page.locator("#case-status")).to_have_text("已受理")
+    page.locator("#act-record_session summary").click()
+    _shoot(page, "case-accepted-390.png")
+    page.locator("#act-record_session summary").click()
     _act(
         page,
         "record_session",

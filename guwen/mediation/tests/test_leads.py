@@ -125,3 +125,19 @@ def test_lead_becomes_a_case(world, django_capture_on_commit_callbacks):
     assert lead.status == LeadStatus.MEDIATING
     with pytest.raises(DomainError):
         services.dispute_lead_escalate(lead=lead, by=world.user("advisor_a"), title="再来一次")
+
+
+def test_bureau_reads_leads_but_does_not_edit_them(world, django_capture_on_commit_callbacks):
+    lead = _lead(world, django_capture_on_commit_callbacks)
+    with pytest.raises(DomainError) as refused:
+        services.dispute_lead_update(
+            lead=lead,
+            by=world.user("bureau"),
+            dispute_type=lead.dispute_type,
+            place="改过的地点",
+            parties=lead.parties,
+            summary=lead.summary,
+            people_affected=2,
+        )
+    assert refused.value.code == "forbidden"
+    assert DisputeLead.objects.get(pk=lead.pk).place == lead.place
