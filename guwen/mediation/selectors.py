@@ -184,5 +184,19 @@ def counts_by_advisor(queryset: QuerySet[MediationCase]) -> list[Tally]:
     )
 
 
+def same_person_cases(party, user) -> QuerySet[MediationCase]:
+    """Other cases the user may see with a party of the same 身份证号, matched by its keyed hash
+    (never by the plain number)."""
+    if not party.id_number_hash:
+        return MediationCase.objects.none()
+    return (
+        cases_visible_to(user)
+        .filter(parties__id_number_hash=party.id_number_hash)
+        .exclude(pk=party.case_id)
+        .distinct()
+        .order_by("-intake_on")
+    )
+
+
 def open_cases(queryset: QuerySet[MediationCase]) -> QuerySet[MediationCase]:
     return queryset.filter(status__in=NOT_CLOSED)

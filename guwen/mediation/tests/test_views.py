@@ -368,3 +368,27 @@ def test_register_and_ledger_pages_list_the_committees_records(world, client_for
     page = office.get(f"/mediation/ledger/?community={world.community_a.code}&month={month}").content.decode()
     assert "某工地" in page and "拖欠工资" in page
     assert office.get("/mediation/ledger/?month=bad&community=nope").status_code == 200
+
+
+def test_the_same_person_is_found_across_cases_by_keyed_hash(world, client_for):
+    from guwen.mediation import services
+
+    number = valid_id_number()
+    first, second = helpers.intake(world), helpers.intake(world)
+    for case in (first, second):
+        services.party_add(
+            case=case,
+            by=world.user("staff_a"),
+            role="applicant",
+            kind="person",
+            name="王五",
+            id_number=number,
+        )
+    page = client_for("staff_a").get(f"/mediation/cases/{second.pk}/").content.decode()
+    assert "同一当事人的其他案件" in page and first.number in page
+    other = helpers.intake(world, community=world.community_b, by=world.user("advisor_b"))
+    services.party_add(
+        case=other, by=world.user("advisor_b"), role="applicant", kind="person", name="王五", id_number=number
+    )
+    page = client_for("staff_a").get(f"/mediation/cases/{second.pk}/").content.decode()
+    assert other.number not in page  # out of staff A's scope

@@ -204,7 +204,7 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
         {
             "case": case,
             "overdue": selectors.is_overdue(case),
-            "parties": case.parties.all(),
+            "parties": [(p, list(selectors.same_person_cases(p, user)[:5])) for p in case.parties.all()],
             "mediators": case.mediators.select_related("user"),
             "investigations": case.investigations.all(),
             "sessions": case.sessions.all(),
