@@ -392,3 +392,48 @@ def test_the_same_person_is_found_across_cases_by_keyed_hash(world, client_for):
     )
     page = client_for("staff_a").get(f"/mediation/cases/{second.pk}/").content.decode()
     assert other.number not in page  # out of staff A's scope
+
+
+def test_bad_lead_edit_is_refused(world, client_for):
+    from guwen.mediation import services
+
+    lead = services.dispute_lead_create(
+        community=world.community_a,
+        by=world.user("staff_a"),
+        dispute_type=helpers.dispute_type(),
+        place="某处",
+        parties="甲乙",
+        summary="纠纷",
+        people_affected=2,
+    )
+    response = client_for("advisor_a").post(
+        f"/mediation/leads/{lead.pk}/edit/",
+        {
+            "dispute_type": lead.dispute_type.pk,
+            "place": "某处",
+            "parties": "甲乙",
+            "summary": "纠纷",
+            "people_affected": "2",
+            "risk_level": "blue",
+            "status": "handed_over",
+            "handed_to": "",
+        },
+    )
+    assert response.status_code == 422 and "接收单位" in response.content.decode()
+    assert DisputeLead.objects.get(pk=lead.pk).status == "watching"
+
+
+def test_bad_extension_decision_is_refused(world, client_for):
+    from guwen.mediation import services
+
+    case = helpers.accepted(world)
+    ext = services.extension_request(
+        case=case, by=world.user("advisor_a"), days=10, reason="补证", consent="同意"
+    )
+    response = client_for("office").post(
+        f"/mediation/cases/{case.pk}/extensions/{ext.pk}/decide/", {"decision": "maybe"}
+    )
+    assert response.status_code == 422 and "选择" in response.content.decode()
+    ext.refresh_from_db()
+    case.refresh_from_db()
+    assert ext.status == "pending" and case.due_on == ext.case.due_on
