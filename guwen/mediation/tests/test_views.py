@@ -437,3 +437,10 @@ def test_bad_extension_decision_is_refused(world, client_for):
     ext.refresh_from_db()
     case.refresh_from_db()
     assert ext.status == "pending" and case.due_on == ext.case.due_on
+
+
+def test_home_panel_shows_open_and_overdue_cases(world, client_for):
+    late = helpers.accepted(world, days_ago=45)
+    page = client_for("staff_a").get("/").content.decode()
+    assert "人民调解" in page and "已超期 1 件" in page and late.number in page
+    assert 'id="home-mediation"' not in client_for("advisor_b").get("/").content.decode()
