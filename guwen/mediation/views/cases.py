@@ -48,7 +48,9 @@ def case_list(request):
     }.get(tab)
     if rows is None:
         tab, rows = "open", selectors.open_cases(visible)
-    page = paginate(request, rows.select_related("community", "dispute_type").order_by("due_on", "-id"))
+    # Running cases soonest due first; closed and all cases newest first.
+    order = ("due_on", "-id") if tab in ("open", "overdue") else ("-intake_on", "-id")
+    page = paginate(request, rows.select_related("community", "dispute_type").order_by(*order))
     completeness = selectors.completeness_map(page.object_list)
     today = timezone.localdate()
     items = [
