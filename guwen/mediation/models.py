@@ -311,6 +311,8 @@ class MediationCase(models.Model):
     # 30 days from intake (若干规定 Art. 36), later if an extension was approved; frozen when set.
     due_on = models.DateField(_("办结期限"))
     retention = models.CharField(_("保管期限"), max_length=20, default="长期", blank=True)
+    # Set once when the mediators and the office were told the limit had passed (the worker's sweep).
+    overdue_notified_at = models.DateTimeField(_("超期提醒时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -81,7 +81,7 @@ def _clean(data: dict) -> dict:
     }
 
 
-def _office_users(community: Region) -> list:
+def office_users(community: Region) -> list:
     street = community.parent
     if street is None:
         return []
@@ -105,7 +105,7 @@ def _warn(lead: DisputeLead, *, by) -> None:
         return  # alerted already by another request
     lead.warned_at = now
     audit.record(actor=by, action="dispute_lead.warn", obj=lead, context={"reasons": reasons})
-    recipients = _office_users(lead.community)
+    recipients = office_users(lead.community)
     title = _("矛盾纠纷预警：%(community)s %(type)s") % {
         "community": lead.community.name,
         "type": lead.dispute_type.name,

@@ -4,6 +4,7 @@ judicial confirmation, extensions, the case file's uploads, and closing."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -362,3 +363,42 @@ def case_close(*, case: MediationCase, by) -> MediationCase:
     with transaction.atomic():
         move(case, action="close", by=by, changes={"closed_at": timezone.now(), "closed_by": by})
     return case
+
+
+def cases_warn_overdue(*, today: date | None = None) -> int:
+    """Tell each running case's mediators and its street's judicial office, once, that the case is
+    past its limit. Several workers may run this at once: the compare-and-set on
+    ``overdue_notified_at`` lets only one of them send."""
+    from guwen.mediation.selectors import overdue_cases
+    from guwen.mediation.services.leads import office_users
+    from guwen.notifications.services import notify
+
+    today = today or timezone.localdate()
+    sent = 0
+    pending = overdue_cases(MediationCase.objects.filter(overdue_notified_at__isnull=True), today)
+    for case in pending.select_related("community", "community__parent")[:200]:
+        with transaction.atomic():
+            won = MediationCase.objects.filter(pk=case.pk, overdue_notified_at__isnull=True).update(
+                overdue_notified_at=timezone.now()
+            )
+            if won != 1:
+                continue
+            due = case.due_on.isoformat()
+            audit.record(actor=None, action="mediation_case.overdue", obj=case, context={"due_on": due})
+            mediators = [m.user for m in case.mediators.select_related("user")]
+            body = _("%(title)s 的办结期限为 %(due)s，已超期。如需继续调解，请征得当事人同意后申请延期。")
+            transaction.on_commit(
+                partial(
+                    notify,
+                    recipients=mediators + office_users(case.community),
+                    event="mediation.case_overdue",
+                    title=(_("调解案件已超期：%(n)s") % {"n": case.number})[:60],
+                    body=body % {"title": case.title, "due": due},
+                    url=f"/mediation/cases/{case.pk}/",
+                    context={"case": case.pk},
+                    region=case.community,
+                ),
+                robust=True,
+            )
+            sent += 1
+    return sent

@@ -375,3 +375,19 @@ def test_file_completeness_names_what_is_missing(world):
     result = file_completeness(case)
     assert (result.present, result.required) == (1, 6)
     assert "封底" not in result.missing and "人民调解协议书" in result.missing
+
+
+def test_overdue_cases_are_notified_once(world, django_capture_on_commit_callbacks):
+    from guwen.mediation.services.records import cases_warn_overdue
+    from guwen.notifications.models import Notification
+
+    late = helpers.accepted(world, days_ago=45)
+    helpers.accepted(world, days_ago=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cases_warn_overdue() == 1
+    notes = Notification.objects.filter(event="mediation.case_overdue")
+    assert {n.recipient.username for n in notes} == {"advisor_a", "office"}
+    assert late.number in notes.first().title
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cases_warn_overdue() == 0
+    assert notes.count() == 2
