@@ -391,3 +391,9 @@ def test_overdue_cases_are_notified_once(world, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         assert cases_warn_overdue() == 0
     assert notes.count() == 2
+
+
+def test_the_overdue_sweep_is_registered():
+    from guwen.core import sweeps
+
+    assert "mediation.warn_overdue" in {s.name for s in sweeps.registered()}
