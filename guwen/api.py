@@ -21,6 +21,7 @@ from guwen.core.errors import DomainError, refusal_status
 from guwen.core.validators import plain_data
 from guwen.duty.api import router as duty_router
 from guwen.knowledge.api import router as knowledge_router
+from guwen.mediation.api import router as mediation_router
 from guwen.notifications.api import router as notifications_router
 
 
@@ -131,3 +132,4 @@ api.add_router("/", notifications_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", duty_router)
 api.add_router("/", consultations_router)
+api.add_router("/", mediation_router)

@@ -14,6 +14,8 @@ from guwen.accounts.scope import can_manage_accounts, roles_of
 HANDLERS = frozenset({Role.ADVISOR, Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
 SETTINGS_EDITORS = frozenset({Role.BUREAU, Role.SYSADMIN})
 WORKERS = frozenset(set(Role) - {Role.ASSOCIATION})
+# People's mediation is the community's, the office's and the bureau's work; firms do not see cases.
+MEDIATION = frozenset({Role.ADVISOR, Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
 
 
 def menu_items(user) -> list[tuple[str, str]]:
@@ -26,6 +28,8 @@ def menu_items(user) -> list[tuple[str, str]]:
         items.append((_("咨询设置"), reverse("consultations:settings")))
     if roles & WORKERS:
         items.append((_("驻点值班"), reverse("duty:home")))
+        if roles & MEDIATION:
+            items.append((_("人民调解"), reverse("mediation:case_list")))
         items.append((_("区域与社区"), reverse("regions:region_list")))
         items.append((_("律师"), reverse("regions:lawyer_list")))
         items.append((_("律师事务所"), reverse("regions:firm_list")))

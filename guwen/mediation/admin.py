@@ -1,0 +1,43 @@
+"""The reference data a district edits: the dispute taxonomy and its mapping to the Ministry's
+statistics categories, the 卷宗 items and the grade rules. Cases and leads change through the
+services only (each change audited), never here."""
+
+from django.contrib import admin
+
+from guwen.mediation.models import DisputeType, FileItemKind, GradeRule, MinistryCategory, TypeMapping
+
+
+@admin.register(MinistryCategory)
+class MinistryCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "sort"]
+
+
+class MappingInline(admin.TabularInline):
+    model = TypeMapping
+
+
+@admin.register(DisputeType)
+class DisputeTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_wage", "is_active", "sort"]
+    inlines = [MappingInline]
+
+
+@admin.register(FileItemKind)
+class FileItemKindAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "required"]
+
+
+@admin.register(GradeRule)
+class GradeRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "grade",
+        "district",
+        "min_amount",
+        "min_parties",
+        "dispute_type",
+        "source",
+        "note",
+        "is_active",
+    ]
+    list_filter = ["grade", "is_active"]
+    raw_id_fields = ["district"]

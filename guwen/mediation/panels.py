@@ -1,0 +1,23 @@
+"""The mediation panel of the home page (工作台): open and overdue cases in the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from guwen.mediation import selectors
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Nothing for a user with no open case in scope (firm admins, the association, quiet places)."""
+    visible = selectors.cases_visible_to(request.user)
+    open_count = selectors.open_cases(visible).count()
+    if not open_count:
+        return None
+    overdue = list(selectors.overdue_cases(visible).select_related("community").order_by("due_on")[:5])
+    return {
+        "open_count": open_count,
+        "overdue": overdue,
+        "overdue_count": selectors.overdue_cases(visible).count(),
+    }

@@ -1,0 +1,202 @@
+"""Reads of the mediation module, all scoped through ``cases_visible_to`` / ``leads_visible_to``.
+
+Scope follows consultations and duty: an advisor sees the cases they mediate and those of the
+communities they serve today; community staff their community; the judicial office its street;
+the bureau its district; system admins everything. Firm admins and the association see none
+(the parties' affairs are confidential; the reports give them counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from guwen.accounts.models import Role
+from guwen.accounts.scope import current_memberships, is_sysadmin
+from guwen.mediation.models import (
+    DisputeLead,
+    FileItem,
+    FileItemKind,
+    MediationCase,
+    OutcomeKind,
+)
+from guwen.mediation.workflow import NOT_CLOSED, RUNNING
+from guwen.regions.models import Region
+from guwen.regions.selectors import current_assignments
+
+STAFF_ROLES = (Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU)
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _community_condition(user, prefix: str) -> Q:
+    condition = Q(pk__in=[])
+    for membership in current_memberships(user):
+        if membership.role in STAFF_ROLES and membership.region is not None:
+            condition |= Q(**{f"{prefix}community__path__startswith": membership.region.path})
+    served = current_assignments().filter(lawyer__user=user).values("community_id")
+    condition |= Q(**{f"{prefix}community_id__in": served})
+    return condition
+
+
+def cases_visible_to(user) -> QuerySet[MediationCase]:
+    """The one definition of which mediation cases a user may see."""
+    if not _signed_in(user):
+        return MediationCase.objects.none()
+    if is_sysadmin(user):
+        return MediationCase.objects.all()
+    condition = _community_condition(user, "") | Q(mediators__user=user)
+    return MediationCase.objects.filter(pk__in=MediationCase.objects.filter(condition).values("pk"))
+
+
+def leads_visible_to(user) -> QuerySet[DisputeLead]:
+    if not _signed_in(user):
+        return DisputeLead.objects.none()
+    if is_sysadmin(user):
+        return DisputeLead.objects.all()
+    return DisputeLead.objects.filter(_community_condition(user, "") | Q(owner=user))
+
+
+def communities_for_work(user) -> QuerySet[Region]:
+    """Communities where the user may screen and take in cases: those they serve as an advisor
+    and those under their community-staff or office membership."""
+    if not _signed_in(user):
+        return Region.objects.none()
+    if is_sysadmin(user):
+        return Region.objects.filter(level="community")
+    condition = Q(pk__in=current_assignments().filter(lawyer__user=user).values("community_id"))
+    for membership in current_memberships(user):
+        if membership.role in (Role.COMMUNITY_STAFF, Role.OFFICE) and membership.region is not None:
+            condition |= Q(path__startswith=membership.region.path)
+    return Region.objects.filter(condition, level="community").order_by("code")
+
+
+def overdue_cases(queryset: QuerySet[MediationCase], today: date | None = None) -> QuerySet[MediationCase]:
+    """Past the limit while mediation is still running (not yet at an outcome, not closed)."""
+    return queryset.filter(status__in=RUNNING, due_on__lt=today or timezone.localdate())
+
+
+def is_overdue(case: MediationCase, today: date | None = None) -> bool:
+    return case.status in RUNNING and case.due_on < (today or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class Completeness:
+    present: int
+    required: int
+    missing: list[str] = field(default_factory=list)
+
+
+def file_completeness(case: MediationCase) -> Completeness:
+    """How many of the required 卷宗 items have a filed scan, and the names of those that do not.
+    An oral agreement has no 人民调解协议书: its 口头协议登记表 is filed as item 8; a terminated
+    case files its 终止告知书 there too. The subsidy module calls this before paying."""
+    required = list(FileItemKind.objects.filter(required=True).order_by("number"))
+    filed = set(FileItem.objects.filter(case=case).values_list("kind_id", flat=True))
+    missing = [kind.name for kind in required if kind.pk not in filed]
+    return Completeness(present=len(required) - len(missing), required=len(required), missing=missing)
+
+
+def completeness_map(cases) -> dict[int, tuple[int, int]]:
+    """``{case id: (present, required)}`` for a list page, in two queries."""
+    required_ids = set(FileItemKind.objects.filter(required=True).values_list("pk", flat=True))
+    ids = [c.pk for c in cases]
+    present: dict[int, set[int]] = {pk: set() for pk in ids}
+    for case_id, kind_id in FileItem.objects.filter(case_id__in=ids, kind_id__in=required_ids).values_list(
+        "case_id", "kind_id"
+    ):
+        present[case_id].add(kind_id)
+    return {pk: (len(kinds), len(required_ids)) for pk, kinds in present.items()}
+
+
+def case_register(
+    queryset: QuerySet[MediationCase], *, community: Region, year: int
+) -> QuerySet[MediationCase]:
+    """人民调解案件登记簿: a committee's cases of a year in number order."""
+    return (
+        queryset.filter(community=community, year=year)
+        .select_related("dispute_type", "outcome")
+        .prefetch_related("parties")
+        .order_by("serial")
+    )
+
+
+def screening_ledger(queryset: QuerySet[DisputeLead], *, community: Region, year: int, month: int):
+    """The monthly screening ledger (排查台账) of a community: its leads found that month."""
+    return (
+        queryset.filter(community=community, found_on__year=year, found_on__month=month)
+        .select_related("dispute_type", "owner")
+        .order_by("found_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    total: int
+    agreed: int
+    terminated: int
+
+    @property
+    def success_rate(self) -> float | None:
+        decided = self.agreed + self.terminated
+        return round(self.agreed / decided, 3) if decided else None
+
+
+def _tallies(queryset, key: str, label: str) -> list[Tally]:
+    agreed = Q(outcome__kind__in=[OutcomeKind.WRITTEN, OutcomeKind.ORAL])
+    terminated = Q(outcome__kind=OutcomeKind.TERMINATED)
+    rows = (
+        queryset.values(key, label)
+        .annotate(total=Count("pk", distinct=True), agreed=Count("pk", filter=agreed, distinct=True))
+        .annotate(terminated=Count("pk", filter=terminated, distinct=True))
+        .order_by(label)
+    )
+    return [Tally(row[label] or "—", row["total"], row["agreed"], row["terminated"]) for row in rows]
+
+
+def counts_by_type(queryset: QuerySet[MediationCase]) -> list[Tally]:
+    return _tallies(queryset, "dispute_type_id", "dispute_type__name")
+
+
+def counts_by_ministry_category(queryset: QuerySet[MediationCase]) -> list[Tally]:
+    return _tallies(queryset, "dispute_type__mapping__category_id", "dispute_type__mapping__category__name")
+
+
+def counts_by_outcome(queryset: QuerySet[MediationCase]) -> dict[str, int]:
+    rows = queryset.values("outcome__kind").annotate(n=Count("pk")).order_by()
+    return {row["outcome__kind"] or "none": row["n"] for row in rows}
+
+
+def counts_by_community(queryset: QuerySet[MediationCase]) -> list[Tally]:
+    return _tallies(queryset, "community_id", "community__name")
+
+
+def counts_by_advisor(queryset: QuerySet[MediationCase]) -> list[Tally]:
+    """Per primary mediator (the one who presided)."""
+    return _tallies(
+        queryset.filter(mediators__is_primary=True), "mediators__user_id", "mediators__user__display_name"
+    )
+
+
+def same_person_cases(party, user) -> QuerySet[MediationCase]:
+    """Other cases the user may see with a party of the same 身份证号, matched by its keyed hash
+    (never by the plain number)."""
+    if not party.id_number_hash:
+        return MediationCase.objects.none()
+    return (
+        cases_visible_to(user)
+        .filter(parties__id_number_hash=party.id_number_hash)
+        .exclude(pk=party.case_id)
+        .distinct()
+        .order_by("-intake_on")
+    )
+
+
+def open_cases(queryset: QuerySet[MediationCase]) -> QuerySet[MediationCase]:
+    return queryset.filter(status__in=NOT_CLOSED)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from guwen.mediation.views import cases, leads, ledgers
+
+app_name = "mediation"
+urlpatterns = [
+    path("mediation/", cases.case_list, name="case_list"),
+    path("mediation/cases/new/", cases.case_create, name="case_create"),
+    path("mediation/cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("mediation/cases/<int:pk>/<str:action>/", cases.case_action, name="case_action"),
+    path(
+        "mediation/cases/<int:pk>/extensions/<int:extension_pk>/decide/",
+        cases.extension_decide,
+        name="extension_decide",
+    ),
+    path("mediation/cases/<int:pk>/files/<int:item_pk>/", cases.file_download, name="file_download"),
+    path("mediation/parties/<int:pk>/id-number/", cases.party_id_number, name="party_id_number"),
+    path("mediation/leads/", leads.lead_list, name="lead_list"),
+    path("mediation/leads/new/", leads.lead_create, name="lead_create"),
+    path("mediation/leads/<int:pk>/", leads.lead_detail, name="lead_detail"),
+    path("mediation/leads/<int:pk>/edit/", leads.lead_edit, name="lead_edit"),
+    path("mediation/leads/<int:pk>/case/", leads.lead_escalate, name="lead_escalate"),
+    path("mediation/register/", ledgers.register, name="register"),
+    path("mediation/ledger/", ledgers.ledger, name="ledger"),
+]
