@@ -38,6 +38,7 @@ PER_RECORD = {"investigation": "investigations", "session": "sessions", "callbac
 # 结案报告表, 封面, 封底: once the case is closed or may be closed now.
 CLOSING = (CaseStatus.CALLBACK_DONE, CaseStatus.TERMINATED, CaseStatus.CLOSED)
 NOT_ACCEPTED = (CaseStatus.REGISTERED, CaseStatus.REFUSED)
+SEE_FACTS = "见纠纷主要事实"
 _NUMERALS = "零一二三四五六七八九十"
 _NUMBERING = re.compile(r"^\s*(?:[（(]?\d+[）)．.、]|[一二三四五六七八九十]+[、．.])\s*")
 
@@ -181,9 +182,11 @@ def _case(case: MediationCase, parties: list[Party]) -> dict[str, str]:
         return "、".join(p.name for p in parties if p.role == role)
 
     names = "与".join(filter(None, (side(PartyRole.APPLICANT), side(PartyRole.RESPONDENT))))
+    # The 卷名 names the parties (张某某与李某某邻里漏水纠纷): prefixed when the title does not.
+    named = not parties or any(p.name in case.title for p in parties)
     return {
         "number": case.number,
-        "title": case.title,
+        "title": case.title if named else f"{names}{case.title}",
         "type": case.dispute_type.name,
         "source": case.get_source_display(),
         "summary": case.summary,
@@ -319,9 +322,10 @@ def _own(case: MediationCase, doc: CaseDocument, parties: list[Party], outcome, 
                 "facts": outcome.facts,
                 # The record keeps facts, points in dispute and responsibility in one text (the
                 # form's 主要事实、争议事项及责任): it prints as the facts; the points in dispute
-                # are the application's requests.
-                "dispute_points": "；".join(_lines(case.requests)),
-                "responsibility": "",
+                # are the application's requests, else the case summary (which says what the
+                # parties could not agree on).
+                "dispute_points": "；".join(_lines(case.requests)) or case.summary,
+                "responsibility": SEE_FACTS if outcome.facts else "",
                 "terms": _lines(outcome.terms),
                 "performance_method": outcome.performance_method,
                 "performance_place": outcome.performance_place,

@@ -150,6 +150,7 @@ def test_the_agreement_carries_the_records(world, client_for):
     assert "一式三份" in text and doc_context.cn_date(outcome.decided_on) in text
     committee = doc_context.case_document_context(case, "agreement")["committee"]
     assert committee["name"] == "南龙社区人民调解委员会"
+    assert doc_context.case_document_context(case, "cover")["case"]["title"] == "王小明与李大华楼上漏水纠纷"
     cover = doc_context.case_document_context(case, "cover")["file"]
     assert cover["retention"] == "长期" and cover["filed_on"] == doc_context.cn_date(TODAY())
     assert cover["item_count"] == "6" and "回访" in cover["notes"]
