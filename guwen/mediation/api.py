@@ -1,8 +1,8 @@
 """JSON API of mediation (mounted under /api/v1/ by guwen/api.py): reads for integration and
 checks, scoped like the pages. Writes go through the pages.
 
-``documents`` lists the generated documents (人民调解协议书 and the others) once document
-generation exists; it is an empty list for now.
+``documents`` lists the 卷宗 forms the case has in its present state (``doc_context``), each with
+the links of its .docx and PDF pages (scoped and audited like the case page's downloads).
 """
 
 import datetime as dt
@@ -10,11 +10,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from guwen.core.apischema import PlainStr, refusals
-from guwen.mediation import selectors
+from guwen.mediation import doc_context, selectors
 from guwen.mediation.models import DisputeLead, FileItemKind, MediationCase
 
 router = Router(tags=["mediation"])
@@ -91,7 +92,8 @@ class FileItemOut(Schema):
 
 
 class DocumentOut(Schema):
-    kind: str
+    kind: str  # the registered kind: mediation.agreement
+    name: str  # the document's name in its links: agreement, session-2
     title: str
     docx_url: str
     pdf_url: str
@@ -127,7 +129,16 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_documents(obj: MediationCase) -> list[dict]:
-        return []  # filled in by document generation (guwen/mediation/documents.py, another branch)
+        return [
+            {
+                "kind": doc.key,
+                "name": doc.name,
+                "title": doc.title,
+                "docx_url": reverse("mediation:case_document_docx", args=[obj.pk, doc.name]),
+                "pdf_url": reverse("mediation:case_document_pdf", args=[obj.pk, doc.name]),
+            }
+            for doc in doc_context.documents_available(obj)
+        ]
 
 
 class LeadOut(Schema):

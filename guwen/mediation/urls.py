@@ -13,6 +13,16 @@ urlpatterns = [
         cases.extension_decide,
         name="extension_decide",
     ),
+    path(
+        "mediation/cases/<int:pk>/documents/<slug:name>.docx",
+        cases.document_docx,
+        name="case_document_docx",
+    ),
+    path(
+        "mediation/cases/<int:pk>/documents/<slug:name>.pdf",
+        cases.document_pdf,
+        name="case_document_pdf",
+    ),
     path("mediation/cases/<int:pk>/files/<int:item_pk>/", cases.file_download, name="file_download"),
     path("mediation/parties/<int:pk>/id-number/", cases.party_id_number, name="party_id_number"),
     path("mediation/leads/", leads.lead_list, name="lead_list"),

@@ -12,6 +12,7 @@ from guwen.mediation.services.cases import (
     party_add,
     party_read_id_number,
 )
+from guwen.mediation.services.documents import case_document_docx, case_document_pdf
 from guwen.mediation.services.leads import (
     dispute_lead_create,
     dispute_lead_escalate,
@@ -36,6 +37,8 @@ __all__ = [
     "callback_record",
     "case_accept",
     "case_close",
+    "case_document_docx",
+    "case_document_pdf",
     "case_intake",
     "case_refuse",
     "confirmation_record",

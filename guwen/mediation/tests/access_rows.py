@@ -147,6 +147,29 @@ def _extension_path(w: World, role: str, inside: bool) -> str:
 
 
 CASE_GET = _one_per_place(_case_with_file)
+
+
+def _case_with_pdf(w: World, role: str, inside: bool):
+    """A case whose 受理登记表 PDF is already in the cache, so the PDF route answers 200 whether or
+    not LibreOffice is installed where the matrix runs (the conversion itself is tested elsewhere)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from guwen.core import documents
+    from guwen.mediation import doc_context
+
+    case = _case_with_file(w, role, inside)
+    doc = doc_context.find_document(case, "registration")
+    stored = documents.document_docx(
+        kind=doc.key,
+        object_key=doc_context.object_key(case, doc),
+        context=doc_context.document_context(case, doc),
+    )
+    default_storage.save(stored.pdf_name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return case
+
+
+CASE_PDF = _one_per_place(_case_with_pdf)
 LEAD_GET = _one_per_place(_lead)
 
 ROWS: list[Row] = [
@@ -214,6 +237,22 @@ ROWS: list[Row] = [
         page(SEES),
         page(ONLY_SYSADMIN),
         setup=CASE_GET,
+    ),
+    Row(
+        "mediation:case_document_docx",
+        "GET",
+        lambda w, r, i: f"/mediation/cases/{_pick(w, r, i).pk}/documents/registration.docx",
+        page(SEES),
+        page(ONLY_SYSADMIN),
+        setup=CASE_GET,
+    ),
+    Row(
+        "mediation:case_document_pdf",
+        "GET",
+        lambda w, r, i: f"/mediation/cases/{_pick(w, r, i).pk}/documents/registration.pdf",
+        page(SEES),
+        page(ONLY_SYSADMIN),
+        setup=CASE_PDF,
     ),
     Row(
         "mediation:party_id_number",

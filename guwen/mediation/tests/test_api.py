@@ -1,4 +1,4 @@
-"""The API reads: scoped, masked, with the file completeness and an empty documents list."""
+"""The API reads: scoped, masked, with the file completeness and the case's documents."""
 
 from __future__ import annotations
 
@@ -34,7 +34,13 @@ def test_overdue_filter(world, client_for):
 def test_case_detail_masks_parties(world, client_for):
     case = helpers.agreed(world)
     body = client_for("advisor_a").get(f"/api/v1/mediation/cases/{case.pk}").json()
-    assert body["documents"] == []
+    assert [d["kind"] for d in body["documents"]] == [
+        "mediation.application",
+        "mediation.registration",
+        "mediation.rights_notice",
+        "mediation.session",
+        "mediation.agreement",
+    ]
     assert body["outcome"] == "written" and body["confirmation_deadline"]
     assert len(body["sessions"]) == 1 and len(body["file_items"]) == 13
     assert all("*" in p["id_number_masked"] or not p["id_number_masked"] for p in body["parties"])

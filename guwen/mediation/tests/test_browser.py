@@ -1,6 +1,7 @@
 """The advisor's path on a 390 px phone in Debian's Chromium: a lead becomes a case, gets its
 parties, a session, a written agreement and a callback; the community closes it once the signed
-scans are filed. With GUWEN_SCREENSHOTS=<dir> the case page is saved at 390 and 1280 px."""
+scans are filed, and its documents download from the case page. With GUWEN_SCREENSHOTS=<dir> the
+case page (and its 文书 section) is saved at 390 and 1280 px."""
 
 from __future__ import annotations
 
@@ -109,6 +110,15 @@ def test_advisor_takes_a_lead_to_a_closed_case(live_server, transactional_db, ph
     _act(page, "close", {})
     expect(page.locator("#case-status")).to_have_text("已结案归档")
     assert MediationCase.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+    documents = page.locator("section[aria-labelledby=h-docs]")
+    expect(documents).to_contain_text("人民调解卷宗封面")
+    assert fits_the_screen(page)
+    with page.expect_download() as download:
+        documents.locator("li", has_text="人民调解协议书").get_by_role("link", name="Word").click()
+    assert download.value.suggested_filename == f"{case.number}人民调解协议书.docx"
+    folder = os.environ.get("GUWEN_SCREENSHOTS")
+    if folder:
+        documents.screenshot(path=str(Path(folder) / "case-documents-390.png"))
     _shoot(page, "case-390.png")
     page.set_viewport_size({"width": 1280, "height": 900})
     _shoot(page, "case-1280.png")

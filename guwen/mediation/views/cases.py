@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,9 +19,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.consultations.selectors import consultations_visible_to
-from guwen.core.errors import DomainError
+from guwen.core import documents as core_documents
+from guwen.core.errors import DomainError, NotFound
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
-from guwen.mediation import forms, selectors, services
+from guwen.mediation import doc_context, forms, selectors, services
 from guwen.mediation.models import CaseStatus, ExtensionStatus, FileItemKind, Grade, MediationCase, Party
 from guwen.mediation.views.common import form_page
 from guwen.mediation.workflow import CASE, case_roles
@@ -224,7 +226,7 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
             "grade_notes": notes,
             "grade_now": Grade(suggested).label,
             "today": timezone.localdate(),
-            "documents": [],
+            "documents": doc_context.documents_available(case),
         },
         status=status,
     )
@@ -305,4 +307,52 @@ def file_download(request, pk: int, item_pk: int):
         as_attachment=True,
         filename=f"{case.pk}-{item.kind_id}-{item.pk}{extension}",
         content_type=item.content_type,
+    )
+
+
+def _document_filename(case: MediationCase, doc, extension: str) -> str:
+    # （2026）南湾人调字第0001号人民调解协议书.docx: FileResponse writes it as RFC 5987 filename*.
+    return f"{case.number}{doc.title}{extension}"
+
+
+@login_required
+def document_docx(request, pk: int, name: str):
+    """One of the case's 卷宗 forms as .docx, scoped like the case page; a document the case does
+    not have now is a 404. Each download is audited."""
+    case = _case(request, pk)
+    try:
+        doc, stored = services.case_document_docx(case=case, name=name, by=request.user, request=request)
+    except NotFound:
+        raise Http404 from None
+    return FileResponse(
+        default_storage.open(stored.docx_name, "rb"),
+        as_attachment=True,
+        filename=_document_filename(case, doc, ".docx"),
+        content_type=core_documents.DOCX_CONTENT_TYPE,
+    )
+
+
+@login_required
+def document_pdf(request, pk: int, name: str):
+    """The same form as PDF, converted from the .docx by the worker and cached per version: served
+    when it exists, otherwise the conversion is queued and a short page (202) asks to refresh."""
+    case = _case(request, pk)
+    try:
+        doc, stored, ready = services.case_document_pdf(
+            case=case, name=name, by=request.user, request=request
+        )
+    except NotFound:
+        raise Http404 from None
+    if not ready:
+        return render(
+            request,
+            "mediation/document_pending.html",
+            {"case": case, "doc": doc},
+            status=202,
+        )
+    return FileResponse(
+        default_storage.open(stored.pdf_name, "rb"),
+        as_attachment=True,
+        filename=_document_filename(case, doc, ".pdf"),
+        content_type=core_documents.PDF_CONTENT_TYPE,
     )
