@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "guwen.knowledge",
     "guwen.duty",
     "guwen.consultations",
+    "guwen.outreach",
     "guwen.demo",
 ]
 
