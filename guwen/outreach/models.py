@@ -118,6 +118,9 @@ class ActivityPhoto(models.Model):
         verbose_name_plural = _("活动照片")
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return f"{self.activity_id}#{self.pk}"
+
 
 class CoverageRule(models.Model):
     """A district's coverage target from a date on; a row without a district is the default."""
@@ -168,6 +171,9 @@ class CoverageReminder(models.Model):
                 fields=["community", "quarter", "days_before"], name="outreach_reminder_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.quarter} -{self.days_before}"
 
 
 class Enterprise(models.Model):
