@@ -22,6 +22,7 @@ from guwen.core.validators import plain_data
 from guwen.duty.api import router as duty_router
 from guwen.knowledge.api import router as knowledge_router
 from guwen.notifications.api import router as notifications_router
+from guwen.outreach.api import router as outreach_router
 
 
 class PlainTextParser(Parser):
@@ -131,3 +132,4 @@ api.add_router("/", notifications_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", duty_router)
 api.add_router("/", consultations_router)
+api.add_router("/", outreach_router)

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("guwen.knowledge.urls")),
     path("", include("guwen.duty.urls")),
     path("", include("guwen.consultations.urls")),
+    path("", include("guwen.outreach.urls")),
     path("admin/", admin.site.urls),
 ]

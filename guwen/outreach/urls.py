@@ -1,0 +1,22 @@
+from django.urls import path
+
+from guwen.outreach.views import activities, checks
+
+app_name = "outreach"
+urlpatterns = [
+    path("outreach/", activities.activity_list, name="activity_list"),
+    path("outreach/activities/new/", activities.activity_create, name="activity_create"),
+    path("outreach/activities/<int:pk>/", activities.activity_detail, name="activity_detail"),
+    path("outreach/activities/<int:pk>/hold/", activities.activity_hold, name="activity_hold"),
+    path("outreach/activities/<int:pk>/confirm/", activities.activity_confirm, name="activity_confirm"),
+    path("outreach/activities/<int:pk>/cancel/", activities.activity_cancel, name="activity_cancel"),
+    path("outreach/coverage/", activities.coverage, name="coverage"),
+    path("outreach/enterprises/", checks.enterprise_list, name="enterprise_list"),
+    path("outreach/enterprises/new/", checks.enterprise_create, name="enterprise_create"),
+    path("outreach/checks/new/", checks.check_create, name="check_create"),
+    path("outreach/checks/<int:pk>/", checks.check_detail, name="check_detail"),
+    path("outreach/checks/<int:pk>/findings/", checks.finding_add, name="finding_add"),
+    path("outreach/checks/<int:pk>/report.<str:fmt>", checks.check_report, name="check_report"),
+    path("outreach/checks/<int:pk>/<str:action>/", checks.check_action, name="check_action"),
+    path("outreach/findings/<int:pk>/fixed/", checks.finding_fixed, name="finding_fixed"),
+]
