@@ -1,10 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from guwen.demo import consultations, duty, knowledge, nanwan
+from guwen.demo import consultations, duty, knowledge, nanwan, outreach
 
 # Each module's part of the demo, in the order the modules build on each other. Every step is
 # re-runnable: a second `load_demo` adds nothing.
-STEPS = [("知识库", knowledge.load), ("驻点值班", duty.load), ("法律咨询", consultations.load)]
+STEPS = [
+    ("知识库", knowledge.load),
+    ("驻点值班", duty.load),
+    ("法律咨询", consultations.load),
+    ("普法与体检", outreach.load),
+]
 
 
 class Command(BaseCommand):
