@@ -282,6 +282,72 @@ def _checks(communities: list[Region], today: date) -> int:
     return created
 
 
+OPINIONS = [
+    (
+        "contract_review",
+        "民生大盘菜项目采购合同审查",
+        "民生大盘菜项目采购合同",
+        "请审查付款节点、验收标准和违约条款",
+        12,
+        3,
+    ),
+    (
+        "rules",
+        "居规民约修订草案审查",
+        "2026年居规民约修订",
+        "请审查草案中关于停车和养犬的条款是否合法",
+        40,
+        5,
+    ),
+    (
+        "contract_review",
+        "工会职工福利采购合同审查",
+        "社区工会福利采购合同",
+        "请审查合同主体、发票和退换货条款",
+        8,
+        None,
+    ),
+    (
+        "decision",
+        "老旧小区加装电梯议事规则法律意见",
+        "加装电梯议事规则",
+        "请就业主表决比例和费用分摊出具意见",
+        2,
+        None,
+    ),
+]
+
+
+def _opinions(communities: list[Region], today: date) -> int:
+    from guwen.outreach.models import LegalOpinion
+    from guwen.outreach.selectors import add_working_days
+
+    created = 0
+    for index, (kind, title, related, question, days_ago, taken) in enumerate(OPINIONS):
+        if LegalOpinion.objects.filter(title=title).exists():
+            continue
+        community = communities[index % 2]
+        lawyer = _advisor(community, today)
+        requested = today - timedelta(days=days_ago)
+        delivered = add_working_days(requested, taken) if taken is not None else None
+        LegalOpinion.objects.create(
+            community=community,
+            kind=kind,
+            title=title,
+            question=question,
+            related_to=related,
+            advisor=lawyer,
+            requested_on=requested,
+            due_on=add_working_days(requested, 5),
+            status="delivered" if delivered else "requested",
+            opinion="经审查，建议补充验收节点和违约责任条款；其余条款合法有效。" if delivered else "",
+            delivered_on=delivered,
+            working_days_taken=taken,
+        )
+        created += 1
+    return created
+
+
 def load(*, stdout=None) -> None:
     say = stdout.write if stdout else (lambda _msg: None)
     street = Region.objects.filter(code=STREET).first()
@@ -298,4 +364,5 @@ def load(*, stdout=None) -> None:
         if not Activity.objects.filter(community__in=communities).exists():
             activities = _activities(communities, today)
         checks = _checks(communities, today)
-    say(f"普法与体检：新增活动 {activities} 场，新增企业法治体检 {checks} 次")
+        opinions = _opinions(communities, today)
+    say(f"普法与体检：新增活动 {activities} 场，企业法治体检 {checks} 次，法律意见 {opinions} 件")

@@ -11,6 +11,7 @@ from guwen.outreach.models import (
     CoverageRule,
     Enterprise,
     HealthCheck,
+    LegalOpinion,
 )
 
 
@@ -76,3 +77,9 @@ class HealthCheckAdmin(ReadOnlyAdmin):
 @admin.register(CoverageReminder)
 class CoverageReminderAdmin(ReadOnlyAdmin):
     list_display = ["community", "quarter", "days_before", "held", "required", "sent_at"]
+
+
+@admin.register(LegalOpinion)
+class LegalOpinionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "community", "kind", "status", "requested_on", "due_on", "working_days_taken"]
+    list_filter = ["kind", "status"]

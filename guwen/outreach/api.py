@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from guwen.core.apischema import PlainStr, refusals
 from guwen.knowledge.selectors import article_url
 from guwen.outreach import selectors
-from guwen.outreach.models import Activity, HealthCheck
+from guwen.outreach.models import Activity, HealthCheck, LegalOpinion
 from guwen.outreach.report import check_documents
 
 router = Router(tags=["outreach"])
@@ -211,3 +211,42 @@ def outreach_get_checkup(request, checkup_id: int):
         "findings": findings,
         "documents": check_documents(check),
     }
+
+
+class OpinionOut(Schema):
+    id: int
+    kind: str
+    title: str
+    community_code: str
+    advisor: str
+    status: str
+    requested_on: dt.date
+    due_on: dt.date
+    delivered_on: dt.date | None
+    working_days_taken: int | None
+    overdue: bool
+    related_to: str
+
+    @staticmethod
+    def resolve_community_code(obj: LegalOpinion) -> str:
+        return obj.community.code
+
+    @staticmethod
+    def resolve_advisor(obj: LegalOpinion) -> str:
+        return obj.advisor.name
+
+    @staticmethod
+    def resolve_overdue(obj: LegalOpinion) -> bool:
+        return obj.is_overdue
+
+
+@router.get("/outreach/opinions", response={200: list[OpinionOut], **refusals(401, 422)})
+@paginate
+def outreach_list_opinions(request, status: PlainStr | None = None, community_code: PlainStr | None = None):
+    """Requests for legal opinions and contract review: requested, due, delivered, working days taken."""
+    rows = selectors.opinions_visible_to(request.user).select_related("community", "advisor")
+    if status:
+        rows = rows.filter(status=status)
+    if community_code:
+        rows = rows.filter(community__code=community_code)
+    return rows

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from guwen.core import formtools
 from guwen.core.formtools import DateInput
-from guwen.outreach.models import ActivityKind, Channel, ChecklistArea, ChecklistItem, Enterprise, RiskLevel
+from guwen.outreach.models import (
+    ActivityKind,
+    Channel,
+    ChecklistArea,
+    ChecklistItem,
+    Enterprise,
+    OpinionKind,
+    RiskLevel,
+)
 from guwen.regions.models import Lawyer, Region
 
 REQUIRED = {"required": _("此项为必填项")}
@@ -215,3 +223,38 @@ class CloseForm(formtools.Form):
         max_length=2000,
         error_messages=REQUIRED,
     )
+
+
+class OpinionRequestForm(formtools.Form):
+    community = forms.ModelChoiceField(
+        label=_("社区"),
+        queryset=Region.objects.none(),
+        error_messages={**REQUIRED, "invalid_choice": _("请选择您负责的社区")},
+    )
+    kind = forms.ChoiceField(label=_("类型"), choices=OpinionKind.choices, error_messages=REQUIRED)
+    title = forms.CharField(label=_("事项"), max_length=120, error_messages=REQUIRED)
+    question = forms.CharField(
+        label=_("需求说明"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages=REQUIRED,
+    )
+    related_to = forms.CharField(
+        label=_("服务的决定或合同"), max_length=200, required=False, help_text=_("如：民生大盘菜项目采购合同")
+    )
+    due_on = date_field(_("答复期限（留空为5个工作日）"), required=False)
+    attachment = _scan_field(_("相关材料（图片或 PDF）"))
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+
+class OpinionDeliverForm(formtools.Form):
+    opinion = forms.CharField(
+        label=_("法律意见"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        error_messages=REQUIRED,
+    )
+    opinion_file = _scan_field(_("意见书（盖章扫描件，可选）"))

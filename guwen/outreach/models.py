@@ -11,6 +11,7 @@ HealthCheck      one visit: check → report → fixing → follow-up → closed
 ChecklistArea    an area of the checklist (data the district edits)
 ChecklistItem    one item to look at within an area
 Finding          an issue found, its legal basis, risk level and recommendation
+LegalOpinion     a community's request for a written opinion or contract review, and its answer
 """
 
 from __future__ import annotations
@@ -341,3 +342,68 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.issue[:40]
+
+
+class OpinionKind(models.TextChoices):
+    CONTRACT_REVIEW = "contract_review", _("合同审查")
+    DECISION = "decision", _("重大决策法律意见")
+    PROJECT = "project", _("项目法律意见")
+    RULES = "rules", _("居规民约审查")
+    OTHER = "other", _("其他法律意见")
+
+
+class OpinionStatus(models.TextChoices):
+    REQUESTED = "requested", _("待出具")
+    DELIVERED = "delivered", _("已出具")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class LegalOpinion(models.Model):
+    """Requested by community staff with a due date (default: 5 working days on the work calendar),
+    delivered by the advisor; the working days taken are frozen when it is delivered."""
+
+    community = models.ForeignKey(Region, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=20, choices=OpinionKind.choices)
+    title = models.CharField(_("事项"), max_length=120)
+    question = models.TextField(_("需求说明"))
+    related_to = models.CharField(
+        _("服务的决定或合同"), max_length=200, blank=True, help_text=_("如：民生大盘菜项目采购合同")
+    )
+    attachment = models.FileField(_("相关材料"), upload_to="outreach/opinions/%Y/%m/", blank=True)
+    advisor = models.ForeignKey(
+        Lawyer, verbose_name=_("顾问律师"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=OpinionStatus.choices, default=OpinionStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_on = models.DateField(_("提出日期"))
+    due_on = models.DateField(_("答复期限"))
+    opinion = models.TextField(_("法律意见"), blank=True)
+    opinion_file = models.FileField(_("意见书"), upload_to="outreach/opinions/%Y/%m/", blank=True)
+    delivered_on = models.DateField(_("出具日期"), null=True, blank=True)
+    working_days_taken = models.PositiveSmallIntegerField(_("用时（工作日）"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("法律意见")
+        verbose_name_plural = _("法律意见")
+        ordering = ["-requested_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("requested_on")), name="outreach_opinion_due_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == OpinionStatus.REQUESTED and self.due_on < timezone.localdate()

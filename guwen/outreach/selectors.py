@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from guwen.accounts.scope import communities_visible_to, regions_visible_to
 from guwen.core.errors import DomainError
+from guwen.core.workcalendar import is_workday
 from guwen.outreach.models import (
     Activity,
     ActivityKind,
@@ -22,6 +23,7 @@ from guwen.outreach.models import (
     Enterprise,
     Finding,
     HealthCheck,
+    LegalOpinion,
 )
 from guwen.regions.models import Level, Region
 
@@ -167,3 +169,29 @@ def coverage(communities: QuerySet[Region], quarter: Quarter) -> list[CoverageRo
 
 def coverage_visible_to(user, quarter: Quarter) -> list[CoverageRow]:
     return coverage(communities_visible_to(user), quarter)
+
+
+# --- legal opinions ------------------------------------------------------------------------------
+
+
+def opinions_visible_to(user) -> QuerySet[LegalOpinion]:
+    return LegalOpinion.objects.filter(community__in=regions_visible_to(user))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The ``days``-th working day after ``start`` on the work calendar (holidays and 调休 known)."""
+    day, counted = start, 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_workday(day):
+            counted += 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when delivered the same day)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_workday(day)
+    return count

@@ -86,3 +86,23 @@ def record_roles(user, record) -> set[str]:
     if lawyer is not None and record.pk and record.advisors.filter(pk=lawyer.pk).exists():
         roles.add(Role.ADVISOR)
     return roles
+
+
+OPINION = Workflow(
+    name="outreach_opinion",
+    transitions={
+        ("requested", "deliver"): ("delivered", {Role.ADVISOR, Role.SYSADMIN}),
+        ("requested", "withdraw"): ("withdrawn", {Role.COMMUNITY_STAFF, Role.OFFICE, Role.SYSADMIN}),
+    },
+    categories={"requested": Category.OPEN, "delivered": Category.RESOLVED, "withdrawn": Category.CLOSED},
+    action_labels={"deliver": _("出具法律意见"), "withdraw": _("撤回申请")},
+)
+
+
+def opinion_roles(user, opinion) -> set[str]:
+    """Staff roles over the community, plus ``advisor`` only for the lawyer the request went to."""
+    roles = region_roles(user, opinion.community)
+    lawyer = lawyer_of(user)
+    if lawyer is not None and lawyer.pk == opinion.advisor_id:
+        roles.add(Role.ADVISOR)
+    return roles

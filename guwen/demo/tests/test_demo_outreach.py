@@ -4,7 +4,7 @@ behind on lectures, health checks in every state with findings, and a second run
 import pytest
 
 from guwen.demo import nanwan, outreach
-from guwen.outreach.models import Activity, CheckStatus, HealthCheck
+from guwen.outreach.models import Activity, CheckStatus, HealthCheck, LegalOpinion
 from guwen.outreach.selectors import coverage, parse_quarter, quarter_of
 from guwen.regions.models import Region
 
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_has_a_year_of_activities_and_one_community_behind():
     nanwan.load()
     outreach.load()
-    counts = (Activity.objects.count(), HealthCheck.objects.count())
+    counts = (Activity.objects.count(), HealthCheck.objects.count(), LegalOpinion.objects.count())
     outreach.load()
-    assert (Activity.objects.count(), HealthCheck.objects.count()) == counts
+    assert (Activity.objects.count(), HealthCheck.objects.count(), LegalOpinion.objects.count()) == counts
     communities = Region.objects.filter(parent__code=nanwan.STREET)
     rows = coverage(communities, quarter_of(parse_quarter(None).first_day))
     behind = [row.community.name for row in rows if row.behind]
@@ -27,3 +27,6 @@ def test_demo_has_a_year_of_activities_and_one_community_behind():
     states = set(HealthCheck.objects.values_list("status", flat=True))
     assert states == set(CheckStatus.values)
     assert all(check.findings.exists() for check in HealthCheck.objects.all())
+    opinions = LegalOpinion.objects.all()
+    assert opinions.filter(status="delivered", working_days_taken__isnull=False).exists()
+    assert any(opinion.is_overdue for opinion in opinions)

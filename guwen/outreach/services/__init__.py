@@ -17,6 +17,7 @@ from guwen.outreach.services.checks import (
     health_check_start_fixing,
 )
 from guwen.outreach.services.coverage import coverage_remind
+from guwen.outreach.services.opinions import opinion_deliver, opinion_request, opinion_withdraw
 
 __all__ = [
     "activity_cancel",
@@ -32,4 +33,7 @@ __all__ = [
     "health_check_report",
     "health_check_schedule_follow_up",
     "health_check_start_fixing",
+    "opinion_deliver",
+    "opinion_request",
+    "opinion_withdraw",
 ]

@@ -291,3 +291,68 @@ ROWS: list[Row] = [
         setup=setup,
     ),
 ]
+
+
+def _opinion(w: World, role: str, inside: bool):
+    from guwen.outreach.models import LegalOpinion
+
+    community, lawyer = _place(w, role, inside)
+    today = timezone.localdate()
+    return LegalOpinion.objects.create(
+        community=community,
+        kind="contract_review",
+        title="合同审查",
+        question="请审查",
+        advisor=lawyer,
+        requested_on=today,
+        due_on=today + timedelta(days=7),
+    )
+
+
+REQUESTERS = ("staff_a", "office", "sysadmin")
+
+ROWS += [
+    Row("outreach:opinion_list", "GET", fixed("/outreach/opinions/"), page(200), setup=setup),
+    Row("outreach:opinion_create", "GET", fixed("/outreach/opinions/new/"), only(REQUESTERS, 200)),
+    Row(
+        "outreach:opinion_create",
+        "POST",
+        fixed("/outreach/opinions/new/"),
+        only(REQUESTERS, 302),
+        refused_outside(REQUESTERS),
+        body=lambda w, r, i: {
+            "community": _place(w, r, i)[0].pk,
+            "kind": "decision",
+            "title": "重大决策",
+            "question": "请出具意见",
+        },
+        setup=setup,
+    ),
+    Row(
+        "outreach:opinion_detail",
+        "GET",
+        lambda w, r, i: f"/outreach/opinions/{_opinion(w, r, i).pk}/",
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+    # Only the advisor the request went to delivers (and a system admin).
+    Row(
+        "outreach:opinion_deliver",
+        "POST",
+        lambda w, r, i: f"/outreach/opinions/{_opinion(w, r, i).pk}/deliver/",
+        expect({"advisor_a": 302, "advisor_b": 302, "sysadmin": 302}, 403),
+        OUT_SYS(302),
+        body=lambda w, r, i: {"opinion": "意见"},
+        setup=setup,
+    ),
+    Row(
+        "outreach:opinion_withdraw",
+        "POST",
+        lambda w, r, i: f"/outreach/opinions/{_opinion(w, r, i).pk}/withdraw/",
+        expect(dict.fromkeys(REQUESTERS, 302), 403),
+        OUT_SYS(302),
+        setup=setup,
+    ),
+    Row("api:outreach_list_opinions", "GET", fixed("/api/v1/outreach/opinions"), api_route(200), setup=setup),
+]
