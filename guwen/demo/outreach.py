@@ -348,6 +348,39 @@ def _opinions(communities: list[Region], today: date) -> int:
     return created
 
 
+def _pairing(communities: list[Region], today: date) -> int:
+    """One 结对共建 agreement for the first community's firm, with two joint activities."""
+    from guwen.outreach.models import Pairing
+
+    community = communities[0]
+    lawyer = _advisor(community, today)
+    if lawyer is None or Pairing.objects.filter(community=community).exists():
+        return 0
+    pairing = Pairing.objects.create(
+        firm=lawyer.firm,
+        branch=f"{lawyer.firm.name}党支部",
+        community=community,
+        committee=f"{community.name}党委",
+        starts_on=date(today.year, 1, 1),
+        ends_on=date(today.year, 12, 31),
+        goals="每季度开展一次党员律师进社区活动；共同做好法治宣传和矛盾纠纷排查",
+        contacts="律所党支部书记、社区党委副书记",
+    )
+    for months_ago, topic in ((8, "党员律师进社区：七一法律服务日"), (2, "“宪法宣传周”联合党日活动")):
+        day = max(today - timedelta(days=30 * months_ago), pairing.starts_on)
+        activity = _add(
+            community,
+            ActivityKind.PARTY_BUILDING,
+            day,
+            topic,
+            ActivityStatus.CONFIRMED,
+            40,
+            confirmed_at=timezone.now(),
+        )
+        Activity.objects.filter(pk=activity.pk).update(pairing=pairing)
+    return 1
+
+
 def load(*, stdout=None) -> None:
     say = stdout.write if stdout else (lambda _msg: None)
     street = Region.objects.filter(code=STREET).first()
@@ -365,4 +398,8 @@ def load(*, stdout=None) -> None:
             activities = _activities(communities, today)
         checks = _checks(communities, today)
         opinions = _opinions(communities, today)
-    say(f"普法与体检：新增活动 {activities} 场，企业法治体检 {checks} 次，法律意见 {opinions} 件")
+        pairings = _pairing(communities, today)
+    say(
+        f"普法与体检：新增活动 {activities} 场，企业法治体检 {checks} 次，法律意见 {opinions} 件，"
+        f"结对共建 {pairings} 份"
+    )

@@ -12,6 +12,7 @@ from guwen.outreach.models import (
     Enterprise,
     HealthCheck,
     LegalOpinion,
+    Pairing,
 )
 
 
@@ -83,3 +84,8 @@ class CoverageReminderAdmin(ReadOnlyAdmin):
 class LegalOpinionAdmin(ReadOnlyAdmin):
     list_display = ["title", "community", "kind", "status", "requested_on", "due_on", "working_days_taken"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(ReadOnlyAdmin):
+    list_display = ["branch", "committee", "firm", "community", "starts_on", "ends_on"]

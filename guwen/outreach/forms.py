@@ -14,9 +14,10 @@ from guwen.outreach.models import (
     ChecklistItem,
     Enterprise,
     OpinionKind,
+    Pairing,
     RiskLevel,
 )
-from guwen.regions.models import Lawyer, Region
+from guwen.regions.models import LawFirm, Lawyer, Region
 
 REQUIRED = {"required": _("此项为必填项")}
 DATE = {**REQUIRED, "invalid": _("请输入正确的日期")}
@@ -89,11 +90,19 @@ class ActivityForm(formtools.Form):
         error_messages=INTEGER,
     )
     summary = forms.CharField(label=_("活动情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    pairing = forms.ModelChoiceField(
+        label=_("结对共建（共建活动选择）"),
+        queryset=Pairing.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("请选择本社区的结对共建协议")},
+    )
 
-    def __init__(self, *args, communities, lawyers, **kwargs):
+    def __init__(self, *args, communities, lawyers, pairings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
         self.fields["advisors"].queryset = lawyers
+        if pairings is not None:
+            self.fields["pairing"].queryset = pairings
 
 
 class HoldForm(formtools.Form):
@@ -258,3 +267,32 @@ class OpinionDeliverForm(formtools.Form):
         error_messages=REQUIRED,
     )
     opinion_file = _scan_field(_("意见书（盖章扫描件，可选）"))
+
+
+class PairingForm(formtools.Form):
+    firm = forms.ModelChoiceField(
+        label=_("律师事务所"),
+        queryset=LawFirm.objects.none(),
+        error_messages={**REQUIRED, "invalid_choice": _("请选择律师事务所")},
+    )
+    branch = forms.CharField(label=_("律所党支部"), max_length=100, error_messages=REQUIRED)
+    community = forms.ModelChoiceField(
+        label=_("社区"),
+        queryset=Region.objects.none(),
+        error_messages={**REQUIRED, "invalid_choice": _("请选择您负责的社区")},
+    )
+    committee = forms.CharField(label=_("社区党委（党支部）"), max_length=100, error_messages=REQUIRED)
+    starts_on = date_field(_("开始日期"))
+    ends_on = date_field(_("结束日期"))
+    goals = forms.CharField(
+        label=_("共建目标"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages=REQUIRED,
+    )
+    contacts = forms.CharField(label=_("联络人"), max_length=200, required=False)
+
+    def __init__(self, *args, firms, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = firms
+        self.fields["community"].queryset = communities

@@ -12,6 +12,7 @@ ChecklistArea    an area of the checklist (data the district edits)
 ChecklistItem    one item to look at within an area
 Finding          an issue found, its legal basis, risk level and recommendation
 LegalOpinion     a community's request for a written opinion or contract review, and its answer
+Pairing          结对共建: a law firm's party branch and a community's party committee, for a period
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guwen.core.validators import validate_credit_code
-from guwen.regions.models import Lawyer, Level, Region
+from guwen.regions.models import LawFirm, Lawyer, Level, Region
 
 
 class ActivityKind(models.TextChoices):
@@ -49,6 +50,45 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+class Pairing(models.Model):
+    """结对共建: a law firm's party branch paired with a community's party committee for a period,
+    with goals and contacts; joint activities are Activities that name it."""
+
+    firm = models.ForeignKey(
+        LawFirm, verbose_name=_("律师事务所"), on_delete=models.PROTECT, related_name="+"
+    )
+    branch = models.CharField(_("律所党支部"), max_length=100)
+    community = models.ForeignKey(
+        Region,
+        verbose_name=_("社区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.COMMUNITY},
+    )
+    committee = models.CharField(_("社区党委（党支部）"), max_length=100)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    goals = models.TextField(_("共建目标"))
+    contacts = models.CharField(_("联络人"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("结对共建")
+        verbose_name_plural = _("结对共建")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="outreach_pairing_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.committee}"
+
+
 class Activity(models.Model):
     community = models.ForeignKey(
         Region,
@@ -68,6 +108,14 @@ class Activity(models.Model):
     advisors = models.ManyToManyField(Lawyer, verbose_name=_("顾问律师"), related_name="+")
     audience_count = models.PositiveIntegerField(_("参与人数"), null=True, blank=True)
     summary = models.TextField(_("活动情况"), blank=True)
+    pairing = models.ForeignKey(
+        Pairing,
+        verbose_name=_("结对共建"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
     materials = models.FileField(_("宣传材料"), upload_to="outreach/materials/%Y/%m/", blank=True)
     sign_in_sheet = models.FileField(_("签到表扫描件"), upload_to="outreach/signin/%Y/%m/", blank=True)
     created_by = models.ForeignKey(

@@ -24,6 +24,7 @@ from guwen.outreach.models import (
     Finding,
     HealthCheck,
     LegalOpinion,
+    Pairing,
 )
 from guwen.regions.models import Level, Region
 
@@ -195,3 +196,7 @@ def working_days_between(start: date, end: date) -> int:
         day += timedelta(days=1)
         count += is_workday(day)
     return count
+
+
+def pairings_visible_to(user) -> QuerySet[Pairing]:
+    return Pairing.objects.filter(community__in=regions_visible_to(user))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.outreach.views import activities, checks, opinions
+from guwen.outreach.views import activities, checks, opinions, pairings
 
 app_name = "outreach"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("outreach/checks/<int:pk>/report.<str:fmt>", checks.check_report, name="check_report"),
     path("outreach/checks/<int:pk>/<str:action>/", checks.check_action, name="check_action"),
     path("outreach/findings/<int:pk>/fixed/", checks.finding_fixed, name="finding_fixed"),
+    path("outreach/pairings/", pairings.pairing_list, name="pairing_list"),
+    path("outreach/pairings/new/", pairings.pairing_create, name="pairing_create"),
+    path("outreach/pairings/<int:pk>/", pairings.pairing_detail, name="pairing_detail"),
     path("outreach/opinions/", opinions.opinion_list, name="opinion_list"),
     path("outreach/opinions/new/", opinions.opinion_create, name="opinion_create"),
     path("outreach/opinions/<int:pk>/", opinions.opinion_detail, name="opinion_detail"),

@@ -30,3 +30,4 @@ def test_demo_has_a_year_of_activities_and_one_community_behind():
     opinions = LegalOpinion.objects.all()
     assert opinions.filter(status="delivered", working_days_taken__isnull=False).exists()
     assert any(opinion.is_overdue for opinion in opinions)
+    assert Activity.objects.filter(pairing__isnull=False).count() == 2

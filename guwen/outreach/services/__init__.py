@@ -18,6 +18,7 @@ from guwen.outreach.services.checks import (
 )
 from guwen.outreach.services.coverage import coverage_remind
 from guwen.outreach.services.opinions import opinion_deliver, opinion_request, opinion_withdraw
+from guwen.outreach.services.pairings import pairing_create
 
 __all__ = [
     "activity_cancel",
@@ -36,4 +37,5 @@ __all__ = [
     "opinion_deliver",
     "opinion_request",
     "opinion_withdraw",
+    "pairing_create",
 ]

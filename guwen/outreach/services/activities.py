@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guwen.accounts.models import Role
 from guwen.core import audit
 from guwen.core.errors import Conflict, DomainError
-from guwen.outreach.models import Activity, ActivityKind, ActivityPhoto, ActivityStatus, Channel
+from guwen.outreach.models import Activity, ActivityKind, ActivityPhoto, ActivityStatus, Channel, Pairing
 from guwen.outreach.services.common import advisors_for, stored_upload, text
 from guwen.outreach.workflow import ACTIVITY, WRITERS, community_roles, record_roles
 from guwen.regions.models import Lawyer, Level, Region
@@ -52,6 +52,7 @@ def activity_create(
     place: str = "",
     audience_count: int | None = None,
     summary: str = "",
+    pairing: Pairing | None = None,
 ) -> Activity:
     """Record an activity. With an audience count it is recorded as held (its date must not be in
     the future); without, as planned."""
@@ -71,6 +72,10 @@ def activity_create(
     place = text(place, field="place", label=_("地点"), limit=120, required=False)
     summary = text(summary, field="summary", label=_("活动情况"), limit=2000, required=False)
     lawyers = advisors_for(advisors, community=community)
+    if pairing is not None and (
+        pairing.community_id != community.pk or not pairing.starts_on <= date <= pairing.ends_on
+    ):
+        raise DomainError(_("所选结对共建协议不是本社区在活动日期有效的协议"), field="pairing")
     held = audience_count is not None and audience_count != ""
     if held:
         audience_count = _clean_audience(audience_count)
@@ -85,6 +90,7 @@ def activity_create(
             topic=topic,
             place=place,
             summary=summary,
+            pairing=pairing,
             status=ActivityStatus.HELD if held else ActivityStatus.PLANNED,
             audience_count=audience_count if held else None,
             held_at=now if held else None,

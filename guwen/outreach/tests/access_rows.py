@@ -356,3 +356,56 @@ ROWS += [
     ),
     Row("api:outreach_list_opinions", "GET", fixed("/api/v1/outreach/opinions"), api_route(200), setup=setup),
 ]
+
+
+def _pairing(w: World, role: str, inside: bool):
+    from datetime import date
+
+    from guwen.outreach.models import Pairing
+
+    community, lawyer = _place(w, role, inside)
+    return Pairing.objects.create(
+        firm=lawyer.firm,
+        branch="党支部",
+        community=community,
+        committee="社区党委",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        goals="共建",
+    )
+
+
+_years = iter(range(2100, 2200))
+MANAGERS = ("office", "bureau", "sysadmin")
+
+ROWS += [
+    Row("outreach:pairing_list", "GET", fixed("/outreach/pairings/"), page(200), setup=setup),
+    Row("outreach:pairing_create", "GET", fixed("/outreach/pairings/new/"), only(MANAGERS, 200)),
+    Row(
+        "outreach:pairing_create",
+        "POST",
+        fixed("/outreach/pairings/new/"),
+        only(MANAGERS, 302),
+        refused_outside(MANAGERS),
+        body=lambda w, r, i: (
+            lambda year, place: {
+                "firm": place[1].firm.pk,
+                "branch": "党支部",
+                "community": place[0].pk,
+                "committee": "社区党委",
+                "starts_on": f"{year}-01-01",
+                "ends_on": f"{year}-12-31",
+                "goals": "共建",
+            }
+        )(next(_years), _place(w, r, i)),
+        setup=setup,
+    ),
+    Row(
+        "outreach:pairing_detail",
+        "GET",
+        lambda w, r, i: f"/outreach/pairings/{_pairing(w, r, i).pk}/",
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+]

@@ -45,7 +45,12 @@ def activity_list(request):
 @require_http_methods(["GET", "POST"])
 def activity_create(request):
     communities = recording_communities(request.user)
-    form = ActivityForm(request.POST or None, communities=communities, lawyers=serving_lawyers(communities))
+    form = ActivityForm(
+        request.POST or None,
+        communities=communities,
+        lawyers=serving_lawyers(communities),
+        pairings=selectors.pairings_visible_to(request.user).filter(community__in=communities),
+    )
     done, activity = form_submit(
         request,
         form,
@@ -59,6 +64,7 @@ def activity_create(request):
             advisors=data["advisors"],
             audience_count=data["audience_count"],
             summary=data["summary"],
+            pairing=data["pairing"],
             by=request.user,
         ),
     )
