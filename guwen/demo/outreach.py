@@ -381,6 +381,38 @@ def _pairing(communities: list[Region], today: date) -> int:
     return 1
 
 
+def _referrals(district: Region, communities: list[Region], today: date) -> int:
+    """The district's legal-aid centre and three referrals: accepted, closed and still waiting."""
+    from guwen.outreach.models import LegalAidCentre, Referral
+
+    centre, _created = LegalAidCentre.objects.get_or_create(
+        district=district, defaults={"name": "龙岗区法律援助处（演示）", "phone": "0755-2890 0000"}
+    )
+    if Referral.objects.filter(centre=centre).exists():
+        return 0
+    rows = [
+        ("王某", "wages", "被拖欠三个月工资共 1.8 万元，家庭经济困难，已有考勤和转账记录", "accepted", 20),
+        ("刘某", "family", "年迈父母请求子女支付赡养费，本人无固定收入", "closed", 90),
+        ("陈某", "injury", "工地摔伤后用人单位拒绝申报工伤", "sent", 3),
+    ]
+    for index, (applicant, category, situation, status, days_ago) in enumerate(rows):
+        sent = today - timedelta(days=days_ago)
+        Referral.objects.create(
+            community=communities[index + 1],
+            centre=centre,
+            applicant=applicant,
+            category=category,
+            hardship=True,
+            situation=situation,
+            status=status,
+            sent_on=sent,
+            decided_on=sent + timedelta(days=5) if status != "sent" else None,
+            closed_on=sent + timedelta(days=60) if status == "closed" else None,
+            note="经调解已支付赡养费" if status == "closed" else "",
+        )
+    return len(rows)
+
+
 def load(*, stdout=None) -> None:
     say = stdout.write if stdout else (lambda _msg: None)
     street = Region.objects.filter(code=STREET).first()
@@ -399,7 +431,8 @@ def load(*, stdout=None) -> None:
         checks = _checks(communities, today)
         opinions = _opinions(communities, today)
         pairings = _pairing(communities, today)
+        referrals = _referrals(district, communities, today)
     say(
         f"普法与体检：新增活动 {activities} 场，企业法治体检 {checks} 次，法律意见 {opinions} 件，"
-        f"结对共建 {pairings} 份"
+        f"结对共建 {pairings} 份，法律援助转介 {referrals} 件"
     )

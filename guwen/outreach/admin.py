@@ -11,8 +11,10 @@ from guwen.outreach.models import (
     CoverageRule,
     Enterprise,
     HealthCheck,
+    LegalAidCentre,
     LegalOpinion,
     Pairing,
+    Referral,
 )
 
 
@@ -89,3 +91,17 @@ class LegalOpinionAdmin(ReadOnlyAdmin):
 @admin.register(Pairing)
 class PairingAdmin(ReadOnlyAdmin):
     list_display = ["branch", "committee", "firm", "community", "starts_on", "ends_on"]
+
+
+@admin.register(LegalAidCentre)
+class LegalAidCentreAdmin(admin.ModelAdmin):
+    """Where each district's legal-aid referrals go."""
+
+    list_display = ["district", "name", "phone"]
+    raw_id_fields = ["district"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    list_display = ["applicant", "category", "community", "centre", "status", "sent_on"]
+    list_filter = ["status", "category"]

@@ -9,6 +9,7 @@ from guwen.core import formtools
 from guwen.core.formtools import DateInput
 from guwen.outreach.models import (
     ActivityKind,
+    AidCategory,
     Channel,
     ChecklistArea,
     ChecklistItem,
@@ -296,3 +297,32 @@ class PairingForm(formtools.Form):
         super().__init__(*args, **kwargs)
         self.fields["firm"].queryset = firms
         self.fields["community"].queryset = communities
+
+
+class ReferralForm(formtools.Form):
+    community = forms.ModelChoiceField(
+        label=_("社区"),
+        queryset=Region.objects.none(),
+        error_messages={**REQUIRED, "invalid_choice": _("请选择您负责的社区")},
+    )
+    applicant = forms.CharField(label=_("申请人"), max_length=40, error_messages=REQUIRED)
+    category = forms.ChoiceField(label=_("援助事项"), choices=AidCategory.choices, error_messages=REQUIRED)
+    hardship = forms.BooleanField(label=_("经济困难"), required=False)
+    situation = forms.CharField(
+        label=_("申请人情况"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("经济状况、诉求和已有证据"),
+        error_messages=REQUIRED,
+    )
+    attachment = _scan_field(_("材料（图片或 PDF）"))
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+
+class ReferralNoteForm(formtools.Form):
+    note = forms.CharField(
+        label=_("处理情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )

@@ -13,6 +13,8 @@ ChecklistItem    one item to look at within an area
 Finding          an issue found, its legal basis, risk level and recommendation
 LegalOpinion     a community's request for a written opinion or contract review, and its answer
 Pairing          结对共建: a law firm's party branch and a community's party committee, for a period
+LegalAidCentre   the legal-aid centre that receives a district's referrals (configured in the admin)
+Referral         a referral to legal aid, from a consultation or on its own: sent → accepted/refused → closed
 """
 
 from __future__ import annotations
@@ -455,3 +457,76 @@ class LegalOpinion(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == OpinionStatus.REQUESTED and self.due_on < timezone.localdate()
+
+
+class LegalAidCentre(models.Model):
+    district = models.OneToOneField(
+        Region,
+        verbose_name=_("区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.DISTRICT},
+    )
+    name = models.CharField(_("法律援助中心"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("法律援助中心")
+        verbose_name_plural = _("法律援助中心")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AidCategory(models.TextChoices):
+    WAGES = "wages", _("请求支付劳动报酬")
+    INJURY = "injury", _("工伤、人身损害赔偿")
+    FAMILY = "family", _("婚姻家庭、赡养抚养")
+    TRAFFIC = "traffic", _("交通事故")
+    MEDICAL = "medical", _("医疗损害")
+    SOCIAL = "social", _("社会保险、最低生活保障")
+    OTHER = "other", _("其他")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("已转介")
+    ACCEPTED = "accepted", _("已受理")
+    REFUSED = "refused", _("不予受理")
+    CLOSED = "closed", _("已结案")
+
+
+class Referral(models.Model):
+    community = models.ForeignKey(Region, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    consultation = models.ForeignKey(
+        "consultations.Consultation",
+        verbose_name=_("来源咨询"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    centre = models.ForeignKey(LegalAidCentre, verbose_name=_("法律援助中心"), on_delete=models.PROTECT)
+    applicant = models.CharField(_("申请人"), max_length=40)
+    category = models.CharField(_("援助事项"), max_length=12, choices=AidCategory.choices)
+    hardship = models.BooleanField(_("经济困难"), default=False)
+    situation = models.TextField(_("申请人情况"))
+    attachment = models.FileField(_("材料"), upload_to="outreach/referrals/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_on = models.DateField(_("转介日期"))
+    decided_on = models.DateField(_("受理决定日期"), null=True, blank=True)
+    note = models.TextField(_("处理情况"), blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("法律援助转介")
+        verbose_name_plural = _("法律援助转介")
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} · {self.get_category_display()}"

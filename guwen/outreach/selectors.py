@@ -25,6 +25,7 @@ from guwen.outreach.models import (
     HealthCheck,
     LegalOpinion,
     Pairing,
+    Referral,
 )
 from guwen.regions.models import Level, Region
 
@@ -200,3 +201,7 @@ def working_days_between(start: date, end: date) -> int:
 
 def pairings_visible_to(user) -> QuerySet[Pairing]:
     return Pairing.objects.filter(community__in=regions_visible_to(user))
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    return Referral.objects.filter(community__in=regions_visible_to(user))

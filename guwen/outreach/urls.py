@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.outreach.views import activities, checks, opinions, pairings
+from guwen.outreach.views import activities, checks, opinions, pairings, referrals
 
 app_name = "outreach"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
     path("outreach/pairings/", pairings.pairing_list, name="pairing_list"),
     path("outreach/pairings/new/", pairings.pairing_create, name="pairing_create"),
     path("outreach/pairings/<int:pk>/", pairings.pairing_detail, name="pairing_detail"),
+    path("outreach/referrals/", referrals.referral_list, name="referral_list"),
+    path("outreach/referrals/new/", referrals.referral_create, name="referral_create"),
+    path("outreach/referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("outreach/referrals/<int:pk>/<str:action>/", referrals.referral_action, name="referral_action"),
     path("outreach/opinions/", opinions.opinion_list, name="opinion_list"),
     path("outreach/opinions/new/", opinions.opinion_create, name="opinion_create"),
     path("outreach/opinions/<int:pk>/", opinions.opinion_detail, name="opinion_detail"),

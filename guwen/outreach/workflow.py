@@ -106,3 +106,25 @@ def opinion_roles(user, opinion) -> set[str]:
     if lawyer is not None and lawyer.pk == opinion.advisor_id:
         roles.add(Role.ADVISOR)
     return roles
+
+
+REFERRAL = Workflow(
+    name="outreach_referral",
+    transitions={
+        # The legal-aid centre decides; the advisor or the office records its answer.
+        ("sent", "accept"): ("accepted", {Role.ADVISOR, Role.OFFICE, Role.SYSADMIN}),
+        ("sent", "refuse"): ("refused", {Role.ADVISOR, Role.OFFICE, Role.SYSADMIN}),
+        ("accepted", "close"): ("closed", {Role.ADVISOR, Role.OFFICE, Role.SYSADMIN}),
+    },
+    categories={
+        "sent": Category.WAITING,
+        "accepted": Category.WAITING,
+        "refused": Category.CLOSED,
+        "closed": Category.CLOSED,
+    },
+    action_labels={
+        "accept": _("法律援助中心已受理"),
+        "refuse": _("法律援助中心不予受理"),
+        "close": _("援助结案"),
+    },
+)

@@ -4,7 +4,7 @@ behind on lectures, health checks in every state with findings, and a second run
 import pytest
 
 from guwen.demo import nanwan, outreach
-from guwen.outreach.models import Activity, CheckStatus, HealthCheck, LegalOpinion
+from guwen.outreach.models import Activity, CheckStatus, HealthCheck, LegalOpinion, Referral
 from guwen.outreach.selectors import coverage, parse_quarter, quarter_of
 from guwen.regions.models import Region
 
@@ -31,3 +31,4 @@ def test_demo_has_a_year_of_activities_and_one_community_behind():
     assert opinions.filter(status="delivered", working_days_taken__isnull=False).exists()
     assert any(opinion.is_overdue for opinion in opinions)
     assert Activity.objects.filter(pairing__isnull=False).count() == 2
+    assert set(Referral.objects.values_list("status", flat=True)) == {"sent", "accepted", "closed"}

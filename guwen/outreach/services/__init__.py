@@ -19,6 +19,7 @@ from guwen.outreach.services.checks import (
 from guwen.outreach.services.coverage import coverage_remind
 from guwen.outreach.services.opinions import opinion_deliver, opinion_request, opinion_withdraw
 from guwen.outreach.services.pairings import pairing_create
+from guwen.outreach.services.referrals import referral_create, referral_move
 
 __all__ = [
     "activity_cancel",
@@ -38,4 +39,6 @@ __all__ = [
     "opinion_request",
     "opinion_withdraw",
     "pairing_create",
+    "referral_create",
+    "referral_move",
 ]

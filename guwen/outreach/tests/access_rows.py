@@ -409,3 +409,64 @@ ROWS += [
         setup=setup,
     ),
 ]
+
+
+def _centres(w: World) -> None:
+    from guwen.outreach.models import LegalAidCentre
+
+    setup(w)
+    for district in (w.district, w.district2):
+        LegalAidCentre.objects.get_or_create(
+            district=district, defaults={"name": f"{district.name}法律援助中心"}
+        )
+
+
+def _referral(w: World, role: str, inside: bool):
+    from guwen.outreach.models import LegalAidCentre, Referral
+
+    community, _lawyer = _place(w, role, inside)
+    district = w.district if inside else w.district2
+    return Referral.objects.create(
+        community=community,
+        centre=LegalAidCentre.objects.get(district=district),
+        applicant="王某",
+        category="wages",
+        situation="被拖欠工资",
+        sent_on=timezone.localdate(),
+    )
+
+
+ROWS += [
+    Row("outreach:referral_list", "GET", fixed("/outreach/referrals/"), page(200), setup=_centres),
+    Row("outreach:referral_create", "GET", fixed("/outreach/referrals/new/"), only(CHECKERS, 200)),
+    Row(
+        "outreach:referral_create",
+        "POST",
+        fixed("/outreach/referrals/new/"),
+        only(CHECKERS, 302),
+        refused_outside(CHECKERS),
+        body=lambda w, r, i: {
+            "community": _place(w, r, i)[0].pk,
+            "applicant": "李某",
+            "category": "family",
+            "situation": "赡养纠纷",
+        },
+        setup=_centres,
+    ),
+    Row(
+        "outreach:referral_detail",
+        "GET",
+        lambda w, r, i: f"/outreach/referrals/{_referral(w, r, i).pk}/",
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=_centres,
+    ),
+    Row(
+        "outreach:referral_action",
+        "POST",
+        lambda w, r, i: f"/outreach/referrals/{_referral(w, r, i).pk}/accept/",
+        expect(dict.fromkeys(CHECKERS, 302), 403),
+        OUT_SYS(302),
+        setup=_centres,
+    ),
+]
