@@ -397,9 +397,12 @@ def _referrals(district: Region, communities: list[Region], today: date) -> int:
     ]
     for index, (applicant, category, situation, status, days_ago) in enumerate(rows):
         sent = today - timedelta(days=days_ago)
+        community = communities[index]
+        lawyer = _advisor(community, today)
         Referral.objects.create(
-            community=communities[index + 1],
+            community=community,
             centre=centre,
+            referred_by=lawyer.user if lawyer else None,
             applicant=applicant,
             category=category,
             hardship=True,
@@ -411,6 +414,27 @@ def _referrals(district: Region, communities: list[Region], today: date) -> int:
             note="经调解已支付赡养费" if status == "closed" else "",
         )
     return len(rows)
+
+
+def _free_entry(community: Region, today: date) -> None:
+    """One work-log entry no module records: the advisor sat in on a residents' meeting."""
+    from datetime import datetime, time
+
+    from guwen.core.workcalendar import CHINA_TZ
+    from guwen.outreach.models import WorkLogEntry
+
+    lawyer = _advisor(community, today)
+    if lawyer is None or WorkLogEntry.objects.filter(lawyer=lawyer).exists():
+        return
+    WorkLogEntry.objects.create(
+        lawyer=lawyer,
+        community=community,
+        at=datetime.combine(today - timedelta(days=6), time(19, 30), tzinfo=CHINA_TZ),
+        place="社区议事厅",
+        person="社区两委及居民代表",
+        content="列席居民议事会，解答小区公共收益分配和物业费调整的法律问题",
+        result="建议按《民法典》第二百七十八条召开业主大会表决",
+    )
 
 
 def load(*, stdout=None) -> None:
@@ -432,6 +456,7 @@ def load(*, stdout=None) -> None:
         opinions = _opinions(communities, today)
         pairings = _pairing(communities, today)
         referrals = _referrals(district, communities, today)
+        _free_entry(communities[0], today)
     say(
         f"普法与体检：新增活动 {activities} 场，企业法治体检 {checks} 次，法律意见 {opinions} 件，"
         f"结对共建 {pairings} 份，法律援助转介 {referrals} 件"

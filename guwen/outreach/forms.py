@@ -326,3 +326,34 @@ class ReferralNoteForm(formtools.Form):
     note = forms.CharField(
         label=_("处理情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
+
+
+class WorkLogEntryForm(formtools.Form):
+    community = forms.ModelChoiceField(
+        label=_("社区"),
+        queryset=Region.objects.none(),
+        error_messages={**REQUIRED, "invalid_choice": _("请选择您服务的社区")},
+    )
+    at = forms.DateTimeField(
+        label=_("时间"),
+        widget=formtools.DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={**REQUIRED, "invalid": _("请输入正确的日期和时间")},
+    )
+    place = forms.CharField(
+        label=_("地点"), max_length=100, required=False, help_text=_("驻点、上门、线上等")
+    )
+    person = forms.CharField(label=_("服务对象"), max_length=100, error_messages=REQUIRED)
+    content = forms.CharField(
+        label=_("服务内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages=REQUIRED,
+    )
+    result = forms.CharField(
+        label=_("结果"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities

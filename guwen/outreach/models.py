@@ -15,6 +15,7 @@ LegalOpinion     a community's request for a written opinion or contract review,
 Pairing          结对共建: a law firm's party branch and a community's party committee, for a period
 LegalAidCentre   the legal-aid centre that receives a district's referrals (configured in the admin)
 Referral         a referral to legal aid, from a consultation or on its own: sent → accepted/refused → closed
+WorkLogEntry     a free entry in the advisor's work log (工作日志) for work no module records
 """
 
 from __future__ import annotations
@@ -530,3 +531,24 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicant} · {self.get_category_display()}"
+
+
+class WorkLogEntry(models.Model):
+    """Anything the advisor did that no module records; everything else appears in the log by itself."""
+
+    lawyer = models.ForeignKey(Lawyer, verbose_name=_("律师"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(Region, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    person = models.CharField(_("服务对象"), max_length=100)
+    content = models.TextField(_("服务内容"))
+    result = models.TextField(_("结果"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("工作日志（自由记录）")
+        verbose_name_plural = _("工作日志（自由记录）")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.lawyer} {self.at:%Y-%m-%d}"

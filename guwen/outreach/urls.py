@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.outreach.views import activities, checks, opinions, pairings, referrals
+from guwen.outreach.views import activities, checks, opinions, pairings, referrals, worklog
 
 app_name = "outreach"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("outreach/pairings/", pairings.pairing_list, name="pairing_list"),
     path("outreach/pairings/new/", pairings.pairing_create, name="pairing_create"),
     path("outreach/pairings/<int:pk>/", pairings.pairing_detail, name="pairing_detail"),
+    path("outreach/worklog/", worklog.worklog_page, name="worklog"),
+    path("outreach/worklog/new/", worklog.worklog_entry_create, name="worklog_entry_create"),
     path("outreach/referrals/", referrals.referral_list, name="referral_list"),
     path("outreach/referrals/new/", referrals.referral_create, name="referral_create"),
     path("outreach/referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),

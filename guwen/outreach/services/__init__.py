@@ -20,6 +20,7 @@ from guwen.outreach.services.coverage import coverage_remind
 from guwen.outreach.services.opinions import opinion_deliver, opinion_request, opinion_withdraw
 from guwen.outreach.services.pairings import pairing_create
 from guwen.outreach.services.referrals import referral_create, referral_move
+from guwen.outreach.services.worklog import worklog_entry_create
 
 __all__ = [
     "activity_cancel",
@@ -41,4 +42,5 @@ __all__ = [
     "pairing_create",
     "referral_create",
     "referral_move",
+    "worklog_entry_create",
 ]
