@@ -23,6 +23,7 @@ from guwen.duty.api import router as duty_router
 from guwen.knowledge.api import router as knowledge_router
 from guwen.mediation.api import router as mediation_router
 from guwen.notifications.api import router as notifications_router
+from guwen.outreach.api import router as outreach_router
 
 
 class PlainTextParser(Parser):
@@ -133,3 +134,4 @@ api.add_router("/", knowledge_router)
 api.add_router("/", duty_router)
 api.add_router("/", consultations_router)
 api.add_router("/", mediation_router)
+api.add_router("/", outreach_router)

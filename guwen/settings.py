@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "guwen.duty",
     "guwen.consultations",
     "guwen.mediation",
+    "guwen.outreach",
     "guwen.demo",
 ]
 

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("guwen.duty.urls")),
     path("", include("guwen.consultations.urls")),
     path("", include("guwen.mediation.urls")),
+    path("", include("guwen.outreach.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ def menu_items(user) -> list[tuple[str, str]]:
         items.append((_("驻点值班"), reverse("duty:home")))
         if roles & MEDIATION:
             items.append((_("人民调解"), reverse("mediation:case_list")))
+        items.append((_("普法与体检"), reverse("outreach:activity_list")))
         items.append((_("区域与社区"), reverse("regions:region_list")))
         items.append((_("律师"), reverse("regions:lawyer_list")))
         items.append((_("律师事务所"), reverse("regions:firm_list")))

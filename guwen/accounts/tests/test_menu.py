@@ -9,7 +9,7 @@ import pytest
 from guwen.accounts.context_processors import menu_items
 from guwen.testing import verified_client
 
-FIRM_WORK = ["驻点值班", "区域与社区", "律师", "律师事务所", "知识库", "法律法规"]
+FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "法律法规"]
 OFFICE_WORK = ["驻点值班", "人民调解", *FIRM_WORK[1:]]
 OWN = ["我的账号", "修改密码"]
 EXPECTED = {

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from guwen.demo import consultations, duty, knowledge, mediation, nanwan
+from guwen.demo import consultations, duty, knowledge, mediation, nanwan, outreach
 
 # Each module's part of the demo, in the order the modules build on each other. Every step is
 # re-runnable: a second `load_demo` adds nothing.
@@ -9,6 +9,7 @@ STEPS = [
     ("驻点值班", duty.load),
     ("法律咨询", consultations.load),
     ("人民调解", mediation.load),
+    ("普法与体检", outreach.load),
 ]
 
 

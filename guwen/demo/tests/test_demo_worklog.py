@@ -1,0 +1,21 @@
+"""On the demo, the advisor's work log shows every kind of record, each once."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from guwen.accounts.models import User
+from guwen.outreach.worklog import worklog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.time_machine("2026-12-03T10:20:00+08:00")
+def test_demo_advisor_log_shows_every_kind():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    advisor = User.objects.get(username="advisor").lawyer
+    entries = worklog(lawyer=advisor, date_from=date(2025, 12, 4), date_to=date(2026, 12, 3))
+    kinds = {entry.kind for entry in entries}
+    assert kinds == {"consultation", "duty", "activity", "health_check", "opinion", "referral", "other"}
+    assert len({(entry.kind, entry.url) for entry in entries}) == len(entries)  # no entry twice

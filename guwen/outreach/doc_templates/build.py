@@ -1,0 +1,255 @@
+"""Builds the shipped Word template of the enterprise legal health-check report (企业法治体检报告).
+
+Run from the repository root, after changing the layout or a variable:
+
+    .venv/bin/python guwen/outreach/doc_templates/build.py
+
+and commit the .docx it writes beside itself. A4, a centred title, the profile and the findings as
+bordered tables; the findings repeat per area (a paragraph loop around a table whose rows loop).
+The variables are those ``guwen/outreach/documents.py`` offers; ``test_documents.py`` renders the
+template with the sample context, so a tag naming something not offered fails there.
+
+The primitives mirror ``guwen/mediation/doc_templates/build.py`` (the same fonts and table grid,
+so the two apps' documents look alike); outreach may not import mediation, and both are scripts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+HERE = Path(__file__).resolve().parent
+SERIF = "Noto Serif CJK SC"
+BODY_PT = 12
+SMALL_PT = 10.5
+TITLE_PT = 18
+LEFT_CM, RIGHT_CM = 2.6, 2.4
+TEXT_WIDTH_CM = 21.0 - LEFT_CM - RIGHT_CM
+
+
+def _fonts(element, name: str) -> None:
+    properties = element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+
+
+def new_document() -> Document:
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.left_margin, section.right_margin = Cm(LEFT_CM), Cm(RIGHT_CM)
+    normal = document.styles["Normal"]
+    normal.font.name = SERIF
+    normal.font.size = Pt(BODY_PT)
+    _fonts(normal.element, SERIF)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.25
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    normal.element.get_or_add_rPr().append(lang)
+    return document
+
+
+def para(container, text: str = "", *, size=BODY_PT, bold=False, align=None, before=0, after=0, indent=False):
+    paragraph = container.add_paragraph()
+    if align is not None:
+        paragraph.alignment = align
+    paragraph.paragraph_format.space_before = Pt(before)
+    paragraph.paragraph_format.space_after = Pt(after)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+    if text:
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size)
+        run.bold = bold
+        _fonts(run._element, SERIF)
+    return paragraph
+
+
+def heading(document, text: str) -> None:
+    para(document, text, bold=True, before=10, after=4)
+
+
+class Grid:
+    """A bordered table of fixed column widths (cm), built row by row from ``(text, span, options)``."""
+
+    def __init__(self, document, widths: list[float], *, size: float = BODY_PT):
+        assert sum(widths) <= TEXT_WIDTH_CM + 0.01, (widths, sum(widths))
+        self.widths, self.size = widths, size
+        self.table = document.add_table(rows=0, cols=len(widths))
+        self.table.style = document.styles["Table Grid"]
+        self.table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        self.table.autofit = False
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        self.table._tbl.tblPr.append(layout)
+        for column, width in zip(self.table.columns, widths, strict=True):
+            column.width = Cm(width)
+
+    def row(self, cells: list[tuple]):
+        row = self.table.add_row()
+        row.height = Cm(0.8)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        for index, width in enumerate(self.widths):
+            row.cells[index].width = Cm(width)
+        column = 0
+        for text, span, *rest in cells:
+            options = rest[0] if rest else {}
+            cell = row.cells[column]
+            if span > 1:
+                cell = cell.merge(row.cells[column + span - 1])
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            paragraph = cell.paragraphs[0]
+            if options.get("center"):
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = paragraph.add_run(text)
+            run.bold = options.get("bold", False)
+            run.font.size = Pt(options.get("size", self.size))
+            _fonts(run._element, SERIF)
+            column += span
+        assert column == len(self.widths), (cells, column)
+        return row
+
+
+def label(text: str, span: int = 1) -> tuple:
+    return (text, span, {"center": True})
+
+
+def head(text: str) -> tuple:
+    return (text, 1, {"center": True, "bold": True})
+
+
+def report() -> Document:
+    d = new_document()
+    para(d, "企业法治体检报告", size=TITLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=4)
+    para(d, "{{ report.number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=8)
+
+    heading(d, "一、企业基本情况")
+    grid = Grid(d, [4.0, 5.2, 2.4, 4.4])
+    grid.row([label("企业名称"), ("{{ enterprise.name }}", 3)])
+    grid.row(
+        [
+            label("统一社会信用代码"),
+            ("{{ enterprise.credit_code }}", 1),
+            label("所属行业"),
+            ("{{ enterprise.industry }}", 1),
+        ]
+    )
+    grid.row(
+        [
+            label("员工人数"),
+            ("{{ enterprise.staff_count }}", 1),
+            label("联系人"),
+            ("{{ enterprise.contact }}", 1),
+        ]
+    )
+    grid.row([label("地址"), ("{{ enterprise.address }}", 3)])
+    grid.row([label("所在社区"), ("{{ enterprise.community }}", 3)])
+
+    heading(d, "二、体检范围和方式")
+    grid = Grid(d, [3.0, 13.0])
+    grid.row([label("体检日期"), ("{{ check.date }}", 1)])
+    grid.row([label("体检范围"), ("{{ check.scope }}", 1)])
+    grid.row([label("体检方式"), ("{{ check.method }}", 1)])
+    grid.row([label("体检律师"), ("{{ check.lawyers }}（{{ check.firms }}）", 1)])
+
+    heading(d, "三、发现的问题和整改建议")
+    para(d, "{%p for area in areas %}")
+    para(d, "（{{ loop.index }}）{{ area.name }}", bold=True, before=4, after=2)
+    widths = [1.2, 3.0, 2.8, 1.6, 3.4, 1.9, 2.1]
+    grid = Grid(d, widths, size=SMALL_PT)
+    grid.row(
+        [head(t) for t in ("序号", "存在问题", "法律依据", "风险等级", "整改建议", "责任人", "整改期限")]
+    )
+    grid.row([("{%tr for f in area.findings %}", len(widths))])
+    grid.row(
+        [
+            label("{{ f.number }}"),
+            ("{{ f.issue }}", 1),
+            ("{{ f.legal_basis }}", 1),
+            label("{{ f.risk }}"),
+            ("{{ f.recommendation }}", 1),
+            label("{{ f.owner }}"),
+            label("{{ f.deadline }}"),
+        ]
+    )
+    grid.row([("{%tr endfor %}", len(widths))])
+    para(d, "{%p endfor %}")
+    para(d, "{%p if not areas %}")
+    para(d, "本次体检未发现需要整改的法律风险。", indent=True)
+    para(d, "{%p endif %}")
+
+    heading(d, "四、体检结论")
+    para(
+        d,
+        "本次体检共发现法律风险点 {{ counts.risk_points }} 个（涉及 {{ counts.areas }} 个领域），其中高风险 "
+        "{{ counts.high }} 个、中风险 {{ counts.medium }} 个、低风险 {{ counts.low }} 个；提出整改建议 "
+        "{{ counts.recommendations }} 条。高风险事项建议企业立即整改，中、低风险事项请在整改期限内完成。",
+        indent=True,
+    )
+    para(
+        d,
+        "本报告仅依据企业提供的资料和访谈情况作出，供企业完善内部管理参考，不构成对任何具体纠纷的法律意见。",
+        indent=True,
+    )
+
+    heading(d, "五、回访")
+    grid = Grid(d, [3.0, 5.0, 3.0, 5.0])
+    grid.row(
+        [label("回访日期"), ("{{ follow_up.date }}", 1), label("已整改问题"), ("{{ follow_up.fixed }} 个", 1)]
+    )
+    grid.row([label("回访结果"), ("{{ follow_up.result }}", 3)])
+
+    para(d, "", before=12)
+    para(d, "体检律师（签名）：{{ check.lawyers }}", before=6)
+    para(d, "律师事务所（盖章）：{{ check.firms }}", before=6)
+    para(d, "企业负责人（签收）：", before=6)
+    para(d, "{{ report.issued_on }}", align=WD_ALIGN_PARAGRAPH.RIGHT, before=10)
+    return d
+
+
+def _freeze(path: Path) -> None:
+    """Fixed zip timestamps, so a rebuild without changes leaves the committed file as it was."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        data = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(data):
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data[name])
+
+
+def main() -> int:
+    import datetime
+
+    target = HERE / "health_check_report.docx"
+    document = report()
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = "顾问 Guwen"
+    properties.title = "企业法治体检报告"
+    properties.created = properties.modified = datetime.datetime(2026, 1, 1)
+    properties.revision = 1
+    document.save(target)
+    _freeze(target)
+    print(f"wrote {target.relative_to(HERE.parent.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

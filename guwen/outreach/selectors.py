@@ -1,0 +1,207 @@
+"""Every read of outreach data, scoped to what the user may see (DESIGN §5)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guwen.accounts.scope import communities_visible_to, regions_visible_to
+from guwen.core.errors import DomainError
+from guwen.core.workcalendar import is_workday
+from guwen.outreach.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    ChecklistArea,
+    ChecklistItem,
+    CoverageRule,
+    Enterprise,
+    Finding,
+    HealthCheck,
+    LegalOpinion,
+    Pairing,
+    Referral,
+)
+from guwen.regions.models import Level, Region
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    return Activity.objects.filter(community__in=regions_visible_to(user))
+
+
+def enterprises_visible_to(user) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(community__in=regions_visible_to(user))
+
+
+def checks_visible_to(user) -> QuerySet[HealthCheck]:
+    return HealthCheck.objects.filter(community__in=regions_visible_to(user))
+
+
+def findings_of(check: HealthCheck) -> QuerySet[Finding]:
+    return check.findings.select_related("area", "item", "article__law").order_by("area__order", "pk")
+
+
+def district_of(community: Region) -> Region | None:
+    """The district above a community (its path holds city/district/street/community codes)."""
+    codes = [code for code in community.path.split("/") if code]
+    return Region.objects.filter(code__in=codes, level=Level.DISTRICT).first()
+
+
+def checklist_for(community: Region) -> list[ChecklistArea]:
+    """The checklist areas (with their active items) that apply in the community's district: the
+    district's own when it has any, else the default set."""
+    district = district_of(community)
+    areas = ChecklistArea.objects.filter(is_active=True, district=district)
+    if district is None or not areas.exists():
+        areas = ChecklistArea.objects.filter(is_active=True, district=None)
+    areas = list(areas.order_by("order", "pk"))
+    items = ChecklistItem.objects.filter(area__in=areas, is_active=True).order_by("order", "pk")
+    by_area: dict[int, list[ChecklistItem]] = {}
+    for item in items:
+        by_area.setdefault(item.area_id, []).append(item)
+    for area in areas:
+        area.active_items = by_area.get(area.pk, [])
+    return areas
+
+
+# --- quarters and coverage ---------------------------------------------------------------------
+
+QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @property
+    def label(self) -> str:
+        return _("%(year)d年第%(n)d季度") % {"year": self.year, "n": self.number}
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last_day(self) -> date:
+        if self.number == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, 3 * self.number + 1, 1) - timedelta(days=1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+
+def quarter_of(day: date) -> Quarter:
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def parse_quarter(text: str | None) -> Quarter:
+    """``2026Q4`` as a quarter; empty means the current quarter; anything else is refused."""
+    if not text:
+        return quarter_of(timezone.localdate())
+    match = QUARTER.match(text.strip().upper())
+    if match is None or not 2000 <= int(match.group(1)) <= 2100:
+        raise DomainError(_("季度格式应为“2026Q4”（年份加Q加1至4）"), field="quarter")
+    return Quarter(int(match.group(1)), int(match.group(2)))
+
+
+def coverage_rule_for(community: Region, on: date) -> CoverageRule:
+    """The rule in force on ``on`` for the community's district, else the default row, else the
+    built-in default (one lecture a quarter)."""
+    district = district_of(community)
+    rules = CoverageRule.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    rule = (district and rules.filter(district=district).first()) or rules.filter(district=None).first()
+    return rule or CoverageRule(lectures_per_quarter=1, first_reminder_days=30, second_reminder_days=7)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    community: Region
+    held: int
+    planned: int
+    required: int
+
+    @property
+    def behind(self) -> bool:
+        return self.held < self.required
+
+
+def coverage(communities: QuerySet[Region], quarter: Quarter) -> list[CoverageRow]:
+    """Per community, lectures held (held or confirmed) in the quarter against the rule."""
+    in_quarter = Q(date__gte=quarter.first_day, date__lte=quarter.last_day, kind=ActivityKind.LECTURE)
+    counts = {
+        row["community"]: row
+        for row in Activity.objects.filter(in_quarter, community__in=communities)
+        .values("community")
+        .annotate(
+            held=Count("pk", filter=Q(status__in=[ActivityStatus.HELD, ActivityStatus.CONFIRMED])),
+            planned=Count("pk", filter=Q(status=ActivityStatus.PLANNED)),
+        )
+    }
+    rules: dict[int | None, CoverageRule] = {}
+    rows = []
+    for community in communities.filter(level=Level.COMMUNITY, is_active=True).order_by("code"):
+        key = community.parent_id
+        if key not in rules:
+            rules[key] = coverage_rule_for(community, quarter.last_day)
+        found = counts.get(community.pk, {})
+        rows.append(
+            CoverageRow(
+                community=community,
+                held=found.get("held", 0),
+                planned=found.get("planned", 0),
+                required=rules[key].lectures_per_quarter,
+            )
+        )
+    return rows
+
+
+def coverage_visible_to(user, quarter: Quarter) -> list[CoverageRow]:
+    return coverage(communities_visible_to(user), quarter)
+
+
+# --- legal opinions ------------------------------------------------------------------------------
+
+
+def opinions_visible_to(user) -> QuerySet[LegalOpinion]:
+    return LegalOpinion.objects.filter(community__in=regions_visible_to(user))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The ``days``-th working day after ``start`` on the work calendar (holidays and 调休 known)."""
+    day, counted = start, 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_workday(day):
+            counted += 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when delivered the same day)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_workday(day)
+    return count
+
+
+def pairings_visible_to(user) -> QuerySet[Pairing]:
+    return Pairing.objects.filter(community__in=regions_visible_to(user))
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    return Referral.objects.filter(community__in=regions_visible_to(user))

@@ -1,0 +1,177 @@
+"""Activity pages: the list, recording one, its page with held / confirm / cancel; the coverage page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guwen.core.errors import DomainError, refusal_status
+from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
+from guwen.outreach import selectors, services
+from guwen.outreach.forms import ActivityForm, CancelForm, HoldForm
+from guwen.outreach.models import Activity, ActivityKind, ActivityStatus
+from guwen.outreach.views.common import form_page, recording_communities, serving_lawyers
+from guwen.outreach.workflow import ACTIVITY, record_roles
+
+
+@login_required
+def activity_list(request):
+    activities = (
+        selectors.activities_visible_to(request.user).select_related("community").prefetch_related("advisors")
+    )
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    if kind in ActivityKind.values:
+        activities = activities.filter(kind=kind)
+    if status in ActivityStatus.values:
+        activities = activities.filter(status=status)
+    return render(
+        request,
+        "outreach/activity_list.html",
+        {
+            "page": paginate(request, activities),
+            "kinds": ActivityKind.choices,
+            "statuses": ActivityStatus.choices,
+            "kind": kind,
+            "status": status,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request):
+    communities = recording_communities(request.user)
+    form = ActivityForm(
+        request.POST or None,
+        communities=communities,
+        lawyers=serving_lawyers(communities),
+        pairings=selectors.pairings_visible_to(request.user).filter(community__in=communities),
+    )
+    done, activity = form_submit(
+        request,
+        form,
+        lambda data: services.activity_create(
+            community=data["community"],
+            kind=data["kind"],
+            channel=data["channel"],
+            date=data["date"],
+            topic=data["topic"],
+            place=data["place"],
+            advisors=data["advisors"],
+            audience_count=data["audience_count"],
+            summary=data["summary"],
+            pairing=data["pairing"],
+            by=request.user,
+        ),
+    )
+    if done:
+        messages.success(request, _("活动已登记"))
+        return redirect("outreach:activity_detail", pk=activity.pk)
+    return form_page(request, form, _("登记普法活动"))
+
+
+def _activity(request, pk: int) -> Activity:
+    return get_object_or_404(
+        selectors.activities_visible_to(request.user).select_related("community", "community__parent"), pk=pk
+    )
+
+
+def _detail(request, activity: Activity, *, hold_form=None, error: str = "", status: int = 200):
+    actions = ACTIVITY.allowed_actions(activity, record_roles(request.user, activity))
+    return render(
+        request,
+        "outreach/activity_detail.html",
+        {
+            "activity": activity,
+            "actions": actions,
+            "hold_form": hold_form or HoldForm(),
+            "cancel_form": CancelForm(),
+            "error": error,
+            "photos": activity.photos.count(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def activity_detail(request, pk: int):
+    return _detail(request, _activity(request, pk))
+
+
+@login_required
+@require_POST
+def activity_hold(request, pk: int):
+    activity = _activity(request, pk)
+    form = HoldForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_mark_held(
+                activity=activity,
+                audience_count=form.cleaned_data["audience_count"],
+                summary=form.cleaned_data["summary"],
+                photos=form.cleaned_data["photos"],
+                materials=form.cleaned_data["materials"],
+                sign_in_sheet=form.cleaned_data["sign_in_sheet"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已登记为已开展，等待社区确认"))
+            return redirect("outreach:activity_detail", pk=activity.pk)
+    return _detail(request, activity, hold_form=form, status=form_status(form))
+
+
+def _simple_action(request, pk: int, run, done: str):
+    activity = _activity(request, pk)
+    try:
+        run(activity)
+    except DomainError as exc:
+        return _detail(request, activity, error=exc.message, status=refusal_status(exc))
+    messages.success(request, done)
+    return redirect("outreach:activity_detail", pk=activity.pk)
+
+
+@login_required
+@require_POST
+def activity_confirm(request, pk: int):
+    return _simple_action(
+        request, pk, lambda a: services.activity_confirm(activity=a, by=request.user), _("已确认活动开展")
+    )
+
+
+@login_required
+@require_POST
+def activity_cancel(request, pk: int):
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _simple_action(
+        request,
+        pk,
+        lambda a: services.activity_cancel(activity=a, reason=reason, by=request.user),
+        _("活动已取消"),
+    )
+
+
+@login_required
+def coverage(request):
+    try:
+        quarter = selectors.parse_quarter(request.GET.get("quarter"))
+    except DomainError as exc:
+        return render(request, "outreach/error.html", {"message": exc.message}, status=422)
+    rows = selectors.coverage_visible_to(request.user, quarter)
+    return render(
+        request,
+        "outreach/coverage.html",
+        {
+            "quarter": quarter,
+            "previous": quarter.previous(),
+            "next": quarter.next(),
+            "rows": rows,
+            "behind": sum(1 for row in rows if row.behind),
+        },
+    )

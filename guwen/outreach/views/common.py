@@ -1,0 +1,41 @@
+"""What the outreach pages share: who may record, the lawyers they may name, form pages."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import render
+
+from guwen.accounts.models import Role
+from guwen.accounts.scope import communities_visible_to, roles_of
+from guwen.core.formtools import form_status
+from guwen.regions.models import Lawyer, Region
+from guwen.regions.selectors import current_assignments
+
+RECORDERS = {Role.ADVISOR, Role.COMMUNITY_STAFF, Role.OFFICE, Role.SYSADMIN}
+CHECKERS = {Role.ADVISOR, Role.OFFICE, Role.SYSADMIN}
+
+
+def recording_communities(user, roles: set[str] = RECORDERS) -> QuerySet[Region]:
+    """Communities where the user may record (the service checks each record again); 404 when
+    the user holds none of ``roles``."""
+    if not roles_of(user) & roles:
+        raise Http404
+    communities = communities_visible_to(user).filter(is_active=True).order_by("code")
+    if not communities.exists():
+        raise Http404
+    return communities
+
+
+def serving_lawyers(communities) -> QuerySet[Lawyer]:
+    ids = current_assignments().filter(community__in=communities).values("lawyer_id")
+    return Lawyer.objects.filter(pk__in=ids).select_related("firm").order_by("name")
+
+
+def form_page(request, form, title: str, *, multipart: bool = False):
+    return render(
+        request,
+        "outreach/form.html",
+        {"form": form, "title": title, "multipart": multipart},
+        status=form_status(form),
+    )

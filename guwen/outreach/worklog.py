@@ -1,0 +1,177 @@
+"""The advisor's work log (工作日志 / 台账, "一次一记、一事一记"): one chronological list built from
+the records every module already holds — consultations answered, duty shifts held, activities,
+health checks, opinions delivered, legal-aid referrals — plus free entries for anything else. No
+double entry: a record made elsewhere appears here by itself.
+
+It reads the other modules' tables, so it lives in the highest app that needs them; mediation
+cases join when the mediation app is merged (the log then moves to ``reports``, above both).
+A reader who is not the lawyer sees only the entries of communities in their own scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.urls import reverse
+
+from guwen.accounts.scope import regions_visible_to
+from guwen.consultations.models import Consultation
+from guwen.core.workcalendar import CHINA_TZ
+from guwen.duty.models import DutyShift, ShiftStatus
+from guwen.outreach.models import (
+    Activity,
+    ActivityStatus,
+    HealthCheck,
+    LegalOpinion,
+    OpinionStatus,
+    Referral,
+    WorkLogEntry,
+)
+from guwen.regions.models import Lawyer
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: datetime
+    kind: str
+    kind_label: str
+    community: str
+    place: str
+    person: str
+    content: str
+    result: str
+    url: str
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=CHINA_TZ)
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=CHINA_TZ)
+
+
+def worklog(*, lawyer: Lawyer, date_from: date, date_to: date, viewer=None) -> list[LogEntry]:
+    """The lawyer's log from ``date_from`` to ``date_to`` (inclusive), newest first."""
+    start, end = _start(date_from), _start(date_to) + timedelta(days=1)
+    own = viewer is None or (lawyer.user_id is not None and lawyer.user_id == getattr(viewer, "pk", None))
+    regions = None if own else regions_visible_to(viewer)
+
+    def scoped(queryset, field="community"):
+        return queryset if regions is None else queryset.filter(**{f"{field}__in": regions})
+
+    entries: list[LogEntry] = []
+    if lawyer.user_id:
+        for c in scoped(
+            Consultation.objects.filter(owner_id=lawyer.user_id, answered_at__gte=start, answered_at__lt=end)
+        ).select_related("community"):
+            entries.append(
+                LogEntry(
+                    c.answered_at,
+                    "consultation",
+                    "法律咨询",
+                    c.community.name,
+                    c.get_channel_display(),
+                    c.resident_name or "居民",
+                    c.text[:200],
+                    c.get_status_display(),
+                    reverse("consultations:detail", args=[c.pk]),
+                )
+            )
+        for r in scoped(
+            Referral.objects.filter(
+                referred_by_id=lawyer.user_id, sent_on__gte=date_from, sent_on__lte=date_to
+            )
+        ).select_related("community", "centre"):
+            entries.append(
+                LogEntry(
+                    _noon(r.sent_on),
+                    "referral",
+                    "法律援助转介",
+                    r.community.name,
+                    "",
+                    r.applicant,
+                    f"{r.get_category_display()}：转介{r.centre.name}",
+                    r.get_status_display(),
+                    reverse("outreach:referral_detail", args=[r.pk]),
+                )
+            )
+    held = [ShiftStatus.COMPLETED, ShiftStatus.CONFIRMED, ShiftStatus.DISPUTED]
+    for s in scoped(
+        DutyShift.objects.filter(lawyer=lawyer, status__in=held, date__gte=date_from, date__lte=date_to)
+    ).select_related("community"):
+        entries.append(
+            LogEntry(
+                s.starts_at,
+                "duty",
+                "驻点值班",
+                s.community.name,
+                s.place,
+                "社区居民",
+                "驻点值班（现场法律咨询）",
+                s.get_status_display(),
+                reverse("duty:shift_detail", args=[s.pk]),
+            )
+        )
+    done = [ActivityStatus.HELD, ActivityStatus.CONFIRMED]
+    for a in scoped(
+        Activity.objects.filter(advisors=lawyer, status__in=done, date__gte=date_from, date__lte=date_to)
+    ).select_related("community"):
+        entries.append(
+            LogEntry(
+                _noon(a.date),
+                "activity",
+                a.get_kind_display(),
+                a.community.name,
+                a.place,
+                f"{a.audience_count or 0}人",
+                a.topic,
+                a.get_status_display(),
+                reverse("outreach:activity_detail", args=[a.pk]),
+            )
+        )
+    for h in scoped(
+        HealthCheck.objects.filter(advisors=lawyer, date__gte=date_from, date__lte=date_to)
+    ).select_related("community", "enterprise"):
+        entries.append(
+            LogEntry(
+                _noon(h.date),
+                "health_check",
+                "企业法治体检",
+                h.community.name,
+                "",
+                h.enterprise.name,
+                h.scope[:200],
+                h.get_status_display(),
+                reverse("outreach:check_detail", args=[h.pk]),
+            )
+        )
+    for o in scoped(
+        LegalOpinion.objects.filter(
+            advisor=lawyer,
+            status=OpinionStatus.DELIVERED,
+            delivered_on__gte=date_from,
+            delivered_on__lte=date_to,
+        )
+    ).select_related("community"):
+        entries.append(
+            LogEntry(
+                _noon(o.delivered_on),
+                "opinion",
+                o.get_kind_display(),
+                o.community.name,
+                "",
+                f"{o.community.name}居委会",
+                o.title,
+                f"已出具，用时 {o.working_days_taken} 个工作日",
+                reverse("outreach:opinion_detail", args=[o.pk]),
+            )
+        )
+    for f in scoped(WorkLogEntry.objects.filter(lawyer=lawyer, at__gte=start, at__lt=end)).select_related(
+        "community"
+    ):
+        entries.append(
+            LogEntry(f.at, "other", "其他", f.community.name, f.place, f.person, f.content, f.result, "")
+        )
+    return sorted(entries, key=lambda e: e.at, reverse=True)
