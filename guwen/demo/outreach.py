@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guwen.core.validators import credit_code_check_char, org_code_check_char
-from guwen.outreach import services
+from guwen.outreach import checklist, services
 from guwen.outreach.models import (
     Activity,
     ActivityKind,
@@ -445,6 +445,7 @@ def load(*, stdout=None) -> None:
         return
     today = timezone.localdate()
     with transaction.atomic():
+        checklist.ensure()
         district = Region.objects.get(code=DISTRICT)
         if not CoverageRule.objects.filter(district=district).exists():
             CoverageRule.objects.create(district=district, effective_from=date(2025, 1, 1))

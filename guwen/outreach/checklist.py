@@ -124,3 +124,25 @@ DEFAULT_CHECKLIST: list[tuple[str, str, list[str]]] = [
         ],
     ),
 ]
+
+
+def seed(get_model) -> None:
+    """Load the default set (no district) where it is missing; a district's own edits are rows
+    of their own and never touched (get_or_create by code). ``get_model(name)`` gives the model:
+    the historical one in the data migration, the current one in ``ensure``."""
+    area_model, item_model = get_model("ChecklistArea"), get_model("ChecklistItem")
+    for order, (code, name, items) in enumerate(DEFAULT_CHECKLIST, start=1):
+        area, created = area_model.objects.get_or_create(
+            district=None, code=code, defaults={"name": name, "order": order * 10}
+        )
+        if created:
+            rows = [item_model(area=area, text=text, order=i * 10) for i, text in enumerate(items, start=1)]
+            item_model.objects.bulk_create(rows)
+
+
+def ensure() -> None:
+    """``seed`` with the current models: the demo calls it, since a database flushed after
+    migrating (tests that truncate tables) has lost the migration's rows."""
+    from django.apps import apps
+
+    seed(lambda name: apps.get_model("outreach", name))
