@@ -65,14 +65,20 @@ def save(page, name: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("username", list(HOMES))
-def test_each_figures_home_reads_at_phone_and_desktop_width(username, live_server, demo_logins, chromium):
-    assert username in demo_logins
-    context, page = signed_in(chromium, live_server.url, username)
+def test_figures_homes_and_the_office_backlog(live_server, demo_logins, chromium):
+    """One load of the whole demo serves every figures-only home and the office's backlog."""
+    for username in HOMES:
+        assert username in demo_logins
+        _figures_home_reads_at_phone_and_desktop_width(live_server.url, chromium, username)
+    _office_sees_waiting_ages_and_filters_by_days_waited(live_server.url, chromium)
+
+
+def _figures_home_reads_at_phone_and_desktop_width(url, chromium, username):
+    context, page = signed_in(chromium, url, username)
     try:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 844})
-            page.goto(f"{live_server.url}/")
+            page.goto(f"{url}/")
             panel = page.locator("section.figures").first
             expect(panel.get_by_role("heading", level=2)).to_contain_text(HOMES[username])
             expect(panel.locator("tbody tr").first).to_be_visible()
@@ -89,9 +95,7 @@ def test_each_figures_home_reads_at_phone_and_desktop_width(username, live_serve
         context.close()
 
 
-@pytest.mark.browser
-def test_the_office_sees_waiting_ages_and_filters_by_days_waited(live_server, demo_logins, chromium):
-    url = live_server.url
+def _office_sees_waiting_ages_and_filters_by_days_waited(url, chromium):
     context, page = signed_in(chromium, url, "office")
     try:
         for width in WIDTHS:
