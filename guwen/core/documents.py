@@ -39,6 +39,7 @@ from typing import Any
 
 import jinja2
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -499,8 +500,92 @@ def request_pdf(*, kind: str, object_key: str, context: Mapping[str, Any]) -> tu
         return stored, True
     from guwen.core.tasks import convert_document_pdf
 
-    convert_document_pdf.enqueue(stored.docx_name)
+    # A download clicked again (or by a colleague) while the worker has not got to the conversion
+    # yet must not queue it a second time: the first request sets a marker in the shared cache,
+    # atomically (``add`` succeeds for one caller only), and keeps it a little longer than a
+    # conversion may take; after that a request that still finds no PDF queues it again (the
+    # worker was down, or the conversion failed).
+    marker = _queued_marker(stored.docx_name)
+    if cache.add(marker, True, timeout=_queued_marker_seconds()):
+        try:
+            convert_document_pdf.enqueue(stored.docx_name)
+        except Exception:
+            cache.delete(marker)  # not queued after all: the next request tries again
+            raise
     return stored, default_storage.exists(stored.pdf_name)  # ready at once when tasks run inline
+
+
+def _queued_marker(docx_name: str) -> str:
+    return "documents:pdf-queued:" + hashlib.sha256(docx_name.encode()).hexdigest()[:32]
+
+
+def _queued_marker_seconds() -> int:
+    return int(getattr(settings, "GUWEN_SOFFICE_TIMEOUT", SOFFICE_TIMEOUT)) + 60
+
+
+def pdf_is_queued(docx_name: str) -> bool:
+    """Whether the conversion of this stored .docx was queued recently and may still be pending."""
+    return bool(cache.get(_queued_marker(docx_name)))
+
+
+# --- expiry of the cache --------------------------------------------------------------------------
+
+
+def _listdir(path: str) -> tuple[list[str], list[str]]:
+    try:
+        return default_storage.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+
+
+def _modified(name: str) -> Any:
+    try:
+        return default_storage.get_modified_time(name)
+    except FileNotFoundError:  # another worker's sweep deleted it a moment ago
+        return None
+
+
+def documents_expire(*, older_than_days: int | None = None, now: Any = None) -> int:
+    """Delete cached document versions (the .docx and its PDF) that are no longer current and were
+    made more than ``older_than_days`` ago (setting ``GUWEN_DOCUMENT_CACHE_DAYS``, default 30).
+
+    A document's current version is the one made last for its object (a version is made when the
+    template or the record changes and someone opens the document); older ones are kept a while
+    because a link on an open page may still ask for them. Deleting a version that is asked for
+    again only costs a new rendering (and conversion): this is a cache, never the record. Returns
+    how many files were deleted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    days = older_than_days if older_than_days is not None else settings.GUWEN_DOCUMENT_CACHE_DAYS
+    if days < 1:
+        raise DomainError(_("文书缓存保留天数至少为 1 天。"), field="older_than_days")
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted = 0
+    kinds_dirs, _files = _listdir(STORAGE_PREFIX)
+    for kind_dir in kinds_dirs:
+        objects, _files = _listdir(f"{STORAGE_PREFIX}/{kind_dir}")
+        for object_dir in objects:
+            folder = f"{STORAGE_PREFIX}/{kind_dir}/{object_dir}"
+            _dirs, files = _listdir(folder)
+            made: dict[str, Any] = {}
+            for name in files:
+                if name.endswith(".docx") and (when := _modified(f"{folder}/{name}")) is not None:
+                    made[name.removesuffix(".docx")] = when
+            if not made:
+                continue
+            current = max(made, key=lambda version: made[version])
+            for name in files:
+                version = name.rsplit(".", 1)[0]
+                if version == current:
+                    continue
+                # A PDF whose .docx is gone is an orphan: its age alone decides.
+                when = made.get(version) or _modified(f"{folder}/{name}")
+                if when is not None and when < cutoff:
+                    default_storage.delete(f"{folder}/{name}")
+                    deleted += 1
+    return deleted
 
 
 # --- replacing a template (services) ------------------------------------------------------------

@@ -321,3 +321,98 @@ def test_a_failing_conversion_reports_libreoffice_exit_code(monkeypatch, tmp_pat
     monkeypatch.setattr(documents, "soffice_path", lambda: str(failing))
     with pytest.raises(documents.DocumentError, match="退出码 1"):
         documents.docx_to_pdf(docx_with("x"))
+
+
+@pytest.mark.django_db
+def test_a_pending_conversion_is_queued_once_however_often_it_is_asked_for(fake_soffice, settings):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a real queue
+    for _ in range(3):
+        stored, ready = documents.request_pdf(kind=KIND, object_key="case:4", context=SAMPLE)
+        assert not ready
+    queued = task_backends["default"].results
+    assert [result.args for result in queued] == [[stored.docx_name]]
+    assert documents.pdf_is_queued(stored.docx_name)
+    # Another document version is its own conversion.
+    changed = {**SAMPLE, "case": {**SAMPLE["case"], "title": "改名"}}
+    documents.request_pdf(kind=KIND, object_key="case:4", context=changed)
+    assert len(queued) == 2
+
+
+@pytest.mark.django_db
+def test_a_conversion_still_missing_after_the_marker_expires_is_queued_again(fake_soffice, settings):
+    from django.core.cache import cache
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.GUWEN_SOFFICE_TIMEOUT = 30
+    assert documents._queued_marker_seconds() == 90  # a little longer than a conversion may take
+    stored, _ready = documents.request_pdf(kind=KIND, object_key="case:5", context=SAMPLE)
+    cache.delete(documents._queued_marker(stored.docx_name))  # the marker's timeout has passed
+    documents.request_pdf(kind=KIND, object_key="case:5", context=SAMPLE)
+    assert len(task_backends["default"].results) == 2
+
+
+@pytest.mark.django_db
+def test_a_queue_that_refuses_the_task_leaves_no_marker(fake_soffice, monkeypatch):
+    from guwen.core import tasks
+
+    class Refusing:
+        def enqueue(self, *args):
+            raise RuntimeError("queue down")
+
+    monkeypatch.setattr(tasks, "convert_document_pdf", Refusing())
+    with pytest.raises(RuntimeError):
+        documents.request_pdf(kind=KIND, object_key="case:6", context=SAMPLE)
+    stored = documents.document_docx(kind=KIND, object_key="case:6", context=SAMPLE)
+    assert not documents.pdf_is_queued(stored.docx_name)
+
+
+def _age(name: str, days: int) -> None:
+    import os
+    import time
+
+    path = default_storage.path(name)
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+@pytest.mark.django_db
+def test_the_sweep_removes_old_versions_but_keeps_the_current_one(fake_soffice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guwen.core import sweeps
+
+    old = documents.document_docx(kind=KIND, object_key="case:7", context=SAMPLE)
+    documents.pdf_from_stored_docx(old.docx_name)
+    changed = {**SAMPLE, "case": {**SAMPLE["case"], "title": "改名"}}
+    recent = documents.document_docx(kind=KIND, object_key="case:7", context=changed)
+    current = documents.document_docx(kind=KIND, object_key="case:7", context={**SAMPLE, "parties": []})
+    lone = documents.document_docx(kind=KIND, object_key="case:8", context=SAMPLE)  # current, however old
+    for name in (old.docx_name, old.pdf_name, lone.docx_name):
+        _age(name, 40)
+    _age(recent.docx_name, 10)  # not current, but younger than the 30 days kept
+    _age(current.docx_name, 5)
+
+    assert documents.documents_expire() == 2
+    assert not default_storage.exists(old.docx_name) and not default_storage.exists(old.pdf_name)
+    for kept in (recent, current, lone):
+        assert default_storage.exists(kept.docx_name)
+    assert documents.documents_expire(older_than_days=7) == 1  # the 10-day-old one goes now
+    assert not default_storage.exists(recent.docx_name)
+    assert documents.documents_expire(now=timezone.now() + timedelta(days=400)) == 0
+    assert "core.documents_expire" in {sweep.name for sweep in sweeps.registered()}
+    # A removed version asked for again is simply made again.
+    again = documents.document_docx(kind=KIND, object_key="case:7", context=SAMPLE)
+    assert again == old and default_storage.exists(again.docx_name)
+
+
+@pytest.mark.django_db
+def test_the_sweep_refuses_a_retention_under_one_day_and_copes_with_no_cache():
+    assert documents.documents_expire() == 0  # nothing generated yet
+    for bad in (0, -3):
+        with pytest.raises(documents.DomainError, match="至少为 1 天"):
+            documents.documents_expire(older_than_days=bad)
