@@ -9,6 +9,8 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from guwen.accounts import home
-        from guwen.mediation.panels import home_panel
+        from guwen.consultations import conversions
+        from guwen.mediation.panels import consultation_cases, home_panel
 
         home.register(home.Panel("mediation", 30, "mediation/_home_panel.html", home_panel))
+        conversions.register_linker(key="mediation", finder=consultation_cases)

@@ -7,6 +7,11 @@ urlpatterns = [
     path("mediation/", cases.case_list, name="case_list"),
     path("mediation/cases/new/", cases.case_create, name="case_create"),
     path("mediation/cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path(
+        "mediation/cases/<int:pk>/parties/<int:party_pk>/edit/",
+        cases.party_edit,
+        name="party_edit",
+    ),
     path("mediation/cases/<int:pk>/<str:action>/", cases.case_action, name="case_action"),
     path(
         "mediation/cases/<int:pk>/extensions/<int:extension_pk>/decide/",

@@ -6,3 +6,9 @@ class OutreachConfig(AppConfig):
     name = "guwen.outreach"
     label = "outreach"
     verbose_name = _("普法活动与企业法治体检")
+
+    def ready(self) -> None:
+        from guwen.consultations import conversions
+        from guwen.outreach.panels import consultation_referrals
+
+        conversions.register_linker(key="outreach", finder=consultation_referrals)

@@ -11,6 +11,7 @@ from guwen.mediation.services.cases import (
     mediators_assign,
     party_add,
     party_read_id_number,
+    party_update,
 )
 from guwen.mediation.services.documents import case_document_docx, case_document_pdf
 from guwen.mediation.services.leads import (
@@ -57,6 +58,7 @@ __all__ = [
     "outcome_terminate",
     "party_add",
     "party_read_id_number",
+    "party_update",
     "performance_record",
     "session_record",
     "warning_reasons",
