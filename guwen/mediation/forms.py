@@ -283,3 +283,10 @@ class GradeForm(CaseActionForm):
 
 class CloseForm(CaseActionForm):
     """Closing takes no input: the page shows the completeness check beside the button."""
+
+
+class CommitteeForm(Form):
+    address = forms.CharField(label=_("调委会地址"), max_length=120, required=False)
+    phone = forms.CharField(
+        label=_("联系电话"), max_length=30, required=False, help_text=_("带区号的固定电话或手机号")
+    )

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("mediation/cases/<int:pk>/files/<int:item_pk>/", cases.file_download, name="file_download"),
     path("mediation/parties/<int:pk>/id-number/", cases.party_id_number, name="party_id_number"),
+    path("mediation/committees/<int:community_pk>/", cases.committee_edit, name="committee_edit"),
     path("mediation/leads/", leads.lead_list, name="lead_list"),
     path("mediation/leads/new/", leads.lead_create, name="lead_create"),
     path("mediation/leads/<int:pk>/", leads.lead_detail, name="lead_detail"),

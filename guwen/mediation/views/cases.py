@@ -219,6 +219,8 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
             "extensions": case.extensions.select_related("requested_by", "decided_by"),
             "can_decide_extension": "decide_extension" in CASE.allowed_actions(case, roles),
             "can_edit_party": "edit_party" in CASE.allowed_actions(case, roles),
+            "committee": doc_context.committee_of(case),
+            "can_edit_committee": bool(roles & {"community_staff", "office", "sysadmin"}),
             # The source consultation is linked only for users who may open it.
             "consultation_visible": bool(case.consultation_id)
             and consultations_visible_to(user).filter(pk=case.consultation_id).exists(),
@@ -343,6 +345,36 @@ def party_edit(request, pk: int, party_pk: int):
         form,
         _("修改当事人：%(name)s") % {"name": party.name},
         back_url=reverse("mediation:case_detail", args=[case.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_edit(request, community_pk: int):
+    """The committee's address and phone, printed on its documents: kept by the community's staff
+    and the street's office (404 outside the user's communities, 403 for an advisor)."""
+    from guwen.mediation.models import Committee
+    from guwen.mediation.services.committee import committee_may_edit
+
+    community = get_object_or_404(selectors.communities_for_work(request.user), pk=community_pk)
+    if not committee_may_edit(request.user, community):
+        raise PermissionDenied
+    row = Committee.objects.filter(community=community).first()
+    form = forms.CommitteeForm(
+        request.POST or None,
+        initial={"address": row.address if row else "", "phone": row.phone if row else ""},
+    )
+    done, _saved = form_submit(
+        request, form, lambda data: services.committee_update(community=community, by=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已保存调委会信息"))
+        back = request.GET.get("case", "")
+        if back.isdigit() and selectors.cases_visible_to(request.user).filter(pk=back).exists():
+            return redirect("mediation:case_detail", pk=int(back))
+        return redirect("mediation:case_list")
+    return form_page(
+        request, form, _("%(name)s人民调解委员会") % {"name": community.name}, back="mediation:case_list"
     )
 
 
