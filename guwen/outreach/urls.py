@@ -32,5 +32,6 @@ urlpatterns = [
     path("outreach/opinions/new/", opinions.opinion_create, name="opinion_create"),
     path("outreach/opinions/<int:pk>/", opinions.opinion_detail, name="opinion_detail"),
     path("outreach/opinions/<int:pk>/deliver/", opinions.opinion_deliver, name="opinion_deliver"),
+    path("outreach/opinions/<int:pk>/document.<str:fmt>", opinions.opinion_document, name="opinion_document"),
     path("outreach/opinions/<int:pk>/withdraw/", opinions.opinion_withdraw, name="opinion_withdraw"),
 ]
