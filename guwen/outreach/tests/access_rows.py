@@ -100,6 +100,21 @@ def _kept(w: World, role: str, inside: bool, kind: str):
     return w.extras[key]
 
 
+def _photo_path(w: World, role: str, inside: bool, size: str) -> str:
+    """A photo of the place's shared activity (added once), as thumbnail or full."""
+    from django.core.files.base import ContentFile
+
+    from guwen.outreach.models import ActivityPhoto
+    from guwen.testing import tiny_image
+
+    activity = _kept(w, role, inside, "activity")
+    photo = activity.photos.first()
+    if photo is None:
+        photo = ActivityPhoto(activity=activity, photo_type="png")
+        photo.photo.save("photo.png", ContentFile(tiny_image("PNG")), save=True)
+    return f"/outreach/activities/{activity.pk}/photos/{photo.pk}/{size}/"
+
+
 def _activity_body(w: World, role: str, inside: bool) -> dict:
     community, lawyer = _place(w, role, inside)
     return {
@@ -180,6 +195,22 @@ ROWS: list[Row] = [
         "outreach:activity_detail",
         "GET",
         lambda w, r, i: f"/outreach/activities/{_kept(w, r, i, 'activity').pk}/",
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+    Row(
+        "outreach:activity_photo",
+        "GET",
+        lambda w, r, i: _photo_path(w, r, i, "thumb"),
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+    Row(
+        "outreach:activity_photo",
+        "GET",
+        lambda w, r, i: _photo_path(w, r, i, "full"),
         page(SEES_A),
         page(ONLY_SYSADMIN),
         setup=setup,
@@ -384,6 +415,11 @@ ROWS += [
         setup=setup,
     ),
     Row("api:outreach_list_opinions", "GET", fixed("/api/v1/outreach/opinions"), api_route(200), setup=setup),
+    # Lists: every signed-in role gets 200 with the rows of its scope (tests/test_api.py checks which).
+    Row("api:outreach_list_pairings", "GET", fixed("/api/v1/outreach/pairings"), api_route(200), setup=setup),
+    Row(
+        "api:outreach_list_referrals", "GET", fixed("/api/v1/outreach/referrals"), api_route(200), setup=setup
+    ),
     Row(
         "outreach:opinion_document",
         "GET",
