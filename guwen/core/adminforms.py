@@ -53,6 +53,12 @@ class DocumentTemplateUploadForm(formtools.ModelForm):
     the file is checked (``guwen.core.documents.check_template``) before anything is saved."""
 
     kind = forms.ChoiceField(label=_("文书种类"), choices=())
+    district_code = forms.CharField(
+        label=_("适用区（统计用区划代码）"),
+        max_length=12,
+        required=False,
+        help_text=_("留空则为各区通用的默认模板；填写区的 12 位代码则只用于该区，该区没有时用默认模板。"),
+    )
     upload = forms.FileField(label=_("模板文件（.docx）"))
 
     def __init__(self, *args, **kwargs):
@@ -67,6 +73,10 @@ class DocumentTemplateUploadForm(formtools.ModelForm):
         from guwen.core import documents
 
         cleaned = super().clean()
+        try:
+            cleaned["district_code"] = documents.clean_district_code(cleaned.get("district_code", ""))
+        except documents.DomainError as exc:
+            self.add_error("district_code", exc.message)
         upload = cleaned.get("upload")
         kind = cleaned.get("kind")
         if upload is not None and kind:

@@ -416,3 +416,77 @@ def test_the_sweep_refuses_a_retention_under_one_day_and_copes_with_no_cache():
     for bad in (0, -3):
         with pytest.raises(documents.DomainError, match="至少为 1 天"):
             documents.documents_expire(older_than_days=bad)
+
+
+# --- per-district templates -----------------------------------------------------------------------
+
+NANWAN_DISTRICT = "440307000000"
+OTHER_DISTRICT = "440306000000"
+
+
+@pytest.mark.django_db
+def test_a_districts_own_template_renders_its_documents_and_others_keep_the_default(kind, fake_soffice):
+    office = make_user("office-district")
+    shipped = kind.template.read_bytes()
+    assert documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == shipped  # nothing uploaded
+    own = docx_with("龙岗区版 {{ case.number }}")
+    mine = documents.document_template_upload(kind=KIND, data=own, district_code=NANWAN_DISTRICT, by=office)
+    assert documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == own
+    assert documents.template_bytes(kind, district_code=OTHER_DISTRICT) == shipped  # no default yet
+    assert documents.template_bytes(kind) == shipped
+    default = docx_with("通用版 {{ case.number }}")
+    general = documents.document_template_upload(kind=KIND, data=default, by=office)
+    mine.refresh_from_db()
+    assert mine.active and general.active and general.version == 2  # one active per district
+    assert documents.template_bytes(kind, district_code=OTHER_DISTRICT) == default
+    assert documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == own
+
+    stored = documents.document_docx(
+        kind=KIND, object_key="case:9", context=SAMPLE, district_code=NANWAN_DISTRICT
+    )
+    with default_storage.open(stored.docx_name, "rb") as handle:
+        assert "龙岗区版 （2026）测试人调字第0001号" in text_of(handle.read())
+    elsewhere = documents.document_docx(
+        kind=KIND, object_key="case:9", context=SAMPLE, district_code=OTHER_DISTRICT
+    )
+    assert elsewhere.version != stored.version
+
+    # A new version for the district replaces only the district's; switching it off falls back.
+    newer = documents.document_template_upload(
+        kind=KIND, data=docx_with("龙岗区新版 {{ case.title }}"), district_code=NANWAN_DISTRICT, by=office
+    )
+    mine.refresh_from_db()
+    general.refresh_from_db()
+    assert not mine.active and general.active and newer.active
+    event = AuditEvent.objects.filter(action="document_template.upload").order_by("pk").last()
+    assert event.new["district_code"] == NANWAN_DISTRICT and event.old == {"active_version": 1}
+    documents.document_template_set_active(template=newer, active=False, by=office)
+    assert documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == default
+    documents.document_template_set_active(template=mine, active=True, by=office)
+    general.refresh_from_db()
+    assert general.active and documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == own
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["4403", "44030700000X", "4403070000001", "龙岗区"])
+def test_a_bad_district_code_is_refused_and_nothing_saved(kind, bad):
+    with pytest.raises(documents.DomainError, match="12 位数字") as refused:
+        documents.document_template_upload(kind=KIND, data=docx_with(*GOOD), district_code=bad, by=None)
+    assert refused.value.field == "district_code"
+    assert not DocumentTemplate.objects.exists() and not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_admin_upload_for_a_district(kind):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = verified_client(make_user("root-district", superuser=True))
+    url = "/admin/core/documenttemplate/add/"
+    body = {"kind": KIND, "note": "龙岗区", "district_code": "4403"}
+    response = client.post(url, {**body, "upload": SimpleUploadedFile("d.docx", docx_with(*GOOD))})
+    assert response.status_code == 200 and "12 位数字" in response.content.decode()
+    assert not DocumentTemplate.objects.exists()
+    body["district_code"] = NANWAN_DISTRICT
+    response = client.post(url, {**body, "upload": SimpleUploadedFile("d.docx", docx_with(*GOOD))})
+    assert response.status_code == 302
+    assert DocumentTemplate.objects.get().district_code == NANWAN_DISTRICT

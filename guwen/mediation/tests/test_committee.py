@@ -167,3 +167,26 @@ def test_no_reminder_when_applied_closed_window_or_oral(world):
     Outcome.objects.filter(case=oral).update(decided_on=today - timedelta(days=28))
     assert services.agreements_remind_confirmation(today=today) == 0
     assert not Outcome.objects.filter(confirmation_reminded_at__isnull=False).exists()
+
+
+def test_a_case_renders_with_its_districts_own_template(world):
+    from django.core.files.storage import default_storage
+
+    from guwen.core import documents
+
+    out = io.BytesIO()
+    custom = Document()
+    custom.add_paragraph("区定制受理登记表 {{ case.number }}")
+    custom.save(out)
+    documents.document_template_upload(
+        kind="mediation.registration", data=out.getvalue(), district_code=world.district.code, by=None
+    )
+    case = helpers.accepted(world)
+    _doc, stored = services.case_document_docx(case=case, name="registration", by=world.user("office"))
+    with default_storage.open(stored.docx_name, "rb") as handle:
+        text = "\n".join(p.text for p in Document(io.BytesIO(handle.read())).paragraphs)
+    assert f"区定制受理登记表 {case.number}" in text
+    other = helpers.intake(world, community=world.community_e, by=world.user("sysadmin"))
+    _doc, shipped = services.case_document_docx(case=other, name="registration", by=world.user("sysadmin"))
+    with default_storage.open(shipped.docx_name, "rb") as handle:
+        assert "区定制" not in "\n".join(p.text for p in Document(io.BytesIO(handle.read())).paragraphs)

@@ -96,16 +96,22 @@ def opinion_document(request, pk: int, fmt: str):
     if not opinion_documents(opinion) or fmt not in ("docx", "pdf"):
         raise Http404
     context = opinion_context(opinion)
+    district = selectors.district_of(opinion.community)
+    scope = {"district_code": district.code if district is not None else ""}
     filename = f"{context['opinion']['document_title']}-{opinion.title}-{opinion.delivered_on:%Y%m%d}"
     if fmt == "docx":
-        stored = documents.document_docx(kind=OPINION_KEY, object_key=str(opinion.pk), context=context)
+        stored = documents.document_docx(
+            kind=OPINION_KEY, object_key=str(opinion.pk), context=context, **scope
+        )
         return FileResponse(
             default_storage.open(stored.docx_name, "rb"),
             as_attachment=True,
             filename=f"{filename}.docx",
             content_type=documents.DOCX_CONTENT_TYPE,
         )
-    stored, ready = documents.request_pdf(kind=OPINION_KEY, object_key=str(opinion.pk), context=context)
+    stored, ready = documents.request_pdf(
+        kind=OPINION_KEY, object_key=str(opinion.pk), context=context, **scope
+    )
     if ready:
         return FileResponse(
             default_storage.open(stored.pdf_name, "rb"),
