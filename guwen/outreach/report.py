@@ -141,7 +141,9 @@ def opinion_documents(opinion: LegalOpinion) -> list[dict[str, str]]:
     return [
         {
             "kind": OPINION_KEY,
-            "title": get_kind(OPINION_KEY).title,
+            "title": "合同审查意见书"
+            if opinion.kind == OpinionKind.CONTRACT_REVIEW
+            else get_kind(OPINION_KEY).title,
             "docx_url": reverse("outreach:opinion_document", args=[opinion.pk, "docx"]),
             "pdf_url": reverse("outreach:opinion_document", args=[opinion.pk, "pdf"]),
         }
