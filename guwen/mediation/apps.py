@@ -10,7 +10,9 @@ class MediationConfig(AppConfig):
     def ready(self) -> None:
         from guwen.accounts import home
         from guwen.consultations import conversions
-        from guwen.mediation.panels import consultation_cases, home_panel
+        from guwen.core import links
+        from guwen.mediation.panels import case_in_scope, consultation_cases, home_panel
 
         home.register(home.Panel("mediation", 30, "mediation/_home_panel.html", home_panel))
         conversions.register_linker(key="mediation", finder=consultation_cases)
+        links.register_lookup("mediation.case", case_in_scope)

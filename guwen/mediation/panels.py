@@ -41,3 +41,8 @@ def consultation_cases(*, consultation, user) -> list:
         )
         for case in cases
     ]
+
+
+def case_in_scope(user, pk: int):
+    """The case ``pk`` if ``user`` may see it (the look-up other apps use through core.links)."""
+    return selectors.cases_visible_to(user).select_related("community").filter(pk=pk).first()

@@ -9,6 +9,8 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from guwen.consultations import conversions
-        from guwen.outreach.panels import consultation_referrals
+        from guwen.core import links
+        from guwen.outreach.panels import case_referrals, consultation_referrals
 
         conversions.register_linker(key="outreach", finder=consultation_referrals)
+        links.register_finder("mediation.case", key="outreach", fn=case_referrals)

@@ -23,3 +23,19 @@ def consultation_referrals(*, consultation, user) -> list:
         )
         for referral in referrals
     ]
+
+
+def case_referrals(case, user) -> list:
+    """The referrals in ``user``'s scope made from a mediation case (shown on the case's page)."""
+    from guwen.core.links import Linked
+
+    referrals = selectors.referrals_visible_to(user).filter(mediation_case=case).order_by("pk")
+    return [
+        Linked(
+            kind=_("法律援助转介"),
+            title=f"{referral.applicant} · {referral.get_category_display()}",
+            url=reverse("outreach:referral_detail", args=[referral.pk]),
+            status=referral.get_status_display(),
+        )
+        for referral in referrals
+    ]

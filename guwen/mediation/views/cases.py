@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.consultations.selectors import consultations_visible_to
 from guwen.core import documents as core_documents
+from guwen.core import links
 from guwen.core.errors import DomainError, NotFound, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
 from guwen.mediation import doc_context, forms, selectors, services
@@ -234,6 +235,9 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
             "grade_now": Grade(suggested).label,
             "today": timezone.localdate(),
             "documents": doc_context.documents_available(case),
+            # Records other apps keep about the case (a legal-aid referral), each in its own scope.
+            "linked": links.linked("mediation.case", case, user),
+            "can_refer": case.status != "refused" and bool(roles & {"advisor", "office", "sysadmin"}),
         },
         status=status,
     )
