@@ -346,6 +346,7 @@ class ReferralOut(Schema):
     decided_on: dt.date | None
     closed_on: dt.date | None
     consultation_id: int | None
+    mediation_case_id: int | None
 
     @staticmethod
     def resolve_community_code(obj: Referral) -> str:

@@ -102,7 +102,7 @@ def test_referrals_are_scoped_and_the_applicant_masked(world, client_for):
     assert [row["id"] for row in rows] == [referral.pk]
     assert rows[0]["applicant"] != "王小明" and rows[0]["applicant"].startswith("王")
     assert rows[0]["status"] == "sent" and rows[0]["category_label"] and rows[0]["hardship"] is True
-    assert "situation" not in rows[0]
+    assert "situation" not in rows[0] and rows[0]["mediation_case_id"] is None
     assert client_for("advisor_b").get("/api/v1/outreach/referrals").json()["items"] == []
     assert client_for("office").get("/api/v1/outreach/referrals?status=closed").json()["items"] == []
     assert client_for("office").get("/api/v1/outreach/referrals?status=%07").status_code == 422
