@@ -12,7 +12,7 @@ from guwen.core.masking import mask_name
 from guwen.knowledge.selectors import article_url
 from guwen.outreach import selectors
 from guwen.outreach.models import Activity, HealthCheck, LegalOpinion, Pairing, Referral
-from guwen.outreach.report import check_documents
+from guwen.outreach.report import check_documents, opinion_documents
 from guwen.outreach.views.worklog import log_request
 from guwen.outreach.worklog import worklog
 
@@ -229,6 +229,11 @@ class OpinionOut(Schema):
     working_days_taken: int | None
     overdue: bool
     related_to: str
+    documents: list[dict[str, str]]
+
+    @staticmethod
+    def resolve_documents(obj: LegalOpinion) -> list[dict[str, str]]:
+        return opinion_documents(obj)
 
     @staticmethod
     def resolve_community_code(obj: LegalOpinion) -> str:

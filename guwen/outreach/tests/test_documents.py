@@ -176,6 +176,16 @@ def test_the_opinion_page_offers_its_document_once_delivered(world, client_for, 
     assert staff.get(f"/outreach/opinions/{opinion.pk}/document.txt").status_code == 404
     assert client_for("outsider").get(f"/outreach/opinions/{opinion.pk}/document.docx").status_code == 404
     monkeypatch.setattr(documents, "request_pdf", lambda **kw: (documents.document_docx(**kw), False))
+    listed = {row["id"]: row for row in staff.get("/api/v1/outreach/opinions").json()["items"]}
+    assert listed[pending.pk]["documents"] == []
+    assert listed[opinion.pk]["documents"] == [
+        {
+            "kind": "outreach.legal_opinion",
+            "title": "合同审查意见书",
+            "docx_url": f"/outreach/opinions/{opinion.pk}/document.docx",
+            "pdf_url": f"/outreach/opinions/{opinion.pk}/document.pdf",
+        }
+    ]
     waiting = staff.get(f"/outreach/opinions/{opinion.pk}/document.pdf")
     assert waiting.status_code == 202 and "法律意见书的 PDF 正在生成" in waiting.content.decode()
 
