@@ -130,7 +130,9 @@ def _first_due_day(outcome: Outcome) -> date:
     return day
 
 
-def test_reminds_once_a_few_working_days_before_the_window_closes(world, django_capture_on_commit_callbacks):
+def test_reminds_once_a_few_working_days_before_the_window_closes(
+    world, client_for, django_capture_on_commit_callbacks
+):
     from guwen.notifications.models import Notification
 
     today = timezone.localdate()
@@ -155,6 +157,8 @@ def test_reminds_once_a_few_working_days_before_the_window_closes(world, django_
     with django_capture_on_commit_callbacks(execute=True):
         assert services.agreements_remind_confirmation(today=today) == 0  # once
     assert AuditEvent.objects.filter(action="mediation_case.confirmation_reminder").count() == 1
+    page = client_for("advisor_a").get(f"/mediation/cases/{outcome.case_id}/").content.decode()
+    assert "期限将届满，已于" in page
     assert "mediation.remind_confirmation" in {s.name for s in sweeps.registered()}
 
 
