@@ -77,6 +77,10 @@ class DocumentTemplateUploadForm(formtools.ModelForm):
             cleaned["district_code"] = documents.clean_district_code(cleaned.get("district_code", ""))
         except documents.DomainError as exc:
             self.add_error("district_code", exc.message)
+        else:
+            code = cleaned["district_code"]
+            if code and not _names_a_district(code):
+                self.add_error("district_code", _("没有代码为 %(code)s 的区") % {"code": code})
         upload = cleaned.get("upload")
         kind = cleaned.get("kind")
         if upload is not None and kind:
@@ -90,3 +94,13 @@ class DocumentTemplateUploadForm(formtools.ModelForm):
                 self.add_error("upload", exc.message)
             cleaned["data"] = data
         return cleaned
+
+
+def _names_a_district(code: str) -> bool:
+    """Whether a district with this code exists. Asked through the app registry, not an import: core
+    sits below regions and keeps only the code (a typo would otherwise never match any record)."""
+    from django.apps import apps
+
+    if not apps.is_installed("guwen.regions"):
+        return True
+    return apps.get_model("regions", "Region").objects.filter(code=code, level="district").exists()

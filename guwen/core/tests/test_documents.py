@@ -486,7 +486,12 @@ def test_admin_upload_for_a_district(kind):
     response = client.post(url, {**body, "upload": SimpleUploadedFile("d.docx", docx_with(*GOOD))})
     assert response.status_code == 200 and "12 位数字" in response.content.decode()
     assert not DocumentTemplate.objects.exists()
-    body["district_code"] = NANWAN_DISTRICT
+    body["district_code"] = NANWAN_DISTRICT  # well formed, but no such district in this database
+    response = client.post(url, {**body, "upload": SimpleUploadedFile("d.docx", docx_with(*GOOD))})
+    assert response.status_code == 200 and f"没有代码为 {NANWAN_DISTRICT} 的区" in response.content.decode()
+    from guwen.testing import make_region
+
+    make_region(NANWAN_DISTRICT, "龙岗区", "district")
     response = client.post(url, {**body, "upload": SimpleUploadedFile("d.docx", docx_with(*GOOD))})
     assert response.status_code == 302
     assert DocumentTemplate.objects.get().district_code == NANWAN_DISTRICT
