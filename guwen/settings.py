@@ -291,6 +291,8 @@ MEDIA_ROOT = Path(env_str("GUWEN_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 # Seconds a LibreOffice conversion of an official document (.docx → PDF) may take (guwen.core.documents).
 GUWEN_SOFFICE_TIMEOUT = env_int("GUWEN_SOFFICE_TIMEOUT", 120)
+# Days a generated document version that is no longer current stays in the cache (the worker's sweep).
+GUWEN_DOCUMENT_CACHE_DAYS = env_int("GUWEN_DOCUMENT_CACHE_DAYS", 30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

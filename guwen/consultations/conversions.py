@@ -45,3 +45,37 @@ def targets() -> list[ConversionTarget]:
 
 def get(key: str) -> ConversionTarget | None:
     return _registry.get(key)
+
+
+# --- what a consultation became -------------------------------------------------------------------
+#
+# The same pattern for the links back: a later module registers a finder that lists, for one
+# consultation and one user, the records it keeps that came from the consultation (a mediation
+# case, a legal-aid referral), each already filtered by that module's own scope. The detail page
+# lists them under 关联记录; consultations still imports none of those modules.
+
+
+@dataclass(frozen=True)
+class LinkedRecord:
+    kind: str  # "调解案件"
+    title: str  # the record's number or name
+    url: str
+    status: str = ""
+
+
+_linkers: dict[str, Callable[..., list[LinkedRecord]]] = {}
+
+
+def register_linker(*, key: str, finder: Callable[..., list[LinkedRecord]]) -> None:
+    """``finder(*, consultation, user)`` returns the records in ``user``'s scope made from it."""
+    _linkers[key] = finder
+
+
+def unregister_linker(key: str) -> None:
+    _linkers.pop(key, None)
+
+
+def linked_records(*, consultation, user) -> list[LinkedRecord]:
+    return [
+        record for key in sorted(_linkers) for record in _linkers[key](consultation=consultation, user=user)
+    ]

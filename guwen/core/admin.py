@@ -47,6 +47,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
     list_display = (
         "kind",
         "title",
+        "district_code",
         "version",
         "active",
         "original_name",
@@ -54,7 +55,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
         "uploaded_at",
         "note",
     )
-    list_filter = ("active", "kind")
+    list_filter = ("active", "kind", "district_code")
     search_fields = ("kind", "original_name", "note")
     ordering = ("kind", "-version")
 
@@ -68,7 +69,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         if obj is None:
             kwargs["form"] = DocumentTemplateUploadForm
-            kwargs["fields"] = ["kind", "upload", "note"]
+            kwargs["fields"] = ["kind", "district_code", "upload", "note"]
         else:
             kwargs["fields"] = ["active"]
         return super().get_form(request, obj, change=change, **kwargs)
@@ -76,7 +77,16 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None):
         if obj is None:
             return ()
-        return ("kind", "version", "original_name", "sha256", "note", "uploaded_by", "uploaded_at")
+        return (
+            "kind",
+            "district_code",
+            "version",
+            "original_name",
+            "sha256",
+            "note",
+            "uploaded_by",
+            "uploaded_at",
+        )
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
@@ -90,6 +100,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
                 data=form.cleaned_data["data"],
                 filename=upload.name,
                 note=form.cleaned_data.get("note", ""),
+                district_code=form.cleaned_data.get("district_code", ""),
                 by=request.user,
                 request=request,
             )

@@ -53,6 +53,12 @@ class DocumentTemplateUploadForm(formtools.ModelForm):
     the file is checked (``guwen.core.documents.check_template``) before anything is saved."""
 
     kind = forms.ChoiceField(label=_("文书种类"), choices=())
+    district_code = forms.CharField(
+        label=_("适用区（统计用区划代码）"),
+        max_length=12,
+        required=False,
+        help_text=_("留空则为各区通用的默认模板；填写区的 12 位代码则只用于该区，该区没有时用默认模板。"),
+    )
     upload = forms.FileField(label=_("模板文件（.docx）"))
 
     def __init__(self, *args, **kwargs):
@@ -67,6 +73,14 @@ class DocumentTemplateUploadForm(formtools.ModelForm):
         from guwen.core import documents
 
         cleaned = super().clean()
+        try:
+            cleaned["district_code"] = documents.clean_district_code(cleaned.get("district_code", ""))
+        except documents.DomainError as exc:
+            self.add_error("district_code", exc.message)
+        else:
+            code = cleaned["district_code"]
+            if code and not _names_a_district(code):
+                self.add_error("district_code", _("没有代码为 %(code)s 的区") % {"code": code})
         upload = cleaned.get("upload")
         kind = cleaned.get("kind")
         if upload is not None and kind:
@@ -80,3 +94,13 @@ class DocumentTemplateUploadForm(formtools.ModelForm):
                 self.add_error("upload", exc.message)
             cleaned["data"] = data
         return cleaned
+
+
+def _names_a_district(code: str) -> bool:
+    """Whether a district with this code exists. Asked through the app registry, not an import: core
+    sits below regions and keeps only the code (a typo would otherwise never match any record)."""
+    from django.apps import apps
+
+    if not apps.is_installed("guwen.regions"):
+        return True
+    return apps.get_model("regions", "Region").objects.filter(code=code, level="district").exists()

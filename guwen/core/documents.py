@@ -39,6 +39,7 @@ from typing import Any
 
 import jinja2
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -341,15 +342,30 @@ def check_template(kind: DocumentKind, data: bytes) -> None:
 # --- which template -----------------------------------------------------------------------------
 
 
-def template_bytes(kind: DocumentKind) -> bytes:
-    """The active replacement's bytes for ``kind``, or the shipped template's."""
+def template_bytes(kind: DocumentKind, *, district_code: str = "") -> bytes:
+    """The bytes of the template that renders ``kind`` for ``district_code``: that district's active
+    replacement, else the default active replacement, else the shipped template."""
     from guwen.core.models import DocumentTemplate
 
-    active = DocumentTemplate.objects.filter(kind=kind.key, active=True).first()
-    if active is not None:
-        with active.file.open("rb") as handle:
+    active = DocumentTemplate.objects.filter(kind=kind.key, active=True)
+    chosen = active.filter(district_code=district_code).first() if district_code else None
+    if chosen is None:
+        chosen = active.filter(district_code="").first()
+    if chosen is not None:
+        with chosen.file.open("rb") as handle:
             return handle.read()
     return kind.template.read_bytes()
+
+
+_DISTRICT_CODE = re.compile(r"^\d{12}$")
+
+
+def clean_district_code(value: str) -> str:
+    """Blank (the default for every district) or a 12-digit statistical code."""
+    value = (value or "").strip()
+    if value and not _DISTRICT_CODE.match(value):
+        raise DomainError(_("区划代码应为 12 位数字，或留空作为各区通用的默认模板"), field="district_code")
+    return value
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -458,11 +474,13 @@ def _store(name: str, data: bytes) -> None:
             default_storage.delete(saved)
 
 
-def document_docx(*, kind: str, object_key: str, context: Mapping[str, Any]) -> StoredDocument:
+def document_docx(
+    *, kind: str, object_key: str, context: Mapping[str, Any], district_code: str = ""
+) -> StoredDocument:
     """The .docx of ``object_key``'s document of ``kind`` for this context, rendered and stored
-    once per version (template and context)."""
+    once per version (template and context), from the template of the record's district."""
     document_kind = get_kind(kind)
-    template = template_bytes(document_kind)
+    template = template_bytes(document_kind, district_code=district_code)
     version = document_version(template, context)
     stored = StoredDocument(kind=kind, version=version, docx_name=_storage_name(kind, object_key, version))
     if not default_storage.exists(stored.docx_name):
@@ -484,33 +502,127 @@ def pdf_from_stored_docx(docx_name: str) -> str:
     return pdf_name
 
 
-def document_pdf(*, kind: str, object_key: str, context: Mapping[str, Any]) -> str:
+def document_pdf(*, kind: str, object_key: str, context: Mapping[str, Any], district_code: str = "") -> str:
     """The PDF's storage name, converting now if needed (for the worker and commands; pages call
     ``request_pdf``, which leaves the conversion to the worker)."""
-    stored = document_docx(kind=kind, object_key=object_key, context=context)
+    stored = document_docx(kind=kind, object_key=object_key, context=context, district_code=district_code)
     return pdf_from_stored_docx(stored.docx_name)
 
 
-def request_pdf(*, kind: str, object_key: str, context: Mapping[str, Any]) -> tuple[StoredDocument, bool]:
+def request_pdf(
+    *, kind: str, object_key: str, context: Mapping[str, Any], district_code: str = ""
+) -> tuple[StoredDocument, bool]:
     """Make sure the PDF of this document version exists or is being made: ``(stored, ready)``.
     When it is not ready, the worker's task converts it; the page shows that it is on its way."""
-    stored = document_docx(kind=kind, object_key=object_key, context=context)
+    stored = document_docx(kind=kind, object_key=object_key, context=context, district_code=district_code)
     if default_storage.exists(stored.pdf_name):
         return stored, True
     from guwen.core.tasks import convert_document_pdf
 
-    convert_document_pdf.enqueue(stored.docx_name)
+    # A download clicked again (or by a colleague) while the worker has not got to the conversion
+    # yet must not queue it a second time: the first request sets a marker in the shared cache,
+    # atomically (``add`` succeeds for one caller only), and keeps it a little longer than a
+    # conversion may take; after that a request that still finds no PDF queues it again (the
+    # worker was down, or the conversion failed).
+    marker = _queued_marker(stored.docx_name)
+    if cache.add(marker, True, timeout=_queued_marker_seconds()):
+        try:
+            convert_document_pdf.enqueue(stored.docx_name)
+        except Exception:
+            cache.delete(marker)  # not queued after all: the next request tries again
+            raise
     return stored, default_storage.exists(stored.pdf_name)  # ready at once when tasks run inline
+
+
+def _queued_marker(docx_name: str) -> str:
+    return "documents:pdf-queued:" + hashlib.sha256(docx_name.encode()).hexdigest()[:32]
+
+
+def _queued_marker_seconds() -> int:
+    return int(getattr(settings, "GUWEN_SOFFICE_TIMEOUT", SOFFICE_TIMEOUT)) + 60
+
+
+def pdf_is_queued(docx_name: str) -> bool:
+    """Whether the conversion of this stored .docx was queued recently and may still be pending."""
+    return bool(cache.get(_queued_marker(docx_name)))
+
+
+# --- expiry of the cache --------------------------------------------------------------------------
+
+
+def _listdir(path: str) -> tuple[list[str], list[str]]:
+    try:
+        return default_storage.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+
+
+def _modified(name: str) -> Any:
+    try:
+        return default_storage.get_modified_time(name)
+    except FileNotFoundError:  # another worker's sweep deleted it a moment ago
+        return None
+
+
+def documents_expire(*, older_than_days: int | None = None, now: Any = None) -> int:
+    """Delete cached document versions (the .docx and its PDF) that are no longer current and were
+    made more than ``older_than_days`` ago (setting ``GUWEN_DOCUMENT_CACHE_DAYS``, default 30).
+
+    A document's current version is the one made last for its object (a version is made when the
+    template or the record changes and someone opens the document); older ones are kept a while
+    because a link on an open page may still ask for them. Deleting a version that is asked for
+    again only costs a new rendering (and conversion): this is a cache, never the record. Returns
+    how many files were deleted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    days = older_than_days if older_than_days is not None else settings.GUWEN_DOCUMENT_CACHE_DAYS
+    if days < 1:
+        raise DomainError(_("文书缓存保留天数至少为 1 天。"), field="older_than_days")
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted = 0
+    kinds_dirs, _files = _listdir(STORAGE_PREFIX)
+    for kind_dir in kinds_dirs:
+        objects, _files = _listdir(f"{STORAGE_PREFIX}/{kind_dir}")
+        for object_dir in objects:
+            folder = f"{STORAGE_PREFIX}/{kind_dir}/{object_dir}"
+            _dirs, files = _listdir(folder)
+            made: dict[str, Any] = {}
+            for name in files:
+                if name.endswith(".docx") and (when := _modified(f"{folder}/{name}")) is not None:
+                    made[name.removesuffix(".docx")] = when
+            if not made:
+                continue
+            current = max(made, key=lambda version: made[version])
+            for name in files:
+                version = name.rsplit(".", 1)[0]
+                if version == current:
+                    continue
+                # A PDF whose .docx is gone is an orphan: its age alone decides.
+                when = made.get(version) or _modified(f"{folder}/{name}")
+                if when is not None and when < cutoff:
+                    default_storage.delete(f"{folder}/{name}")
+                    deleted += 1
+    return deleted
 
 
 # --- replacing a template (services) ------------------------------------------------------------
 
 
 def document_template_upload(
-    *, kind: str, data: bytes, filename: str = "", note: str = "", by: Any, request: Any = None
+    *,
+    kind: str,
+    data: bytes,
+    filename: str = "",
+    note: str = "",
+    district_code: str = "",
+    by: Any,
+    request: Any = None,
 ) -> Any:
-    """Check ``data`` as a template for ``kind`` and make it the active one (the previous active
-    replacement, if any, is kept as an inactive version)."""
+    """Check ``data`` as a template for ``kind`` and make it the active one for ``district_code``
+    (blank: the default for every district); the previous active replacement of that district, if
+    any, is kept as an inactive version."""
     from django.db import transaction
     from django.db.models import Max
 
@@ -518,17 +630,18 @@ def document_template_upload(
     from guwen.core.models import DocumentTemplate
 
     document_kind = get_kind(kind)
+    district_code = clean_district_code(district_code)
     check_template(document_kind, data)
     with transaction.atomic():
         # Serialise uploads of one kind: the version number and the single active row.
         list(DocumentTemplate.objects.select_for_update().filter(kind=kind).values_list("pk", flat=True))
         latest = DocumentTemplate.objects.filter(kind=kind).aggregate(latest=Max("version"))["latest"] or 0
-        previous = list(
-            DocumentTemplate.objects.filter(kind=kind, active=True).values_list("version", flat=True)
-        )
-        DocumentTemplate.objects.filter(kind=kind, active=True).update(active=False)
+        same_scope = DocumentTemplate.objects.filter(kind=kind, district_code=district_code, active=True)
+        previous = list(same_scope.values_list("version", flat=True))
+        same_scope.update(active=False)
         template = DocumentTemplate(
             kind=kind,
+            district_code=district_code,
             version=latest + 1,
             original_name=Path(filename).name[:200],
             sha256=hashlib.sha256(data).hexdigest(),
@@ -542,7 +655,12 @@ def document_template_upload(
             action="document_template.upload",
             obj=template,
             old={"active_version": previous[0] if previous else None},
-            new={"kind": kind, "version": template.version, "sha256": template.sha256},
+            new={
+                "kind": kind,
+                "district_code": district_code,
+                "version": template.version,
+                "sha256": template.sha256,
+            },
             request=request,
         )
     return template
@@ -564,9 +682,9 @@ def document_template_set_active(*, template: Any, active: bool, by: Any, reques
         if active:
             with template.file.open("rb") as handle:  # a kind's variables may have changed since
                 check_template(get_kind(template.kind), handle.read())
-            DocumentTemplate.objects.filter(kind=template.kind, active=True).exclude(pk=template.pk).update(
-                active=False
-            )
+            DocumentTemplate.objects.filter(
+                kind=template.kind, district_code=template.district_code, active=True
+            ).exclude(pk=template.pk).update(active=False)
         was = DocumentTemplate.objects.get(pk=template.pk).active
         DocumentTemplate.objects.filter(pk=template.pk).update(active=active)
         template.refresh_from_db()

@@ -104,11 +104,21 @@ def _template_upload_to(instance: DocumentTemplate, filename: str) -> str:
 class DocumentTemplate(models.Model):
     """A replacement Word template for one kind of official document (see ``guwen.core.documents``).
 
-    At most one is active per kind; without one, the template the app ships is used. Versions are
-    never reused, so a generated document's version hash changes when the template does.
+    A replacement is either the default for every district (``district_code`` blank) or one
+    district's own (its 12-digit statistical code: core keeps the code, not a link, as it knows no
+    regions). At most one is active per kind and district; rendering for a district uses its own
+    active one, else the default active one, else the template the app ships. Versions are never
+    reused, so a generated document's version hash changes when the template does.
     """
 
     kind = models.CharField(_("文书种类"), max_length=80)
+    district_code = models.CharField(
+        _("适用区（统计用区划代码）"),
+        max_length=12,
+        blank=True,
+        default="",
+        help_text=_("为空则为各区通用的默认模板"),
+    )
     version = models.PositiveIntegerField(_("版本"))
     file = models.FileField(_("模板文件"), upload_to=_template_upload_to, max_length=200)
     original_name = models.CharField(_("上传的文件名"), max_length=200, blank=True)
@@ -132,9 +142,12 @@ class DocumentTemplate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "version"], name="core_doctemplate_kind_version"),
             models.UniqueConstraint(
-                fields=["kind"], condition=models.Q(active=True), name="core_doctemplate_one_active"
+                fields=["kind", "district_code"],
+                condition=models.Q(active=True),
+                name="core_doctemplate_one_active_per_district",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} v{self.version}{'' if self.active else '（停用）'}"
+        scope = f" [{self.district_code}]" if self.district_code else ""
+        return f"{self.kind}{scope} v{self.version}{'' if self.active else '（停用）'}"

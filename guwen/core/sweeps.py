@@ -91,3 +91,12 @@ def sqlite_statistics() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA optimize")
     return True
+
+
+@register("core.documents_expire", every_seconds=6 * 3600)
+def documents_expire() -> int:
+    """Remove cached document versions that are no longer current and older than the setting's
+    days (``guwen.core.documents.documents_expire``). Returns how many files were deleted."""
+    from guwen.core.documents import documents_expire as expire
+
+    return expire()

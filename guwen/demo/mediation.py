@@ -326,6 +326,13 @@ def load(*, stdout=None) -> None:
     serial = 0
     with transaction.atomic():
         for index, community in enumerate(communities):
+            # The committee's address and phone, which the notices print in their footer (invented).
+            services.committee_update(
+                community=community,
+                by=office,
+                address=f"深圳市龙岗区南湾街道{community.name}党群服务中心（演示地址）",
+                phone=f"0755-2870{index:04d}",
+            )
             assignment = primary_assignment(community=community)
             lawyer_user = assignment.lawyer.user if assignment and assignment.lawyer.user_id else None
             if lawyer_user is None:

@@ -4,7 +4,14 @@ services only (each change audited), never here."""
 
 from django.contrib import admin
 
-from guwen.mediation.models import DisputeType, FileItemKind, GradeRule, MinistryCategory, TypeMapping
+from guwen.mediation.models import (
+    Committee,
+    DisputeType,
+    FileItemKind,
+    GradeRule,
+    MinistryCategory,
+    TypeMapping,
+)
 
 
 @admin.register(MinistryCategory)
@@ -41,3 +48,13 @@ class GradeRuleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["grade", "is_active"]
     raw_id_fields = ["district"]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    """Address and phone printed on the committee's documents (also kept on the case page's link
+    调委会信息 by community staff and the office, which audits the change)."""
+
+    list_display = ["community", "address", "phone", "updated_at"]
+    raw_id_fields = ["community"]
+    search_fields = ["community__name", "address"]

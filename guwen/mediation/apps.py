@@ -9,6 +9,10 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from guwen.accounts import home
-        from guwen.mediation.panels import home_panel
+        from guwen.consultations import conversions
+        from guwen.core import links
+        from guwen.mediation.panels import case_in_scope, consultation_cases, home_panel
 
         home.register(home.Panel("mediation", 30, "mediation/_home_panel.html", home_panel))
+        conversions.register_linker(key="mediation", finder=consultation_cases)
+        links.register_lookup("mediation.case", case_in_scope)

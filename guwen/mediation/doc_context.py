@@ -24,6 +24,7 @@ from django.utils import timezone
 from guwen.mediation import documents as kinds
 from guwen.mediation.models import (
     CaseStatus,
+    Committee,
     MediationCase,
     OutcomeKind,
     Party,
@@ -173,8 +174,19 @@ def _closed_on(case: MediationCase) -> date | None:
     return timezone.localdate(case.closed_at) if case.closed_at and case.status == CaseStatus.CLOSED else None
 
 
+def committee_of(case: MediationCase) -> dict[str, str]:
+    """The committee as its documents print it: name, address, phone."""
+    return _committee(case)
+
+
 def _committee(case: MediationCase) -> dict[str, str]:
-    return {"name": f"{case.community.name}人民调解委员会", "address": "", "phone": ""}
+    # Address and phone as the community's staff or office keep them (blank until they do).
+    row = Committee.objects.filter(community=case.community).first()
+    return {
+        "name": f"{case.community.name}人民调解委员会",
+        "address": row.address if row else "",
+        "phone": row.phone if row else "",
+    }
 
 
 def _case(case: MediationCase, parties: list[Party]) -> dict[str, str]:

@@ -144,6 +144,25 @@ class PartyForm(CaseActionForm):
     agent_authorisation = forms.CharField(label=_("授权情况"), max_length=200, required=False)
 
 
+class PartyEditForm(PartyForm):
+    """Correcting a party: the stored 身份证号 and phone are never shown in full, so a blank one
+    keeps what is stored and a box removes it."""
+
+    clear_id_number = forms.BooleanField(label=_("删除已登记的身份证号"), required=False)
+    clear_phone = forms.BooleanField(label=_("删除已登记的联系电话"), required=False)
+
+    def __init__(self, *args, party=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if party is not None:
+            kept = _("已登记 %(masked)s，不修改请留空")
+            if party.id_number_masked:
+                self.fields["id_number"].help_text = kept % {"masked": party.id_number_masked}
+            if party.phone_masked:
+                self.fields["phone"].help_text = kept % {"masked": party.phone_masked}
+            if party.credit_code:
+                self.fields["credit_code"].help_text = _("不修改请留空")
+
+
 class UserChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return str(obj)
@@ -264,3 +283,10 @@ class GradeForm(CaseActionForm):
 
 class CloseForm(CaseActionForm):
     """Closing takes no input: the page shows the completeness check beside the button."""
+
+
+class CommitteeForm(Form):
+    address = forms.CharField(label=_("调委会地址"), max_length=120, required=False)
+    phone = forms.CharField(
+        label=_("联系电话"), max_length=30, required=False, help_text=_("带区号的固定电话或手机号")
+    )

@@ -240,6 +240,26 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("已结案归档")
 
 
+class Committee(models.Model):
+    """A community's people's mediation committee (人民调解委员会): the address and phone its
+    documents print (the notices tell the parties where to reach it). The committee's name is the
+    community's; a community without a row prints the name alone."""
+
+    community = models.OneToOneField(
+        "regions.Region", verbose_name=_("社区"), on_delete=models.CASCADE, related_name="+"
+    )
+    address = models.CharField(_("地址"), max_length=120, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("人民调解委员会")
+        verbose_name_plural = _("人民调解委员会")
+
+    def __str__(self) -> str:
+        return f"{self.community}人民调解委员会"
+
+
 class CaseCounter(models.Model):
     """The last case number given by a committee (the community) in a year. Numbers are taken under
     ``select_for_update`` of this row inside the intake transaction, so they never repeat and a
@@ -484,6 +504,8 @@ class Outcome(models.Model):
     # 司法确认 (Art. 33): tracked while the window is open.
     confirmation_applied_on = models.DateField(_("申请司法确认日期"), null=True, blank=True)
     confirmation_note = models.CharField(_("司法确认情况"), max_length=200, blank=True)
+    # Set by the sweep's compare-and-set when it reminds that the window is about to close: once.
+    confirmation_reminded_at = models.DateTimeField(_("司法确认提醒时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

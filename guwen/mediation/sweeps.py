@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from guwen.core import sweeps
+from guwen.mediation.services.committee import agreements_remind_confirmation
 from guwen.mediation.services.records import cases_warn_overdue
 
 
@@ -10,3 +11,9 @@ from guwen.mediation.services.records import cases_warn_overdue
 def warn_overdue() -> int:
     """Tell the mediators and the office, once per case, that a case passed its 30-day limit."""
     return cases_warn_overdue()
+
+
+@sweeps.register("mediation.remind_confirmation", every_seconds=3600)
+def remind_confirmation() -> int:
+    """Remind, once per written agreement, that the court-confirmation window is about to close."""
+    return agreements_remind_confirmation()

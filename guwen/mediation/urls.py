@@ -7,6 +7,11 @@ urlpatterns = [
     path("mediation/", cases.case_list, name="case_list"),
     path("mediation/cases/new/", cases.case_create, name="case_create"),
     path("mediation/cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path(
+        "mediation/cases/<int:pk>/parties/<int:party_pk>/edit/",
+        cases.party_edit,
+        name="party_edit",
+    ),
     path("mediation/cases/<int:pk>/<str:action>/", cases.case_action, name="case_action"),
     path(
         "mediation/cases/<int:pk>/extensions/<int:extension_pk>/decide/",
@@ -25,6 +30,7 @@ urlpatterns = [
     ),
     path("mediation/cases/<int:pk>/files/<int:item_pk>/", cases.file_download, name="file_download"),
     path("mediation/parties/<int:pk>/id-number/", cases.party_id_number, name="party_id_number"),
+    path("mediation/committees/<int:community_pk>/", cases.committee_edit, name="committee_edit"),
     path("mediation/leads/", leads.lead_list, name="lead_list"),
     path("mediation/leads/new/", leads.lead_create, name="lead_create"),
     path("mediation/leads/<int:pk>/", leads.lead_detail, name="lead_detail"),

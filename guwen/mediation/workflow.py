@@ -47,6 +47,12 @@ CASE = Workflow(
         # Records that keep the status.
         **_loops(("registered", *BEFORE_OUTCOME), "add_party", WORKERS),
         **_loops(("registered", *BEFORE_OUTCOME), "assign", {S, OF, X}),
+        # Correcting a party: until the case is filed (or refused).
+        **_loops(
+            ("registered", *BEFORE_OUTCOME, "agreed", "performing", "callback_done", "terminated"),
+            "edit_party",
+            WORKERS,
+        ),
         **_loops(("investigating", "mediating"), "record_investigation", MEDIATORS),
         **{(status, "record_session"): ("mediating", MEDIATORS) for status in BEFORE_OUTCOME},
         **_loops(("agreed", "performing", "callback_done"), "record_confirmation", WORKERS),
@@ -85,6 +91,7 @@ CASE = Workflow(
         "callback": _("登记回访"),
         "close": _("结案归档"),
         "add_party": _("添加当事人"),
+        "edit_party": _("修改当事人"),
         "assign": _("指派调解员"),
         "record_investigation": _("登记调查记录"),
         "record_session": _("登记调解记录"),

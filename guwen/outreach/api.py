@@ -8,10 +8,11 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from guwen.core.apischema import PlainStr, refusals
+from guwen.core.masking import mask_name
 from guwen.knowledge.selectors import article_url
 from guwen.outreach import selectors
-from guwen.outreach.models import Activity, HealthCheck, LegalOpinion
-from guwen.outreach.report import check_documents
+from guwen.outreach.models import Activity, HealthCheck, LegalOpinion, Pairing, Referral
+from guwen.outreach.report import check_documents, opinion_documents
 from guwen.outreach.views.worklog import log_request
 from guwen.outreach.worklog import worklog
 
@@ -228,6 +229,11 @@ class OpinionOut(Schema):
     working_days_taken: int | None
     overdue: bool
     related_to: str
+    documents: list[dict[str, str]]
+
+    @staticmethod
+    def resolve_documents(obj: LegalOpinion) -> list[dict[str, str]]:
+        return opinion_documents(obj)
 
     @staticmethod
     def resolve_community_code(obj: LegalOpinion) -> str:
@@ -276,3 +282,102 @@ def worklog_read(
     return [
         entry.__dict__ for entry in worklog(lawyer=lawyer, date_from=start, date_to=end, viewer=request.user)
     ]
+
+
+HELD = ["held", "confirmed"]  # a joint activity counts once it took place
+
+
+class PairingOut(Schema):
+    id: int
+    firm: str
+    branch: str
+    community_code: str
+    community_name: str
+    committee: str
+    starts_on: dt.date
+    ends_on: dt.date
+    goals: str
+    joint_activities: int
+
+    @staticmethod
+    def resolve_firm(obj: Pairing) -> str:
+        return obj.firm.name
+
+    @staticmethod
+    def resolve_community_code(obj: Pairing) -> str:
+        return obj.community.code
+
+    @staticmethod
+    def resolve_community_name(obj: Pairing) -> str:
+        return obj.community.name
+
+    @staticmethod
+    def resolve_joint_activities(obj: Pairing) -> int:
+        return obj.joint_activities
+
+
+@router.get("/outreach/pairings", response={200: list[PairingOut], **refusals(401, 422)})
+@paginate
+def outreach_list_pairings(request, community_code: PlainStr | None = None, current: bool | None = None):
+    """Party-building pairings (结对共建) in scope, with the number of joint activities held;
+    ``current=true`` keeps those whose period includes today."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    rows = (
+        selectors.pairings_visible_to(request.user)
+        .select_related("firm", "community")
+        .annotate(joint_activities=Count("activities", filter=Q(activities__status__in=HELD)))
+        .order_by("-starts_on", "-pk")
+    )
+    if community_code:
+        rows = rows.filter(community__code=community_code)
+    if current:
+        today = timezone.localdate()
+        rows = rows.filter(starts_on__lte=today, ends_on__gte=today)
+    return rows
+
+
+class ReferralOut(Schema):
+    id: int
+    community_code: str
+    centre: str
+    applicant: str
+    category: str
+    category_label: str
+    hardship: bool
+    status: str
+    sent_on: dt.date
+    decided_on: dt.date | None
+    closed_on: dt.date | None
+    consultation_id: int | None
+    mediation_case_id: int | None
+
+    @staticmethod
+    def resolve_community_code(obj: Referral) -> str:
+        return obj.community.code
+
+    @staticmethod
+    def resolve_centre(obj: Referral) -> str:
+        return obj.centre.name
+
+    @staticmethod
+    def resolve_applicant(obj: Referral) -> str:
+        return mask_name(obj.applicant)  # personal data: the API gives the masked name only
+
+    @staticmethod
+    def resolve_category_label(obj: Referral) -> str:
+        return str(obj.get_category_display())
+
+
+@router.get("/outreach/referrals", response={200: list[ReferralOut], **refusals(401, 422)})
+@paginate
+def outreach_list_referrals(request, status: PlainStr | None = None, community_code: PlainStr | None = None):
+    """Legal-aid referrals (法律援助转介) in scope: to which centre, when, and how the centre answered;
+    the applicant's name masked. The situation and documents stay on the page."""
+    rows = selectors.referrals_visible_to(request.user).select_related("community", "centre")
+    if status:
+        rows = rows.filter(status=status)
+    if community_code:
+        rows = rows.filter(community__code=community_code)
+    return rows.order_by("-sent_on", "-pk")

@@ -1,4 +1,5 @@
-"""The enterprise legal health-check report (企业法治体检报告) as an official document.
+"""The enterprise legal health-check report (企业法治体检报告) and the legal opinion (法律意见书) as
+official documents.
 
 One kind, ``outreach.health_check_report``: the shipped template ``doc_templates/health_check_report.docx``
 (built by ``doc_templates/build.py``), the variables it offers and a sample context. Staff may
@@ -151,3 +152,62 @@ register(
 
 def kind() -> DocumentKind:
     return get_kind(KEY)
+
+
+# --- the legal opinion (法律意见书) ----------------------------------------------------------------
+
+OPINION_KEY = "outreach.legal_opinion"
+OPINION_TITLE = "法律意见书"
+
+OPINION_VARIABLES: Schema = {
+    "opinion": {
+        "document_title": "文书标题：合同审查意见书或法律意见书",
+        "number": "编号，如：南湾法意〔2026〕第0007号",
+        "title": "事项，如：民生大盘菜项目采购合同",
+        "kind": "类型：合同审查、重大决策法律意见、项目法律意见、居规民约审查、其他法律意见",
+        "related_to": "服务的决定或合同（无则为“—”）",
+        "question": "需求说明",
+        "requested_on": "提出日期，如：2026年11月2日",
+        "delivered_on": "出具日期，如：2026年11月6日",
+        "working_days": "办理用时（工作日），如：4",
+        "paragraphs": ["法律意见的一段"],
+    },
+    "community": {"name": "社区，如：南龙社区", "committee": "抬头，如：南湾街道南龙社区居民委员会"},
+    "advisor": {"name": "顾问律师", "firm": "律师事务所"},
+}
+
+OPINION_SAMPLE: dict[str, Any] = {
+    "opinion": {
+        "document_title": "合同审查意见书",
+        "number": "南湾法意〔2026〕第0007号",
+        "title": "民生大盘菜项目食材采购合同",
+        "kind": "合同审查",
+        "related_to": "2026年度民生大盘菜项目（长者饭堂食材采购）",
+        "question": "请审查与供应商拟签订的食材采购合同，重点关注食品安全责任和付款条件。",
+        "requested_on": "2026年11月2日",
+        "delivered_on": "2026年11月6日",
+        "working_days": "4",
+        "paragraphs": [
+            "一、合同主体：供应商营业执照和食品经营许可证在有效期内，具备履约资格。",
+            "二、食品安全：建议增加供应商对每批食材提供检验检疫证明的义务，并约定出现食品安全事故时的赔偿责任。",
+            "三、付款条件：预付款比例30%偏高，建议改为验收合格后按月结算。",
+        ],
+    },
+    "community": {"name": "南龙社区", "committee": "南湾街道南龙社区居民委员会"},
+    "advisor": {"name": "甲律师", "firm": "广东南湾律师事务所"},
+}
+
+
+def opinion_sample() -> dict[str, Any]:
+    return OPINION_SAMPLE
+
+
+register(
+    DocumentKind(
+        key=OPINION_KEY,
+        title=OPINION_TITLE,
+        template=TEMPLATES / "legal_opinion.docx",
+        variables=OPINION_VARIABLES,
+        sample=opinion_sample,
+    )
+)

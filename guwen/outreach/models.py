@@ -507,6 +507,16 @@ class Referral(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The mediation case it came from: a reference by name, no import (mediation shares outreach's
+    # layer); chosen and shown through guwen.core.links, each side through its own scope.
+    mediation_case = models.ForeignKey(
+        "mediation.MediationCase",
+        verbose_name=_("来源调解案件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     centre = models.ForeignKey(LegalAidCentre, verbose_name=_("法律援助中心"), on_delete=models.PROTECT)
     applicant = models.CharField(_("申请人"), max_length=40)
     category = models.CharField(_("援助事项"), max_length=12, choices=AidCategory.choices)

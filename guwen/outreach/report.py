@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 
 from guwen.core.documents import get_kind
-from guwen.outreach.documents import KEY
-from guwen.outreach.models import HealthCheck, RiskLevel
+from guwen.outreach.documents import KEY, OPINION_KEY
+from guwen.outreach.models import HealthCheck, LegalOpinion, OpinionKind, RiskLevel
 from guwen.outreach.selectors import findings_of
 
 RISK_LABELS = dict(RiskLevel.choices)
@@ -96,5 +96,55 @@ def check_documents(check: HealthCheck) -> list[dict[str, str]]:
             "title": get_kind(KEY).title,
             "docx_url": reverse("outreach:check_report", args=[check.pk, "docx"]),
             "pdf_url": reverse("outreach:check_report", args=[check.pk, "pdf"]),
+        }
+    ]
+
+
+# --- the legal opinion (法律意见书) ----------------------------------------------------------------
+
+
+def opinion_number(opinion: LegalOpinion) -> str:
+    community = opinion.community
+    street = community.parent.name.removesuffix("街道") if community.parent_id else ""
+    return f"{street}法意〔{opinion.requested_on.year}〕第{opinion.pk:04d}号"
+
+
+def opinion_context(opinion: LegalOpinion) -> dict[str, Any]:
+    """Plain data for ``outreach.legal_opinion``: one paragraph per non-empty line of the opinion
+    the advisor delivered."""
+    community = opinion.community
+    street = community.parent.name if community.parent_id else ""
+    paragraphs = [line.strip() for line in opinion.opinion.splitlines() if line.strip()]
+    review = opinion.kind == OpinionKind.CONTRACT_REVIEW
+    return {
+        "opinion": {
+            "document_title": "合同审查意见书" if review else "法律意见书",
+            "number": opinion_number(opinion),
+            "title": opinion.title,
+            "kind": str(opinion.get_kind_display()),
+            "related_to": opinion.related_to or "—",
+            "question": opinion.question,
+            "requested_on": chinese_date(opinion.requested_on),
+            "delivered_on": chinese_date(opinion.delivered_on),
+            "working_days": "" if opinion.working_days_taken is None else str(opinion.working_days_taken),
+            "paragraphs": paragraphs or [""],
+        },
+        "community": {"name": community.name, "committee": f"{street}{community.name}居民委员会"},
+        "advisor": {"name": opinion.advisor.name, "firm": opinion.advisor.firm.name},
+    }
+
+
+def opinion_documents(opinion: LegalOpinion) -> list[dict[str, str]]:
+    """The opinion's document once delivered, as ``{kind, title, docx_url, pdf_url}``."""
+    if opinion.delivered_on is None or opinion.status != "delivered":
+        return []
+    return [
+        {
+            "kind": OPINION_KEY,
+            "title": "合同审查意见书"
+            if opinion.kind == OpinionKind.CONTRACT_REVIEW
+            else get_kind(OPINION_KEY).title,
+            "docx_url": reverse("outreach:opinion_document", args=[opinion.pk, "docx"]),
+            "pdf_url": reverse("outreach:opinion_document", args=[opinion.pk, "pdf"]),
         }
     ]

@@ -7,6 +7,11 @@ urlpatterns = [
     path("outreach/", activities.activity_list, name="activity_list"),
     path("outreach/activities/new/", activities.activity_create, name="activity_create"),
     path("outreach/activities/<int:pk>/", activities.activity_detail, name="activity_detail"),
+    path(
+        "outreach/activities/<int:pk>/photos/<int:photo_pk>/<slug:size>/",
+        activities.activity_photo,
+        name="activity_photo",
+    ),
     path("outreach/activities/<int:pk>/hold/", activities.activity_hold, name="activity_hold"),
     path("outreach/activities/<int:pk>/confirm/", activities.activity_confirm, name="activity_confirm"),
     path("outreach/activities/<int:pk>/cancel/", activities.activity_cancel, name="activity_cancel"),
@@ -32,5 +37,6 @@ urlpatterns = [
     path("outreach/opinions/new/", opinions.opinion_create, name="opinion_create"),
     path("outreach/opinions/<int:pk>/", opinions.opinion_detail, name="opinion_detail"),
     path("outreach/opinions/<int:pk>/deliver/", opinions.opinion_deliver, name="opinion_deliver"),
+    path("outreach/opinions/<int:pk>/document.<str:fmt>", opinions.opinion_document, name="opinion_document"),
     path("outreach/opinions/<int:pk>/withdraw/", opinions.opinion_withdraw, name="opinion_withdraw"),
 ]

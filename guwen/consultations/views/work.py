@@ -138,6 +138,7 @@ def _render_detail(request, consultation, *, bound: dict | None = None, status: 
             "rating": Rating.objects.filter(consultation=consultation).first(),
             "can_escalate_further": consultation.level != "district",
             "knowledge_entry": selectors.knowledge_entry(consultation),
+            "linked": conversions.linked_records(consultation=consultation, user=user),
         },
         status=status,
     )

@@ -321,3 +321,177 @@ def test_a_failing_conversion_reports_libreoffice_exit_code(monkeypatch, tmp_pat
     monkeypatch.setattr(documents, "soffice_path", lambda: str(failing))
     with pytest.raises(documents.DocumentError, match="退出码 1"):
         documents.docx_to_pdf(docx_with("x"))
+
+
+@pytest.mark.django_db
+def test_a_pending_conversion_is_queued_once_however_often_it_is_asked_for(fake_soffice, settings):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a real queue
+    for _ in range(3):
+        stored, ready = documents.request_pdf(kind=KIND, object_key="case:4", context=SAMPLE)
+        assert not ready
+    queued = task_backends["default"].results
+    assert [result.args for result in queued] == [[stored.docx_name]]
+    assert documents.pdf_is_queued(stored.docx_name)
+    # Another document version is its own conversion.
+    changed = {**SAMPLE, "case": {**SAMPLE["case"], "title": "改名"}}
+    documents.request_pdf(kind=KIND, object_key="case:4", context=changed)
+    assert len(queued) == 2
+
+
+@pytest.mark.django_db
+def test_a_conversion_still_missing_after_the_marker_expires_is_queued_again(fake_soffice, settings):
+    from django.core.cache import cache
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.GUWEN_SOFFICE_TIMEOUT = 30
+    assert documents._queued_marker_seconds() == 90  # a little longer than a conversion may take
+    stored, _ready = documents.request_pdf(kind=KIND, object_key="case:5", context=SAMPLE)
+    cache.delete(documents._queued_marker(stored.docx_name))  # the marker's timeout has passed
+    documents.request_pdf(kind=KIND, object_key="case:5", context=SAMPLE)
+    assert len(task_backends["default"].results) == 2
+
+
+@pytest.mark.django_db
+def test_a_queue_that_refuses_the_task_leaves_no_marker(fake_soffice, monkeypatch):
+    from guwen.core import tasks
+
+    class Refusing:
+        def enqueue(self, *args):
+            raise RuntimeError("queue down")
+
+    monkeypatch.setattr(tasks, "convert_document_pdf", Refusing())
+    with pytest.raises(RuntimeError):
+        documents.request_pdf(kind=KIND, object_key="case:6", context=SAMPLE)
+    stored = documents.document_docx(kind=KIND, object_key="case:6", context=SAMPLE)
+    assert not documents.pdf_is_queued(stored.docx_name)
+
+
+def _age(name: str, days: int) -> None:
+    import os
+    import time
+
+    path = default_storage.path(name)
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+@pytest.mark.django_db
+def test_the_sweep_removes_old_versions_but_keeps_the_current_one(fake_soffice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guwen.core import sweeps
+
+    old = documents.document_docx(kind=KIND, object_key="case:7", context=SAMPLE)
+    documents.pdf_from_stored_docx(old.docx_name)
+    changed = {**SAMPLE, "case": {**SAMPLE["case"], "title": "改名"}}
+    recent = documents.document_docx(kind=KIND, object_key="case:7", context=changed)
+    current = documents.document_docx(kind=KIND, object_key="case:7", context={**SAMPLE, "parties": []})
+    lone = documents.document_docx(kind=KIND, object_key="case:8", context=SAMPLE)  # current, however old
+    for name in (old.docx_name, old.pdf_name, lone.docx_name):
+        _age(name, 40)
+    _age(recent.docx_name, 10)  # not current, but younger than the 30 days kept
+    _age(current.docx_name, 5)
+
+    assert documents.documents_expire() == 2
+    assert not default_storage.exists(old.docx_name) and not default_storage.exists(old.pdf_name)
+    for kept in (recent, current, lone):
+        assert default_storage.exists(kept.docx_name)
+    assert documents.documents_expire(older_than_days=7) == 1  # the 10-day-old one goes now
+    assert not default_storage.exists(recent.docx_name)
+    assert documents.documents_expire(now=timezone.now() + timedelta(days=400)) == 0
+    assert "core.documents_expire" in {sweep.name for sweep in sweeps.registered()}
+    # A removed version asked for again is simply made again.
+    again = documents.document_docx(kind=KIND, object_key="case:7", context=SAMPLE)
+    assert again == old and default_storage.exists(again.docx_name)
+
+
+@pytest.mark.django_db
+def test_the_sweep_refuses_a_retention_under_one_day_and_copes_with_no_cache():
+    assert documents.documents_expire() == 0  # nothing generated yet
+    for bad in (0, -3):
+        with pytest.raises(documents.DomainError, match="至少为 1 天"):
+            documents.documents_expire(older_than_days=bad)
+
+
+# --- per-district templates -----------------------------------------------------------------------
+
+NANWAN_DISTRICT = "440307000000"
+OTHER_DISTRICT = "440306000000"
+
+
+@pytest.mark.django_db
+def test_a_districts_own_template_renders_its_documents_and_others_keep_the_default(kind, fake_soffice):
+    office = make_user("office-district")
+    shipped = kind.template.read_bytes()
+    assert documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == shipped  # nothing uploaded
+    own = docx_with("龙岗区版 {{ case.number }}")
+    mine = documents.document_template_upload(kind=KIND, data=own, district_code=NANWAN_DISTRICT, by=office)
+    assert documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == own
+    assert documents.template_bytes(kind, district_code=OTHER_DISTRICT) == shipped  # no default yet
+    assert documents.template_bytes(kind) == shipped
+    default = docx_with("通用版 {{ case.number }}")
+    general = documents.document_template_upload(kind=KIND, data=default, by=office)
+    mine.refresh_from_db()
+    assert mine.active and general.active and general.version == 2  # one active per district
+    assert documents.template_bytes(kind, district_code=OTHER_DISTRICT) == default
+    assert documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == own
+
+    stored = documents.document_docx(
+        kind=KIND, object_key="case:9", context=SAMPLE, district_code=NANWAN_DISTRICT
+    )
+    with default_storage.open(stored.docx_name, "rb") as handle:
+        assert "龙岗区版 （2026）测试人调字第0001号" in text_of(handle.read())
+    elsewhere = documents.document_docx(
+        kind=KIND, object_key="case:9", context=SAMPLE, district_code=OTHER_DISTRICT
+    )
+    assert elsewhere.version != stored.version
+
+    # A new version for the district replaces only the district's; switching it off falls back.
+    newer = documents.document_template_upload(
+        kind=KIND, data=docx_with("龙岗区新版 {{ case.title }}"), district_code=NANWAN_DISTRICT, by=office
+    )
+    mine.refresh_from_db()
+    general.refresh_from_db()
+    assert not mine.active and general.active and newer.active
+    event = AuditEvent.objects.filter(action="document_template.upload").order_by("pk").last()
+    assert event.new["district_code"] == NANWAN_DISTRICT and event.old == {"active_version": 1}
+    documents.document_template_set_active(template=newer, active=False, by=office)
+    assert documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == default
+    documents.document_template_set_active(template=mine, active=True, by=office)
+    general.refresh_from_db()
+    assert general.active and documents.template_bytes(kind, district_code=NANWAN_DISTRICT) == own
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["4403", "44030700000X", "4403070000001", "龙岗区"])
+def test_a_bad_district_code_is_refused_and_nothing_saved(kind, bad):
+    with pytest.raises(documents.DomainError, match="12 位数字") as refused:
+        documents.document_template_upload(kind=KIND, data=docx_with(*GOOD), district_code=bad, by=None)
+    assert refused.value.field == "district_code"
+    assert not DocumentTemplate.objects.exists() and not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_admin_upload_for_a_district(kind):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = verified_client(make_user("root-district", superuser=True))
+    url = "/admin/core/documenttemplate/add/"
+    body = {"kind": KIND, "note": "龙岗区", "district_code": "4403"}
+    response = client.post(url, {**body, "upload": SimpleUploadedFile("d.docx", docx_with(*GOOD))})
+    assert response.status_code == 200 and "12 位数字" in response.content.decode()
+    assert not DocumentTemplate.objects.exists()
+    body["district_code"] = NANWAN_DISTRICT  # well formed, but no such district in this database
+    response = client.post(url, {**body, "upload": SimpleUploadedFile("d.docx", docx_with(*GOOD))})
+    assert response.status_code == 200 and f"没有代码为 {NANWAN_DISTRICT} 的区" in response.content.decode()
+    from guwen.testing import make_region
+
+    make_region(NANWAN_DISTRICT, "龙岗区", "district")
+    response = client.post(url, {**body, "upload": SimpleUploadedFile("d.docx", docx_with(*GOOD))})
+    assert response.status_code == 302
+    assert DocumentTemplate.objects.get().district_code == NANWAN_DISTRICT

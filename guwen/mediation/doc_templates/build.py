@@ -221,6 +221,21 @@ PARTY_HEAD = [
 ]
 
 
+def committee_contact(document) -> None:
+    """The committee's address and phone in the page footer, so the parties know where to reach it
+    without taking a line from a form that fills its page; an empty footer while it has neither."""
+    footer = document.sections[0].footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(
+        "{% if committee.address %}调委会地址：{{ committee.address }}{% endif %}"
+        "{% if committee.phone %}　电话：{{ committee.phone }}{% endif %}"
+    )
+    run.font.size = Pt(9)
+    _fonts(run._element, SERIF)
+
+
 def party_table(document, collection: str = "parties") -> None:
     grid = Grid(document, PARTY_WIDTHS, size=10.5)
     grid.row(
@@ -274,6 +289,7 @@ def application() -> Document:
         height=2.8,
     )
     para(d, "{{ committee.name }}", align=WD_ALIGN_PARAGRAPH.RIGHT, before=8)
+    committee_contact(d)
     return d
 
 
@@ -359,6 +375,7 @@ def rights_notice() -> Document:
         date="{{ notice.notified_on }}",
     )
     para(d, "{{ committee.name }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    committee_contact(d)
     return d
 
 
@@ -517,6 +534,7 @@ def agreement() -> Document:
         ],
         height=5.0,
     )
+    committee_contact(d)
     return d
 
 
@@ -589,6 +607,7 @@ def termination() -> Document:
         date="{{ termination.terminated_on }}",
     )
     para(d, "{{ committee.name }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    committee_contact(d)
     para(
         d,
         "本告知书一式{{ termination.copies }}份，当事人各执一份，人民调解委员会留存一份。",

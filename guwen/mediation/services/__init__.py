@@ -11,7 +11,9 @@ from guwen.mediation.services.cases import (
     mediators_assign,
     party_add,
     party_read_id_number,
+    party_update,
 )
+from guwen.mediation.services.committee import agreements_remind_confirmation, committee_update
 from guwen.mediation.services.documents import case_document_docx, case_document_pdf
 from guwen.mediation.services.leads import (
     dispute_lead_create,
@@ -34,6 +36,7 @@ from guwen.mediation.services.records import (
 )
 
 __all__ = [
+    "agreements_remind_confirmation",
     "callback_record",
     "case_accept",
     "case_close",
@@ -41,6 +44,7 @@ __all__ = [
     "case_document_pdf",
     "case_intake",
     "case_refuse",
+    "committee_update",
     "confirmation_record",
     "dispute_lead_create",
     "dispute_lead_escalate",
@@ -57,6 +61,7 @@ __all__ = [
     "outcome_terminate",
     "party_add",
     "party_read_id_number",
+    "party_update",
     "performance_record",
     "session_record",
     "warning_reasons",

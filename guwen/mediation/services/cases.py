@@ -231,10 +231,8 @@ def _credit_code(value: str) -> str:
     return code
 
 
-def party_add(
+def _party_fields(
     *,
-    case: MediationCase,
-    by,
     role: str,
     kind: str,
     name: str,
@@ -242,17 +240,12 @@ def party_add(
     ethnicity: str = "",
     age: int | None = None,
     occupation: str = "",
-    id_number: str = "",
-    phone: str = "",
     address: str = "",
-    credit_code: str = "",
     representative: str = "",
     agent_name: str = "",
     agent_authorisation: str = "",
-) -> Party:
-    """Add a party. A 身份证号 or 统一社会信用代码 that fails its check is refused with the reason
-    and nothing is saved; the 身份证号 and phone are stored sealed (encrypted, keyed hash, masked)."""
-    require(case, "add_party", by)
+) -> dict:
+    """The plain fields of a party, checked (the same rules at intake and on an edit)."""
     if role not in PartyRole.values:
         raise DomainError(_("请选择当事人身份"), field="role")
     if kind not in PartyKind.values:
@@ -262,11 +255,6 @@ def party_add(
         raise DomainError(_("请选择性别"), field="sex")
     if age is not None and not 0 <= age <= 130:
         raise DomainError(_("年龄应在0至130之间"), field="age")
-    number = _id_number(id_number) if kind == PartyKind.PERSON else ""
-    code = _credit_code(credit_code) if kind == PartyKind.ORGANISATION else ""
-    if kind == PartyKind.ORGANISATION and not code:
-        raise DomainError(_("请填写统一社会信用代码"), field="credit_code")
-    mobile = clean_mobile(phone) if (phone or "").strip() else ""
     agent_name = clean_text(agent_name, field="agent_name", label=_("委托代理人"), limit=40, required=False)
     agent_authorisation = clean_text(
         agent_authorisation, field="agent_authorisation", label=_("授权情况"), limit=200, required=False
@@ -275,33 +263,64 @@ def party_add(
         raise DomainError(
             _("有委托代理人时请写明授权范围（一般授权或特别授权）"), field="agent_authorisation"
         )
+    person = kind == PartyKind.PERSON
+    return {
+        "role": role,
+        "kind": kind,
+        "name": name,
+        "sex": sex if person else "",
+        "ethnicity": clean_text(ethnicity, field="ethnicity", label=_("民族"), limit=20, required=False),
+        "age": age if person else None,
+        "occupation": clean_text(
+            occupation, field="occupation", label=_("职业或职务"), limit=40, required=False
+        ),
+        "address": clean_text(address, field="address", label=_("单位或住址"), limit=120, required=False),
+        "representative": clean_text(
+            representative, field="representative", label=_("法定代表人"), limit=40, required=False
+        ),
+        "agent_name": agent_name,
+        "agent_authorisation": agent_authorisation,
+    }
+
+
+def _sealed(prefix: str, sealed) -> dict:
+    return {
+        f"{prefix}_encrypted": sealed.encrypted,
+        f"{prefix}_hash": sealed.hash,
+        f"{prefix}_masked": sealed.masked,
+    }
+
+
+def party_add(
+    *,
+    case: MediationCase,
+    by,
+    role: str,
+    kind: str,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    credit_code: str = "",
+    **fields,
+) -> Party:
+    """Add a party. A 身份证号 or 统一社会信用代码 that fails its check is refused with the reason
+    and nothing is saved; the 身份证号 and phone are stored sealed (encrypted, keyed hash, masked)."""
+    require(case, "add_party", by)
+    values = _party_fields(role=role, kind=kind, name=name, **fields)
+    number = _id_number(id_number) if kind == PartyKind.PERSON else ""
+    code = _credit_code(credit_code) if kind == PartyKind.ORGANISATION else ""
+    if kind == PartyKind.ORGANISATION and not code:
+        raise DomainError(_("请填写统一社会信用代码"), field="credit_code")
+    mobile = clean_mobile(phone) if (phone or "").strip() else ""
     sealed_id = seal(number, mask=mask_id_number)
     sealed_phone = seal(mobile, mask=mask_phone)
     with transaction.atomic():
         party = Party.objects.create(
             case=case,
-            role=role,
-            kind=kind,
-            name=name,
-            sex=sex if kind == PartyKind.PERSON else "",
-            ethnicity=clean_text(ethnicity, field="ethnicity", label=_("民族"), limit=20, required=False),
-            age=age if kind == PartyKind.PERSON else None,
-            occupation=clean_text(
-                occupation, field="occupation", label=_("职业或职务"), limit=40, required=False
-            ),
-            id_number_encrypted=sealed_id.encrypted,
-            id_number_hash=sealed_id.hash,
-            id_number_masked=sealed_id.masked,
-            phone_encrypted=sealed_phone.encrypted,
-            phone_hash=sealed_phone.hash,
-            phone_masked=sealed_phone.masked,
-            address=clean_text(address, field="address", label=_("单位或住址"), limit=120, required=False),
+            **values,
+            **_sealed("id_number", sealed_id),
+            **_sealed("phone", sealed_phone),
             credit_code=code,
-            representative=clean_text(
-                representative, field="representative", label=_("法定代表人"), limit=40, required=False
-            ),
-            agent_name=agent_name,
-            agent_authorisation=agent_authorisation,
         )
         audit.record(
             actor=by,
@@ -309,6 +328,97 @@ def party_add(
             obj=party,
             new={"case": case.pk, "role": role, "id_number": sealed_id.masked},
         )
+    return party
+
+
+# What an edit's audit event compares (personal numbers by their masked form only).
+_AUDITED = (
+    "role",
+    "kind",
+    "name",
+    "sex",
+    "ethnicity",
+    "age",
+    "occupation",
+    "address",
+    "credit_code",
+    "representative",
+    "agent_name",
+    "agent_authorisation",
+    "id_number_masked",
+    "phone_masked",
+)
+# The keyed hashes tell a corrected number whose masked form did not change; they are compared but
+# never written into the audit event (the event names the field only).
+_COMPARED = (*_AUDITED, "id_number_hash", "phone_hash")
+_SHOWN = {
+    "id_number_hash": "id_number",
+    "id_number_masked": "id_number",
+    "phone_hash": "phone",
+    "phone_masked": "phone",
+}
+
+
+def party_update(
+    *,
+    party: Party,
+    by,
+    role: str,
+    kind: str,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    credit_code: str = "",
+    clear_id_number: bool = False,
+    clear_phone: bool = False,
+    **fields,
+) -> Party:
+    """Correct a party after intake, by the same rules as ``party_add``; refused once the case is
+    closed (or refused). Pages never hold the full 身份证号 or phone, so a blank one keeps what is
+    stored and ``clear_*`` removes it; a new one is sealed again (encrypted, keyed hash recomputed,
+    masked), so matching across cases follows the corrected number. Audited with the changed fields,
+    personal numbers by their masked form."""
+    case = party.case
+    require(case, "edit_party", by)
+    values = _party_fields(role=role, kind=kind, name=name, **fields)
+    person = kind == PartyKind.PERSON
+    if person:
+        number = _id_number(id_number)
+        if number:
+            values.update(_sealed("id_number", seal(number, mask=mask_id_number)))
+        elif clear_id_number:
+            values.update(_sealed("id_number", seal("", mask=mask_id_number)))
+        values["credit_code"] = ""
+    else:
+        values.update(_sealed("id_number", seal("", mask=mask_id_number)))
+        code = _credit_code(credit_code) or party.credit_code
+        if not code:
+            raise DomainError(_("请填写统一社会信用代码"), field="credit_code")
+        values["credit_code"] = code
+    mobile = clean_mobile(phone) if (phone or "").strip() else ""
+    if mobile:
+        values.update(_sealed("phone", seal(mobile, mask=mask_phone)))
+    elif clear_phone:
+        values.update(_sealed("phone", seal("", mask=mask_phone)))
+    with transaction.atomic():
+        locked = Party.objects.select_for_update().get(pk=party.pk)
+        old = {name: getattr(locked, name) for name in _COMPARED}
+        for field_name, value in values.items():
+            setattr(locked, field_name, value)
+        new = {name: getattr(locked, name) for name in _COMPARED}
+        changed = [name for name in _COMPARED if old[name] != new[name]]
+        if changed:
+            locked.save()
+            shown = sorted({_SHOWN.get(name, name) for name in changed})
+            audit.record(
+                actor=by,
+                action="mediation_party.update",
+                obj=locked,
+                old={name: old[name] for name in changed if name in _AUDITED},
+                new={name: new[name] for name in changed if name in _AUDITED},
+                context={"case": case.pk, "changed": shown},
+            )
+    party.refresh_from_db()
     return party
 
 

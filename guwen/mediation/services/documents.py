@@ -21,6 +21,14 @@ def _document(case: MediationCase, name: str) -> CaseDocument:
     return doc
 
 
+def district_code(case: MediationCase) -> str:
+    """The code of the case's district: a district's own replacement template renders its forms."""
+    from guwen.mediation.services.cases import _district_of
+
+    district = _district_of(case.community)
+    return district.code if district is not None else ""
+
+
 def _audit(case: MediationCase, doc: CaseDocument, fmt: str, version: str, by, request) -> None:
     audit.record(
         actor=by,
@@ -37,7 +45,10 @@ def case_document_docx(
     """The stored .docx of ``case``'s document ``name`` (rendered once per version), audited."""
     doc = _document(case, name)
     stored = core_documents.document_docx(
-        kind=doc.key, object_key=object_key(case, doc), context=document_context(case, doc)
+        kind=doc.key,
+        object_key=object_key(case, doc),
+        context=document_context(case, doc),
+        district_code=district_code(case),
     )
     _audit(case, doc, "docx", stored.version, by, request)
     return doc, stored
@@ -51,7 +62,10 @@ def case_document_pdf(
     download is audited only when the PDF is there to serve."""
     doc = _document(case, name)
     stored, ready = core_documents.request_pdf(
-        kind=doc.key, object_key=object_key(case, doc), context=document_context(case, doc)
+        kind=doc.key,
+        object_key=object_key(case, doc),
+        context=document_context(case, doc),
+        district_code=district_code(case),
     )
     if ready:
         _audit(case, doc, "pdf", stored.version, by, request)

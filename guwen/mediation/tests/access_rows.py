@@ -30,6 +30,7 @@ CAN_SCREEN = {
     "association": 403,
     "outsider": 403,
 }
+COMMITTEE = {"advisor_a": 403, "advisor_b": 403, "staff_a": 200, "office": 200, "sysadmin": 200}
 _media_override = None
 
 
@@ -170,6 +171,13 @@ def _case_with_pdf(w: World, role: str, inside: bool):
 
 
 CASE_PDF = _one_per_place(_case_with_pdf)
+
+
+def _party_edit_path(w: World, role: str, inside: bool) -> str:
+    case = _case_with_file(w, role, inside)  # a fresh case per role: one role's edit decides nothing
+    return f"/mediation/cases/{case.pk}/parties/{case.parties.get().pk}/edit/"
+
+
 LEAD_GET = _one_per_place(_lead)
 
 ROWS: list[Row] = [
@@ -261,6 +269,41 @@ ROWS: list[Row] = [
         page(WORKS),
         page(ONLY_SYSADMIN),
         setup=CASE_GET,
+    ),
+    Row(
+        "mediation:party_edit",
+        "GET",
+        lambda w, r, i: (
+            f"/mediation/cases/{_pick(w, r, i).pk}/parties/{_pick(w, r, i).parties.get().pk}/edit/"
+        ),
+        page(WORKS),
+        page(ONLY_SYSADMIN),
+        setup=CASE_GET,
+    ),
+    Row(
+        "mediation:party_edit",
+        "POST",
+        _party_edit_path,
+        page({k: (302 if v == 200 else v) for k, v in WORKS.items()}),
+        page({"sysadmin": 302}),
+        body=lambda w, r, i: {"role": "applicant", "kind": "person", "name": "王五", "occupation": "个体户"},
+    ),
+    # The committee's address and phone: its community's staff, the street office, system admins;
+    # an advisor works there but does not keep it (403); the bureau has no working community (404).
+    Row(
+        "mediation:committee_edit",
+        "GET",
+        lambda w, r, i: f"/mediation/committees/{_where(w, r, i).pk}/",
+        page(COMMITTEE),
+        page(ONLY_SYSADMIN),
+    ),
+    Row(
+        "mediation:committee_edit",
+        "POST",
+        lambda w, r, i: f"/mediation/committees/{_where(w, r, i).pk}/",
+        page({k: (302 if v == 200 else v) for k, v in COMMITTEE.items()}),
+        page({"sysadmin": 302}),
+        body=lambda w, r, i: {"address": "党群服务中心二楼", "phone": "0755-28701234"},
     ),
     Row("mediation:lead_list", "GET", lambda w, r, i: "/mediation/leads/", page(200)),
     Row("mediation:lead_create", "GET", lambda w, r, i: "/mediation/leads/new/", page(CAN_SCREEN)),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.consultations.selectors import consultations_visible_to
 from guwen.core import documents as core_documents
-from guwen.core.errors import DomainError, NotFound
+from guwen.core import links
+from guwen.core.errors import DomainError, NotFound, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
 from guwen.mediation import doc_context, forms, selectors, services
 from guwen.mediation.models import CaseStatus, ExtensionStatus, FileItemKind, Grade, MediationCase, Party
@@ -217,6 +219,12 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
             "callbacks": case.callbacks.select_related("caller"),
             "extensions": case.extensions.select_related("requested_by", "decided_by"),
             "can_decide_extension": "decide_extension" in CASE.allowed_actions(case, roles),
+            "can_edit_party": "edit_party" in CASE.allowed_actions(case, roles),
+            "committee": doc_context.committee_of(case),
+            "can_edit_committee": bool(roles & {"community_staff", "office", "sysadmin"}),
+            # The source consultation is linked only for users who may open it.
+            "consultation_visible": bool(case.consultation_id)
+            and consultations_visible_to(user).filter(pk=case.consultation_id).exists(),
             "file_rows": [(kind, filed.get(kind.pk, [])) for kind in kinds],
             "completeness": selectors.file_completeness(case),
             "action_forms": action_forms,
@@ -227,6 +235,9 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
             "grade_now": Grade(suggested).label,
             "today": timezone.localdate(),
             "documents": doc_context.documents_available(case),
+            # Records other apps keep about the case (a legal-aid referral), each in its own scope.
+            "linked": links.linked("mediation.case", case, user),
+            "can_refer": case.status != "refused" and bool(roles & {"advisor", "office", "sysadmin"}),
         },
         status=status,
     )
@@ -290,6 +301,85 @@ def party_id_number(request, pk: int):
         raise PermissionDenied
     value = services.party_read_id_number(party=party, by=request.user, request=request)
     return HttpResponse(value or "—", content_type="text/plain; charset=utf-8")
+
+
+PARTY_FIELDS = (
+    "role",
+    "kind",
+    "name",
+    "sex",
+    "ethnicity",
+    "age",
+    "occupation",
+    "address",
+    "representative",
+    "agent_name",
+    "agent_authorisation",
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_edit(request, pk: int, party_pk: int):
+    """Correct a party after intake (same rules as adding one). The form is offered only while the
+    table allows it: a closed case answers 409, a role that may not 403, before anything is shown."""
+    case = _case(request, pk)
+    party = get_object_or_404(case.parties, pk=party_pk)
+    try:
+        CASE.require(case, "edit_party", case_roles(request.user, case))
+    except DomainError as exc:
+        if refusal_status(exc) == 403:
+            raise PermissionDenied from exc
+        messages.error(request, str(exc))
+        return _case_page(request, case, status=refusal_status(exc))
+    form = forms.PartyEditForm(
+        request.POST or None,
+        case=case,
+        party=party,
+        initial={name: getattr(party, name) for name in PARTY_FIELDS},
+    )
+    done, _saved = form_submit(
+        request, form, lambda data: services.party_update(party=party, by=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已保存当事人信息"))
+        return redirect("mediation:case_detail", pk=case.pk)
+    return form_page(
+        request,
+        form,
+        _("修改当事人：%(name)s") % {"name": party.name},
+        back_url=reverse("mediation:case_detail", args=[case.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_edit(request, community_pk: int):
+    """The committee's address and phone, printed on its documents: kept by the community's staff
+    and the street's office (404 outside the user's communities, 403 for an advisor)."""
+    from guwen.mediation.models import Committee
+    from guwen.mediation.services.committee import committee_may_edit
+
+    community = get_object_or_404(selectors.communities_for_work(request.user), pk=community_pk)
+    if not committee_may_edit(request.user, community):
+        raise PermissionDenied
+    row = Committee.objects.filter(community=community).first()
+    form = forms.CommitteeForm(
+        request.POST or None,
+        initial={"address": row.address if row else "", "phone": row.phone if row else ""},
+    )
+    done, _saved = form_submit(
+        request, form, lambda data: services.committee_update(community=community, by=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已保存调委会信息"))
+        back = request.GET.get("case", "")
+        if back.isdigit() and selectors.cases_visible_to(request.user).filter(pk=back).exists():
+            return redirect("mediation:case_detail", pk=int(back))
+        return redirect("mediation:case_list")
+    return form_page(
+        request, form, _("%(name)s人民调解委员会") % {"name": community.name}, back="mediation:case_list"
+    )
 
 
 @login_required

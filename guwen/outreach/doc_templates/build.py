@@ -1,4 +1,5 @@
-"""Builds the shipped Word template of the enterprise legal health-check report (企业法治体检报告).
+"""Builds the shipped Word templates of outreach: the enterprise legal health-check report
+(企业法治体检报告) and the legal opinion (法律意见书).
 
 Run from the repository root, after changing the layout or a variable:
 
@@ -222,6 +223,47 @@ def report() -> Document:
     return d
 
 
+def legal_opinion() -> Document:
+    """法律意见书 (a contract review or an opinion on a community decision, project or rules): the
+    request, the documents reviewed, the opinion paragraph by paragraph, the advisor's signature."""
+    d = new_document()
+    para(
+        d, "{{ opinion.document_title }}", size=TITLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=4
+    )
+    para(d, "{{ opinion.number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=8)
+    para(d, "{{ community.committee }}：")
+    para(
+        d,
+        "贵单位于{{ opinion.requested_on }}提出的“{{ opinion.title }}”{{ opinion.kind }}申请收悉。"
+        "本所律师作为贵社区的法律顾问，依据国家现行法律、法规，就有关事项出具本法律意见。",
+        indent=True,
+        before=4,
+    )
+    heading(d, "一、事项和材料")
+    grid = Grid(d, [4.0, 12.0])
+    grid.row([label("事项"), ("{{ opinion.title }}", 1)])
+    grid.row([label("类型"), ("{{ opinion.kind }}", 1)])
+    grid.row([label("服务的决定或合同"), ("{{ opinion.related_to }}", 1)])
+    grid.row([label("需求说明"), ("{{ opinion.question }}", 1)])
+    heading(d, "二、法律意见")
+    para(d, "{%p for p in opinion.paragraphs %}")
+    para(d, "{{ p }}", indent=True)
+    para(d, "{%p endfor %}")
+    heading(d, "三、声明")
+    para(
+        d,
+        "本法律意见仅依据贵单位提供的材料和说明作出，供贵单位决策参考；材料或情况发生变化的，请及时告知，"
+        "本意见不作他用。",
+        indent=True,
+    )
+    para(d, "", before=12)
+    para(d, "顾问律师（签名）：{{ advisor.name }}", before=6)
+    para(d, "律师事务所（盖章）：{{ advisor.firm }}", before=6)
+    para(d, "{{ opinion.delivered_on }}", align=WD_ALIGN_PARAGRAPH.RIGHT, before=10)
+    para(d, "（办理用时 {{ opinion.working_days }} 个工作日）", size=SMALL_PT, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return d
+
+
 def _freeze(path: Path) -> None:
     """Fixed zip timestamps, so a rebuild without changes leaves the committed file as it was."""
     import zipfile
@@ -238,16 +280,20 @@ def _freeze(path: Path) -> None:
 def main() -> int:
     import datetime
 
-    target = HERE / "health_check_report.docx"
-    document = report()
-    properties = document.core_properties
-    properties.author = properties.last_modified_by = "顾问 Guwen"
-    properties.title = "企业法治体检报告"
-    properties.created = properties.modified = datetime.datetime(2026, 1, 1)
-    properties.revision = 1
-    document.save(target)
-    _freeze(target)
-    print(f"wrote {target.relative_to(HERE.parent.parent.parent)}")
+    for name, build, title in (
+        ("health_check_report.docx", report, "企业法治体检报告"),
+        ("legal_opinion.docx", legal_opinion, "法律意见书"),
+    ):
+        target = HERE / name
+        document = build()
+        properties = document.core_properties
+        properties.author = properties.last_modified_by = "顾问 Guwen"
+        properties.title = title
+        properties.created = properties.modified = datetime.datetime(2026, 1, 1)
+        properties.revision = 1
+        document.save(target)
+        _freeze(target)
+        print(f"wrote {target.relative_to(HERE.parent.parent.parent)}")
     return 0
 
 

@@ -25,6 +25,7 @@ def referral_create(
     by,
     hardship: bool = False,
     consultation=None,
+    mediation_case=None,
     attachment=None,
 ) -> Referral:
     """The advisor (or the office) refers a resident to the district's legal-aid centre."""
@@ -34,6 +35,8 @@ def referral_create(
         raise DomainError(_("法律援助转介由本社区顾问律师或司法所办理"), code="forbidden")
     if consultation is not None and consultation.community_id != community.pk:
         raise DomainError(_("来源咨询不属于该社区"), field="consultation")
+    if mediation_case is not None and mediation_case.community_id != community.pk:
+        raise DomainError(_("来源调解案件不属于该社区"), field="community")
     applicant = text(applicant, field="applicant", label=_("申请人"), limit=40)
     if category not in AidCategory.values:
         raise DomainError(_("请选择援助事项"), field="category")
@@ -46,6 +49,7 @@ def referral_create(
         referral = Referral(
             community=community,
             consultation=consultation,
+            mediation_case=mediation_case,
             centre=centre,
             applicant=applicant,
             category=category,

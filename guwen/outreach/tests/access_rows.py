@@ -100,6 +100,21 @@ def _kept(w: World, role: str, inside: bool, kind: str):
     return w.extras[key]
 
 
+def _photo_path(w: World, role: str, inside: bool, size: str) -> str:
+    """A photo of the place's shared activity (added once), as thumbnail or full."""
+    from django.core.files.base import ContentFile
+
+    from guwen.outreach.models import ActivityPhoto
+    from guwen.testing import tiny_image
+
+    activity = _kept(w, role, inside, "activity")
+    photo = activity.photos.first()
+    if photo is None:
+        photo = ActivityPhoto(activity=activity, photo_type="png")
+        photo.photo.save("photo.png", ContentFile(tiny_image("PNG")), save=True)
+    return f"/outreach/activities/{activity.pk}/photos/{photo.pk}/{size}/"
+
+
 def _activity_body(w: World, role: str, inside: bool) -> dict:
     community, lawyer = _place(w, role, inside)
     return {
@@ -180,6 +195,22 @@ ROWS: list[Row] = [
         "outreach:activity_detail",
         "GET",
         lambda w, r, i: f"/outreach/activities/{_kept(w, r, i, 'activity').pk}/",
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+    Row(
+        "outreach:activity_photo",
+        "GET",
+        lambda w, r, i: _photo_path(w, r, i, "thumb"),
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+    Row(
+        "outreach:activity_photo",
+        "GET",
+        lambda w, r, i: _photo_path(w, r, i, "full"),
         page(SEES_A),
         page(ONLY_SYSADMIN),
         setup=setup,
@@ -311,6 +342,35 @@ def _opinion(w: World, role: str, inside: bool):
 
 REQUESTERS = ("staff_a", "office", "sysadmin")
 
+
+def _delivered_opinion(w: World, role: str, inside: bool, *, pdf: bool = False):
+    """A delivered opinion; with ``pdf``, its PDF already in the cache, so the PDF route answers 200
+    with or without LibreOffice where the matrix runs (the conversion is tested elsewhere)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from guwen.core import documents
+    from guwen.outreach.documents import OPINION_KEY
+    from guwen.outreach.models import LegalOpinion
+    from guwen.outreach.report import opinion_context
+
+    opinion = _opinion(w, role, inside)
+    LegalOpinion.objects.filter(pk=opinion.pk).update(
+        status="delivered",
+        opinion="合同条款基本完备。",
+        delivered_on=timezone.localdate(),
+        working_days_taken=0,
+    )
+    opinion.refresh_from_db()
+    if pdf:
+        stored = documents.document_docx(
+            kind=OPINION_KEY, object_key=str(opinion.pk), context=opinion_context(opinion)
+        )
+        if not default_storage.exists(stored.pdf_name):
+            default_storage.save(stored.pdf_name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return opinion
+
+
 ROWS += [
     Row("outreach:opinion_list", "GET", fixed("/outreach/opinions/"), page(200), setup=setup),
     Row("outreach:opinion_create", "GET", fixed("/outreach/opinions/new/"), only(REQUESTERS, 200)),
@@ -355,6 +415,27 @@ ROWS += [
         setup=setup,
     ),
     Row("api:outreach_list_opinions", "GET", fixed("/api/v1/outreach/opinions"), api_route(200), setup=setup),
+    # Lists: every signed-in role gets 200 with the rows of its scope (tests/test_api.py checks which).
+    Row("api:outreach_list_pairings", "GET", fixed("/api/v1/outreach/pairings"), api_route(200), setup=setup),
+    Row(
+        "api:outreach_list_referrals", "GET", fixed("/api/v1/outreach/referrals"), api_route(200), setup=setup
+    ),
+    Row(
+        "outreach:opinion_document",
+        "GET",
+        lambda w, r, i: f"/outreach/opinions/{_delivered_opinion(w, r, i).pk}/document.docx",
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+    Row(
+        "outreach:opinion_document",
+        "GET",
+        lambda w, r, i: f"/outreach/opinions/{_delivered_opinion(w, r, i, pdf=True).pk}/document.pdf",
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
 ]
 
 

@@ -49,3 +49,61 @@ def test_checkup_detail_with_findings_and_documents(world, client_for):
         }
     ]
     assert client_for("advisor_b").get(f"/api/v1/outreach/checkups/{check.pk}").status_code == 404
+
+
+def test_pairings_are_scoped_with_their_joint_activities(world, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guwen.outreach import services
+    from guwen.outreach.tests.helpers import past
+    from guwen.outreach.tests.test_pairings import pairing
+
+    today = timezone.localdate()
+    now = pairing(world, starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=300))
+    pairing(world, starts_on=today - timedelta(days=800), ends_on=today - timedelta(days=400))
+    services.activity_create(
+        community=world.community_a,
+        kind="party_building",
+        date=past(),
+        topic="党员律师进社区",
+        advisors=[world.lawyer_a],
+        audience_count=30,
+        pairing=now,
+        by=world.user("advisor_a"),
+    )
+    office = client_for("office")
+    rows = office.get("/api/v1/outreach/pairings").json()
+    assert rows["count"] == 2 and rows["items"][0]["id"] == now.pk
+    assert rows["items"][0]["joint_activities"] == 1 and rows["items"][1]["joint_activities"] == 0
+    assert (
+        rows["items"][0]["firm"] == world.firm_a.name
+        and rows["items"][0]["community_code"] == world.community_a.code
+    )
+    current = office.get("/api/v1/outreach/pairings?current=true").json()["items"]
+    assert [row["id"] for row in current] == [now.pk]
+    assert (
+        office.get(f"/api/v1/outreach/pairings?community_code={world.community_b.code}").json()["items"] == []
+    )
+    assert client_for("outsider").get("/api/v1/outreach/pairings").json()["items"] == []
+    bad = office.get("/api/v1/outreach/pairings?current=maybe")
+    assert bad.status_code == 422
+    control = office.get("/api/v1/outreach/pairings?community_code=a%00b")
+    assert control.status_code == 422
+
+
+def test_referrals_are_scoped_and_the_applicant_masked(world, client_for):
+    from guwen.outreach.tests.test_referrals import centre, refer
+
+    centre(world)
+    referral = refer(world, applicant="王小明")
+    rows = client_for("advisor_a").get("/api/v1/outreach/referrals").json()["items"]
+    assert [row["id"] for row in rows] == [referral.pk]
+    assert rows[0]["applicant"] != "王小明" and rows[0]["applicant"].startswith("王")
+    assert rows[0]["status"] == "sent" and rows[0]["category_label"] and rows[0]["hardship"] is True
+    assert "situation" not in rows[0] and rows[0]["mediation_case_id"] is None
+    assert client_for("advisor_b").get("/api/v1/outreach/referrals").json()["items"] == []
+    assert client_for("office").get("/api/v1/outreach/referrals?status=closed").json()["items"] == []
+    assert client_for("office").get("/api/v1/outreach/referrals?status=%07").status_code == 422
+    assert client_for("resident").get("/api/v1/outreach/referrals").status_code == 401

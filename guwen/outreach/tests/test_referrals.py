@@ -66,3 +66,18 @@ def test_page_refers_and_records_the_answer(world, client_for):
     assert advisor.post(f"/outreach/referrals/{referral.pk}/accept/").status_code == 302
     page = advisor.get(f"/outreach/referrals/{referral.pk}/").content.decode()
     assert "已受理" in page and "援助结案" in page
+
+
+def test_the_consultation_page_links_to_its_referral_within_scope(world, client_for):
+    from guwen.consultations.services import consultation_submit
+
+    centre(world)
+    consultation = consultation_submit(
+        community=world.community_a,
+        channel="web",
+        text="被拖欠工资三个月，请求法律援助。",
+        phone="13800138010",
+    ).consultation
+    referral = refer(world, consultation=consultation)
+    page = client_for("advisor_a").get(f"/consultations/{consultation.pk}/").content.decode()
+    assert "关联记录" in page and f"/outreach/referrals/{referral.pk}/" in page and "法律援助转介" in page

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
-from guwen.outreach import selectors, services
+from guwen.outreach import photos, selectors, services
 from guwen.outreach.forms import ActivityForm, CancelForm, HoldForm
 from guwen.outreach.models import Activity, ActivityKind, ActivityStatus
 from guwen.outreach.views.common import form_page, recording_communities, serving_lawyers
@@ -91,10 +93,28 @@ def _detail(request, activity: Activity, *, hold_form=None, error: str = "", sta
             "hold_form": hold_form or HoldForm(),
             "cancel_form": CancelForm(),
             "error": error,
-            "photos": activity.photos.count(),
+            "photos": list(activity.photos.order_by("pk")),
         },
         status=status,
     )
+
+
+@login_required
+def activity_photo(request, pk: int, photo_pk: int, size: str):
+    """A photo of an activity the user may see (404 otherwise): ``thumb`` a small JPEG made once,
+    ``full`` the re-encoded upload. Shown inline, never cached by shared caches."""
+    activity = _activity(request, pk)
+    photo = get_object_or_404(activity.photos, pk=photo_pk)
+    if size == "thumb":
+        response = FileResponse(
+            default_storage.open(photos.photo_thumbnail(photo), "rb"), content_type="image/jpeg"
+        )
+    elif size == "full":
+        response = FileResponse(photo.photo.open("rb"), content_type=photos.content_type(photo))
+    else:
+        raise Http404
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

@@ -192,9 +192,11 @@ def check_report(request, pk: int, fmt: str):
     per version; until it is there the page says it is being made and refreshes itself)."""
     check = _check(request, pk)
     context = report_context(check)
+    district = selectors.district_of(check.community)
+    scope = {"district_code": district.code if district is not None else ""}
     filename = f"企业法治体检报告-{check.enterprise.name}-{check.date:%Y%m%d}"
     if fmt == "docx":
-        stored = documents.document_docx(kind=KEY, object_key=str(check.pk), context=context)
+        stored = documents.document_docx(kind=KEY, object_key=str(check.pk), context=context, **scope)
         return FileResponse(
             default_storage.open(stored.docx_name, "rb"),
             as_attachment=True,
@@ -203,7 +205,7 @@ def check_report(request, pk: int, fmt: str):
         )
     if fmt != "pdf":
         raise Http404
-    stored, ready = documents.request_pdf(kind=KEY, object_key=str(check.pk), context=context)
+    stored, ready = documents.request_pdf(kind=KEY, object_key=str(check.pk), context=context, **scope)
     if ready:
         return FileResponse(
             default_storage.open(stored.pdf_name, "rb"),

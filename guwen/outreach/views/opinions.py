@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.accounts.models import Role
+from guwen.core import documents
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
 from guwen.outreach import selectors, services
+from guwen.outreach.documents import OPINION_KEY, OPINION_TITLE
 from guwen.outreach.forms import OpinionDeliverForm, OpinionRequestForm
 from guwen.outreach.models import LegalOpinion, OpinionStatus
+from guwen.outreach.report import opinion_context, opinion_documents
 from guwen.outreach.views.common import form_page, recording_communities
 from guwen.outreach.workflow import OPINION, opinion_roles
 
@@ -70,8 +76,59 @@ def _detail(request, opinion: LegalOpinion, *, form=None, error: str = "", statu
     return render(
         request,
         "outreach/opinion_detail.html",
-        {"opinion": opinion, "actions": actions, "form": form or OpinionDeliverForm(), "error": error},
+        {
+            "opinion": opinion,
+            "actions": actions,
+            "form": form or OpinionDeliverForm(),
+            "error": error,
+            "documents": opinion_documents(opinion),
+        },
         status=status,
+    )
+
+
+@login_required
+def opinion_document(request, pk: int, fmt: str):
+    """The delivered opinion as 法律意见书 (or 合同审查意见书): Word rendered now and cached per
+    version, PDF converted by the worker once per version (a self-refreshing page until it is
+    there). Nothing before delivery (404), like any record outside the user's scope."""
+    opinion = _opinion(request, pk)
+    if not opinion_documents(opinion) or fmt not in ("docx", "pdf"):
+        raise Http404
+    context = opinion_context(opinion)
+    district = selectors.district_of(opinion.community)
+    scope = {"district_code": district.code if district is not None else ""}
+    filename = f"{context['opinion']['document_title']}-{opinion.title}-{opinion.delivered_on:%Y%m%d}"
+    if fmt == "docx":
+        stored = documents.document_docx(
+            kind=OPINION_KEY, object_key=str(opinion.pk), context=context, **scope
+        )
+        return FileResponse(
+            default_storage.open(stored.docx_name, "rb"),
+            as_attachment=True,
+            filename=f"{filename}.docx",
+            content_type=documents.DOCX_CONTENT_TYPE,
+        )
+    stored, ready = documents.request_pdf(
+        kind=OPINION_KEY, object_key=str(opinion.pk), context=context, **scope
+    )
+    if ready:
+        return FileResponse(
+            default_storage.open(stored.pdf_name, "rb"),
+            as_attachment=True,
+            filename=f"{filename}.pdf",
+            content_type=documents.PDF_CONTENT_TYPE,
+        )
+    return render(
+        request,
+        "outreach/pdf_pending.html",
+        {
+            "what": OPINION_TITLE,
+            "docx_url": reverse("outreach:opinion_document", args=[opinion.pk, "docx"]),
+            "back_url": reverse("outreach:opinion_detail", args=[opinion.pk]),
+            "back_label": _("返回法律意见"),
+        },
+        status=202,
     )
 
 

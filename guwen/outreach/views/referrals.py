@@ -1,5 +1,6 @@
 """Legal-aid referral pages: the list, referring (from a consultation when ``?consultation=`` names
-one the user may see), and the referral's page where the centre's answer is recorded."""
+one the user may see, or from a mediation case with ``?case=``), and the referral's page where the
+centre's answer is recorded."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.consultations.selectors import consultations_visible_to
+from guwen.core import links
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import form_submit
 from guwen.outreach import selectors, services
@@ -35,14 +37,25 @@ def referral_create(request):
         consultation = consultations_visible_to(request.user).filter(pk=request.GET["consultation"]).first()
         if consultation is None:
             raise Http404
+    case = None
+    if request.GET.get("case", "").isdigit():
+        # A mediation case in the user's scope, found through the registry (no mediation import).
+        case = links.lookup("mediation.case", request.user, int(request.GET["case"]))
+        if case is None:
+            raise Http404
     initial = {}
     if consultation is not None:
         initial = {"community": consultation.community_id, "applicant": consultation.resident_name}
+    elif case is not None:
+        applicant = next((p.name for p in case.parties.all() if p.role == "applicant"), "")
+        initial = {"community": case.community_id, "applicant": applicant}
     form = ReferralForm(request.POST or None, request.FILES or None, initial=initial, communities=communities)
     done, referral = form_submit(
         request,
         form,
-        lambda data: services.referral_create(consultation=consultation, by=request.user, **data),
+        lambda data: services.referral_create(
+            consultation=consultation, mediation_case=case, by=request.user, **data
+        ),
     )
     if done:
         messages.success(request, _("已转介至法律援助中心"))
@@ -63,6 +76,9 @@ def _detail(request, referral: Referral, *, error: str = "", status: int = 200):
         "outreach/referral_detail.html",
         {
             "referral": referral,
+            "case": links.lookup("mediation.case", request.user, referral.mediation_case_id)
+            if referral.mediation_case_id
+            else None,
             "actions": [(a, REFERRAL.action_label(a)) for a in actions],
             "form": ReferralNoteForm(),
             "error": error,
