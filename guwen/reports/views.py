@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from guwen.accounts.scope import lawyers_visible_to
 from guwen.consultations.selectors import lawyer_of
 from guwen.core.errors import DomainError, refusal_status
-from guwen.reports import sections
+from guwen.core.formtools import form_status, form_submit
+from guwen.reports import sections, services
+from guwen.reports.forms import LedgerForm
+from guwen.reports.ledgers import LEDGERS, sheet_title
+from guwen.reports.models import ExportStatus, LedgerExport
 from guwen.reports.scope import parse_period, scope_for, scopes_for
 from guwen.reports.worklog import worklog
 
@@ -101,3 +109,80 @@ def worklog_page(request):
             "own": lawyer.user_id == request.user.pk,
         },
     )
+
+
+# --- ledgers (台账) -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledgers(request):
+    """Ask for a ledger; the worker writes it and its page shows the progress and the file."""
+    regions = list(scopes_for(request.user)[:500])
+    if not regions:
+        raise Http404
+    form = LedgerForm(request.POST or None, regions=regions)
+    done, export = form_submit(
+        request, form, lambda data: services.ledger_export_request(by=request.user, **data)
+    )
+    if done:
+        return redirect("reports:export_detail", pk=export.pk)
+    recent = LedgerExport.objects.filter(requested_by=request.user).select_related("region")[:10]
+    return render(
+        request,
+        "reports/ledgers.html",
+        {"form": form, "recent": recent, "kinds": LEDGERS},
+        status=form_status(form),
+    )
+
+
+def _own_export(request, pk: int) -> LedgerExport:
+    return get_object_or_404(
+        LedgerExport.objects.select_related("region").filter(requested_by=request.user), pk=pk
+    )
+
+
+@login_required
+def export_detail(request, pk: int):
+    """The export's progress (refreshed by htmx while the worker writes) and, when done, its file."""
+    export = _own_export(request, pk)
+    template = "reports/_export_status.html" if request.headers.get("HX-Request") else "reports/export.html"
+    return render(request, template, {"export": export, "ledger": LEDGERS.get(export.kind)})
+
+
+@login_required
+def export_download(request, pk: int):
+    export = _own_export(request, pk)
+    if export.status != ExportStatus.DONE or not export.file_name:
+        raise Http404
+    ledger = LEDGERS[export.kind]
+    name = f"{sheet_title(ledger, export.region, export.start, export.end)}.xlsx"
+    return FileResponse(default_storage.open(export.file_name, "rb"), as_attachment=True, filename=name)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def chart_csv(request, key: str):
+    """One chart of the dashboard as the table a user sees under it, in CSV (UTF-8 with BOM, so
+    Excel and WPS open it in Chinese)."""
+    region = scope_for(request.user, request.GET.get("region"))
+    try:
+        period = parse_period(request.GET.get("date_from"), request.GET.get("date_to"))
+    except DomainError as exc:
+        return _refusal(request, exc)
+    charts = {c.key: c for b in sections.build_all(region, period) for c in b.data.charts}
+    chart = charts.get(key)
+    if chart is None:
+        raise Http404
+    writer = csv.writer(_Echo())
+    lines = [[_("项目"), *[name for name, _values in chart.series]]]
+    lines += [[label, *["" if v is None else v for v in values]] for label, values, _url in chart.rows()]
+    body = "\ufeff" + "".join(writer.writerow(line) for line in lines)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    filename = f"{region.name}-{chart.title}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

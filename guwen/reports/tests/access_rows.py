@@ -4,7 +4,7 @@ page and its JSON (by lawyer)."""
 from __future__ import annotations
 
 from guwen.testing import World
-from guwen.tests.matrix import ONLY_SYSADMIN, Row, api_route, own_lawyer, page
+from guwen.tests.matrix import ONLY_SYSADMIN, Row, api_route, fixed, own_lawyer, page
 
 # Dashboards: those who run the service in a region (community staff, office, bureau, system admin)
 # read the regions in their scope; community A is in each of theirs, community E in none.
@@ -13,6 +13,31 @@ REGION_READERS = {"staff_a": 200, "office": 200, "bureau": 200, "sysadmin": 200}
 
 def _region(w: World, role: str, inside: bool) -> str:
     return (w.community_a if inside else w.community_e).code
+
+
+def _export(w: World, role: str, inside: bool) -> str:
+    """An export of community A: inside, a reader's own (others open the office's); outside,
+    someone else's (advisor B's, or advisor A's for advisor B), which no one else may open."""
+    from datetime import date
+
+    from guwen.reports.models import LedgerExport
+
+    key = f"export_{role}_{inside}"
+    if key not in w.extras:
+        if not inside:
+            owner = w.user("advisor_a" if role == "advisor_b" else "advisor_b")
+        else:
+            owner = w.user(role if role in REGION_READERS else "office")
+        w.extras[key] = LedgerExport.objects.create(
+            requested_by=owner,
+            region=w.community_a,
+            kind="activities",
+            start=date(2026, 1, 1),
+            end=date(2026, 1, 31),
+            status="queued",
+            expires_at="2099-01-01T00:00:00+08:00",
+        ).pk
+    return f"/reports/exports/{w.extras[key]}/"
 
 
 def _log_of(w: World, role: str, inside: bool) -> str:
@@ -32,7 +57,41 @@ LOG_READERS = {
     "sysadmin": 200,
 }
 
+# An export is its requester's only: others get 404 whatever their scope.
+EXPORT_OWNERS = dict.fromkeys(REGION_READERS, 200)
+
 ROWS = [
+    Row(
+        "reports:chart_csv",
+        "GET",
+        lambda w, r, i: f"/reports/charts/consultations_level.csv?region={_region(w, r, i)}",
+        page(REGION_READERS),
+        page(ONLY_SYSADMIN),
+    ),
+    Row("reports:ledgers", "GET", fixed("/reports/ledgers/"), page(REGION_READERS)),
+    Row(
+        "reports:ledgers",
+        "POST",
+        fixed("/reports/ledgers/"),
+        page({"staff_a": 302, "office": 302, "bureau": 302, "sysadmin": 302}),
+        # Another district's community is not among the choices: refused as invalid input.
+        page({"staff_a": 422, "office": 422, "bureau": 422, "sysadmin": 302}),
+        body=lambda w, r, i: {
+            "region": _region(w, r, i),
+            "kind": "activities",
+            "start": "2026-01-01",
+            "end": "2026-01-31",
+        },
+    ),
+    Row("reports:export_detail", "GET", _export, page(EXPORT_OWNERS), page({})),
+    Row(
+        "reports:export_download",
+        "GET",
+        lambda w, r, i: _export(w, r, i) + "download/",
+        # Not yet written: there is no file to download, for its owner too.
+        page({}),
+        page({}),
+    ),
     Row(
         "reports:dashboard",
         "GET",

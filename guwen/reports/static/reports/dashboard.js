@@ -26,7 +26,7 @@
         tooltip: { trigger: "axis" },
         legend: { top: 0, type: "scroll" },
         grid: { left: 40, right: 12, top: 32, bottom: 56 },
-        xAxis: { type: "category", data: chart.labels, axisLabel: { rotate: chart.labels.length > 6 ? 40 : 0, interval: 0 } },
+        xAxis: { type: "category", data: chart.labels, axisLabel: { rotate: chart.labels.length > 4 ? 40 : 0, interval: 0 } },
         yAxis: { type: "value" },
         series: chart.series.map(function (s) {
           return { type: chart.kind, name: s.name, data: s.data, smooth: chart.kind === "line" };
