@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guwen.core import formtools
 from guwen.core.formtools import DateInput
+from guwen.reports.imports import IMPORTABLE
 from guwen.reports.ledgers import kind_choices
 
 DATE_ERRORS = {"invalid": _("请输入正确的日期")}
@@ -30,3 +31,17 @@ class LedgerForm(formtools.Form):
 
     def clean_region(self):
         return self.regions[self.cleaned_data["region"]]
+
+
+class ImportForm(formtools.Form):
+    """A historical ledger to check (dry run) or import."""
+
+    kind = forms.ChoiceField(label=_("台账"))
+    file = forms.FileField(
+        label=_("Excel 文件（.xlsx）"),
+        error_messages={"required": _("请选择要导入的文件"), "empty": _("文件是空的")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, t) for k, t in kind_choices() if k in IMPORTABLE]

@@ -65,6 +65,14 @@ def _consultations(communities, start, end) -> QuerySet[Consultation]:
     return Consultation.objects.filter(community__in=communities, created_at__gte=lo, created_at__lt=hi)
 
 
+def _handler(user) -> str:
+    """The lawyer who took the question, by name (what the import matches); else the account."""
+    if user is None:
+        return ""
+    lawyer = getattr(user, "lawyer", None)
+    return lawyer.name if lawyer is not None else str(user)
+
+
 def _consultation_rows(communities, start, end) -> Iterator[list]:
     rows = (
         _consultations(communities, start, end)
@@ -80,7 +88,7 @@ def _consultation_rows(communities, start, end) -> Iterator[list]:
             c.get_channel_display(),
             c.category or c.category_suggested,
             c.text[:500],
-            str(c.owner) if c.owner else "",
+            _handler(c.owner),
             _local(c.first_response_at),
             c.get_status_display(),
             _local(c.closed_at),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/charts/<slug:key>.csv", views.chart_csv, name="chart_csv"),
     path("reports/worklog/", views.worklog_page, name="worklog"),
     path("reports/ledgers/", views.ledgers, name="ledgers"),
+    path("reports/imports/", views.ledger_import, name="ledger_import"),
     path("reports/exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("reports/exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -6,6 +6,7 @@ import csv
 from datetime import date, timedelta
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
@@ -17,9 +18,9 @@ from django.views.decorators.http import require_http_methods
 from guwen.accounts.scope import lawyers_visible_to
 from guwen.consultations.selectors import lawyer_of
 from guwen.core.errors import DomainError, refusal_status
-from guwen.core.formtools import form_status, form_submit
-from guwen.reports import sections, services
-from guwen.reports.forms import LedgerForm
+from guwen.core.formtools import add_domain_error, form_status, form_submit
+from guwen.reports import imports, sections, services
+from guwen.reports.forms import ImportForm, LedgerForm
 from guwen.reports.ledgers import LEDGERS, sheet_title
 from guwen.reports.models import ExportStatus, LedgerExport
 from guwen.reports.scope import parse_period, scope_for, scopes_for
@@ -186,3 +187,44 @@ def chart_csv(request, key: str):
     filename = f"{region.name}-{chart.title}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+# --- import of historical ledgers ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_import(request):
+    """Check a historical ledger (the dry run) and, with no error left, import it all at once."""
+    if not scopes_for(request.user).exists():
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result, imported, status = None, False, 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        action = imports.run if request.POST.get("action") == "import" else imports.check
+        extra = {"source": upload.name} if action is imports.run else {}
+        try:
+            result = action(
+                handle=upload, size=upload.size, kind=form.cleaned_data["kind"], user=request.user, **extra
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            imported = action is imports.run and result.ok
+            if not result.ok:
+                status = 422
+            elif imported:
+                messages.success(
+                    request,
+                    _("已导入 %(n)d 条，跳过重复 %(d)d 条")
+                    % {"n": len(result.records), "d": len(result.duplicates)},
+                )
+    if form.errors:
+        status = form_status(form)
+    return render(
+        request,
+        "reports/import.html",
+        {"form": form, "result": result, "imported": imported, "max_rows": imports.MAX_ROWS},
+        status=status,
+    )

@@ -40,6 +40,22 @@ def _export(w: World, role: str, inside: bool) -> str:
     return f"/reports/exports/{w.extras[key]}/"
 
 
+def _empty_ledger():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["普法宣传活动台账"])
+    book.active.append(
+        ["序号", "活动日期", "社区", "活动类型", "主题", "地点", "主讲律师", "参与人数", "状态"]
+    )
+    handle = io.BytesIO()
+    book.save(handle)
+    return SimpleUploadedFile("台账.xlsx", handle.getvalue())
+
+
 def _log_of(w: World, role: str, inside: bool) -> str:
     lawyer = own_lawyer(w, role) if inside else w.lawyer_e
     return f"lawyer_id={lawyer.pk}"
@@ -82,6 +98,15 @@ ROWS = [
             "start": "2026-01-01",
             "end": "2026-01-31",
         },
+    ),
+    Row("reports:ledger_import", "GET", fixed("/reports/imports/"), page(REGION_READERS)),
+    # A check (dry run) of an empty ledger of activities: nothing to import, nothing wrong.
+    Row(
+        "reports:ledger_import",
+        "POST",
+        fixed("/reports/imports/"),
+        page(REGION_READERS),
+        body=lambda w, r, i: {"kind": "activities", "action": "check", "file": _empty_ledger()},
     ),
     Row("reports:export_detail", "GET", _export, page(EXPORT_OWNERS), page({})),
     Row(
