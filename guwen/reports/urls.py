@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
     path("reports/charts/<slug:key>.csv", views.chart_csv, name="chart_csv"),
+    path("reports/workload/", views.workload_page, name="workload"),
     path("reports/worklog/", views.worklog_page, name="worklog"),
     path("reports/ledgers/", views.ledgers, name="ledgers"),
     path("reports/imports/", views.ledger_import, name="ledger_import"),

@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from guwen.accounts.scope import lawyers_visible_to
+from guwen.consultations.overview import sees_association_figures
 from guwen.consultations.selectors import lawyer_of
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit
-from guwen.reports import imports, sections, services
+from guwen.regions.models import Region
+from guwen.reports import imports, sections, services, workload
 from guwen.reports.forms import ImportForm, LedgerForm
 from guwen.reports.ledgers import LEDGERS, sheet_title
 from guwen.reports.models import ExportStatus, LedgerExport
-from guwen.reports.scope import parse_period, scope_for, scopes_for
+from guwen.reports.scope import can_read_reports, parse_period, scope_for, scopes_for
 from guwen.reports.worklog import worklog
 
 
@@ -227,4 +229,52 @@ def ledger_import(request):
         "reports/import.html",
         {"form": form, "result": result, "imported": imported, "max_rows": imports.MAX_ROWS},
         status=status,
+    )
+
+
+# --- workload (生存现状) ----------------------------------------------------------------------------
+
+
+@login_required
+def workload_page(request):
+    """Each advisor's work in a region over a period, its distribution and outliers; the
+    association sees the same city-wide, without names."""
+    association = not can_read_reports(request.user) and sees_association_figures(request.user)
+    if association:
+        region = (
+            Region.objects.filter(level__in=["city", "district"], is_active=True).order_by("path").first()
+        )
+        if region is None:
+            raise Http404
+    else:
+        region = scope_for(request.user, request.GET.get("region"))
+    try:
+        period = parse_period(request.GET.get("date_from"), request.GET.get("date_to"))
+    except DomainError as exc:
+        return _refusal(request, exc)
+    loads = workload.workload(region, period)
+    spread = workload.distribution(loads)
+    chart = sections.Chart(
+        "workload_hours",
+        _("驻点时长分布（人数）"),
+        "bar",
+        [label for label, _n in spread.buckets],
+        [(_("顾问人数"), [n for _label, n in spread.buckets])],
+    )
+    return render(
+        request,
+        "reports/workload.html",
+        {
+            "region": region,
+            "period": period,
+            "association": association,
+            "scopes": [] if association else scopes_for(request.user)[:200],
+            "loads": None if association else sorted(loads, key=lambda x: -x.hours),
+            "anonymised": workload.anonymised(loads) if association else None,
+            "firms": None if association else workload.by_firm(loads),
+            "grades": workload.GRADES,
+            "spread": spread,
+            "charts": {"charts": [chart.as_json()]},
+            "chart": chart,
+        },
     )

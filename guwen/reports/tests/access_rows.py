@@ -84,6 +84,14 @@ ROWS = [
         page(REGION_READERS),
         page(ONLY_SYSADMIN),
     ),
+    Row(
+        "reports:workload",
+        "GET",
+        lambda w, r, i: f"/reports/workload/?region={_region(w, r, i)}",
+        # The association reads the city-wide view, anonymised, whatever region is asked for.
+        page({**REGION_READERS, "association": 200}),
+        page({"sysadmin": 200, "association": 200}),
+    ),
     Row("reports:ledgers", "GET", fixed("/reports/ledgers/"), page(REGION_READERS)),
     Row(
         "reports:ledgers",
