@@ -8,6 +8,7 @@ from guwen.core import formtools
 from guwen.core.formtools import DateInput
 from guwen.reports.imports import IMPORTABLE
 from guwen.reports.ledgers import kind_choices
+from guwen.reports.models import Delivery, Frequency
 
 DATE_ERRORS = {"invalid": _("请输入正确的日期")}
 
@@ -45,3 +46,17 @@ class ImportForm(formtools.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, t) for k, t in kind_choices() if k in IMPORTABLE]
+
+
+class SubscriptionForm(formtools.Form):
+    region = forms.ChoiceField(label=_("范围"))
+    frequency = forms.ChoiceField(label=_("频率"), choices=Frequency.choices)
+    delivery = forms.ChoiceField(label=_("方式"), choices=Delivery.choices)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regions = {r.code: r for r in regions}
+        self.fields["region"].choices = [(r.code, f"{r.get_level_display()} · {r.name}") for r in regions]
+
+    def clean_region(self):
+        return self.regions[self.cleaned_data["region"]]

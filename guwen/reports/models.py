@@ -54,3 +54,42 @@ class LedgerExport(models.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("每月")
+    QUARTERLY = "quarterly", _("每季度")
+
+
+class Delivery(models.TextChoices):
+    NOTICE = "notice", _("站内通知")
+    EMAIL = "email", _("电子邮件")
+
+
+class ReportSubscription(models.Model):
+    """A region's dashboard figures sent to a user after every month or quarter (the office picks
+    them); ``last_period`` is the last period sent, so a sweep in several workers sends once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("范围"), on_delete=models.CASCADE, related_name="+"
+    )
+    frequency = models.CharField(_("频率"), max_length=10, choices=Frequency.choices)
+    delivery = models.CharField(_("方式"), max_length=10, choices=Delivery.choices, default=Delivery.NOTICE)
+    last_period = models.CharField(_("最近发送期间"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("订阅时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("定期报表")
+        verbose_name_plural = _("定期报表")
+        ordering = ["region__code", "frequency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region", "frequency"], name="reports_subscription_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.region_id} {self.frequency}"

@@ -1,4 +1,5 @@
-"""Writes of the reports app: ledger exports (asked for, written by the worker, expired)."""
+"""Writes of the reports app: ledger exports (asked for, written by the worker, expired) and
+scheduled reports (subscribed, sent by the worker after each month or quarter)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ from datetime import date, timedelta
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guwen.consultations.overview import Period
 from guwen.core import audit
 from guwen.core.errors import DomainError
+from guwen.notifications.services import notify
 from guwen.regions.models import Region
+from guwen.reports import links, sections
 from guwen.reports.ledgers import LEDGERS, write_ledger
-from guwen.reports.models import ExportStatus, LedgerExport
+from guwen.reports.models import Delivery, ExportStatus, Frequency, LedgerExport, ReportSubscription
 from guwen.reports.scope import communities_of, scopes_for
 
 KEEP_DAYS = 7
@@ -116,3 +121,96 @@ def ledger_exports_expire(*, now=None) -> int:
             default_storage.delete(export.file_name)
         expired += 1
     return expired
+
+
+# --- scheduled reports ----------------------------------------------------------------------------
+
+
+def report_subscribe(*, by, region: Region, frequency: str, delivery: str) -> ReportSubscription:
+    """The user receives the region's figures after every month or quarter, by notice or email."""
+    if not scopes_for(by).filter(pk=region.pk).exists():
+        raise DomainError(_("该范围不在您的权限内"), field="region")
+    if frequency not in Frequency.values:
+        raise DomainError(_("频率不正确"), field="frequency")
+    if delivery not in Delivery.values:
+        raise DomainError(_("方式不正确"), field="delivery")
+    if delivery == Delivery.EMAIL and not by.email:
+        raise DomainError(_("您的账号没有电子邮箱，请先在“我的账号”中填写，或选择站内通知"), field="delivery")
+    if ReportSubscription.objects.filter(user=by, region=region, frequency=frequency).exists():
+        raise DomainError(_("已订阅该范围的这一频率报表"), field="frequency")
+    with transaction.atomic():
+        # The period that has just ended counts as sent: the first report is the next one.
+        subscription = ReportSubscription.objects.create(
+            user=by,
+            region=region,
+            frequency=frequency,
+            delivery=delivery,
+            last_period=last_period(frequency, timezone.localdate())[0],
+        )
+        audit.record(
+            actor=by,
+            action="reports_subscription.create",
+            obj=subscription,
+            new={"region": region.code, "frequency": frequency, "delivery": delivery},
+        )
+    return subscription
+
+
+def report_unsubscribe(*, by, subscription: ReportSubscription) -> None:
+    with transaction.atomic():
+        audit.record(actor=by, action="reports_subscription.delete", obj=subscription)
+        subscription.delete()
+
+
+def last_period(frequency: str, today: date) -> tuple[str, Period]:
+    """The last complete month or quarter before ``today``: its key (2026-11, 2026Q3) and dates."""
+    first_of_month = today.replace(day=1)
+    if frequency == Frequency.MONTHLY:
+        end = first_of_month - timedelta(days=1)
+        return f"{end:%Y-%m}", Period(end.replace(day=1), end)
+    quarter_start = first_of_month.replace(month=3 * ((today.month - 1) // 3) + 1)
+    end = quarter_start - timedelta(days=1)
+    start = end.replace(day=1, month=3 * ((end.month - 1) // 3) + 1)
+    return f"{end.year}Q{(end.month - 1) // 3 + 1}", Period(start, end)
+
+
+def _digest(region: Region, period: Period) -> str:
+    lines = []
+    for built in sections.build_all(region, period):
+        figures = [f"{f.label} {'—' if f.value is None else f.value}{f.unit}" for f in built.data.figures[:6]]
+        if figures:
+            lines.append(f"{built.section.title}：" + "；".join(figures))
+    return "\n".join(lines)
+
+
+def report_subscriptions_send(*, today: date | None = None) -> int:
+    """Send every subscription whose period has ended and not been sent (compare-and-set on
+    ``last_period``, so two workers never send one twice)."""
+    today = today or timezone.localdate()
+    sent = 0
+    for subscription in ReportSubscription.objects.select_related("user", "region"):
+        key, period = last_period(subscription.frequency, today)
+        if subscription.last_period == key:
+            continue
+        claimed = ReportSubscription.objects.filter(
+            pk=subscription.pk, last_period=subscription.last_period
+        ).update(last_period=key)
+        if claimed != 1:
+            continue
+        region, user = subscription.region, subscription.user
+        title = _("%(region)s %(period)s 统计报表") % {"region": region.name, "period": key}
+        body = _digest(region, period)
+        url = links.dashboard(region, period)
+        if subscription.delivery == Delivery.EMAIL and user.email:
+            send_mail(title, f"{body}\n\n{url}", None, [user.email])
+        else:
+            notify(
+                recipients=[user],
+                event="reports.scheduled",
+                title=title,
+                body=body[:1000],
+                url=url,
+                region=region,
+            )
+        sent += 1
+    return sent

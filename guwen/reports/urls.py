@@ -10,6 +10,8 @@ urlpatterns = [
     path("reports/worklog/", views.worklog_page, name="worklog"),
     path("reports/ledgers/", views.ledgers, name="ledgers"),
     path("reports/imports/", views.ledger_import, name="ledger_import"),
+    path("reports/subscriptions/", views.subscriptions, name="subscriptions"),
+    path("reports/subscriptions/<int:pk>/delete/", views.subscription_delete, name="subscription_delete"),
     path("reports/exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("reports/exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.accounts.scope import lawyers_visible_to
 from guwen.consultations.overview import sees_association_figures
@@ -22,9 +22,9 @@ from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit
 from guwen.regions.models import Region
 from guwen.reports import imports, sections, services, workload
-from guwen.reports.forms import ImportForm, LedgerForm
+from guwen.reports.forms import ImportForm, LedgerForm, SubscriptionForm
 from guwen.reports.ledgers import LEDGERS, sheet_title
-from guwen.reports.models import ExportStatus, LedgerExport
+from guwen.reports.models import ExportStatus, LedgerExport, ReportSubscription
 from guwen.reports.scope import can_read_reports, parse_period, scope_for, scopes_for
 from guwen.reports.worklog import worklog
 
@@ -278,3 +278,33 @@ def workload_page(request):
             "chart": chart,
         },
     )
+
+
+# --- scheduled reports ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscriptions(request):
+    """The reports a user receives after each month or quarter, and a form to add one."""
+    regions = list(scopes_for(request.user)[:500])
+    if not regions:
+        raise Http404
+    form = SubscriptionForm(request.POST or None, regions=regions)
+    done, _sub = form_submit(request, form, lambda data: services.report_subscribe(by=request.user, **data))
+    if done:
+        messages.success(request, _("已订阅，期间结束后发送"))
+        return redirect("reports:subscriptions")
+    mine = ReportSubscription.objects.filter(user=request.user).select_related("region")
+    return render(
+        request, "reports/subscriptions.html", {"form": form, "mine": mine}, status=form_status(form)
+    )
+
+
+@login_required
+@require_POST
+def subscription_delete(request, pk: int):
+    subscription = get_object_or_404(ReportSubscription.objects.filter(user=request.user), pk=pk)
+    services.report_unsubscribe(by=request.user, subscription=subscription)
+    messages.success(request, _("已取消订阅"))
+    return redirect("reports:subscriptions")

@@ -40,6 +40,24 @@ def _export(w: World, role: str, inside: bool) -> str:
     return f"/reports/exports/{w.extras[key]}/"
 
 
+def _subscription(w: World, role: str, inside: bool) -> str:
+    """A subscription of the role's own (inside) or another user's (outside), deleted by the row."""
+    from guwen.reports.models import ReportSubscription
+
+    owner = w.user(role if inside and role in REGION_READERS else "office")
+    if not inside:
+        owner = w.user("advisor_a" if role == "advisor_b" else "advisor_b")
+    from guwen.regions.models import Region
+    from guwen.testing import ROLES
+
+    # One region per role, so no two roles' subscriptions clash on (user, region, frequency).
+    region = Region.objects.order_by("pk")[ROLES.index(role)]
+    sub, _made = ReportSubscription.objects.get_or_create(
+        user=owner, region=region, frequency="quarterly" if inside else "monthly"
+    )
+    return f"/reports/subscriptions/{sub.pk}/delete/"
+
+
 def _empty_ledger():
     import io
 
@@ -115,6 +133,23 @@ ROWS = [
         fixed("/reports/imports/"),
         page(REGION_READERS),
         body=lambda w, r, i: {"kind": "activities", "action": "check", "file": _empty_ledger()},
+    ),
+    Row("reports:subscriptions", "GET", fixed("/reports/subscriptions/"), page(REGION_READERS)),
+    Row(
+        "reports:subscriptions",
+        "POST",
+        fixed("/reports/subscriptions/"),
+        page({"staff_a": 302, "office": 302, "bureau": 302, "sysadmin": 302}),
+        # Another district's community is not among the choices: refused as invalid input.
+        page({"staff_a": 422, "office": 422, "bureau": 422, "sysadmin": 302}),
+        body=lambda w, r, i: {"region": _region(w, r, i), "frequency": "monthly", "delivery": "notice"},
+    ),
+    Row(
+        "reports:subscription_delete",
+        "POST",
+        _subscription,
+        page({"staff_a": 302, "office": 302, "bureau": 302, "sysadmin": 302}),
+        page({}),
     ),
     Row("reports:export_detail", "GET", _export, page(EXPORT_OWNERS), page({})),
     Row(
