@@ -18,14 +18,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guwen.accounts.scope import lawyers_visible_to
 from guwen.consultations.overview import sees_association_figures
 from guwen.consultations.selectors import lawyer_of
+from guwen.core import documents
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit
-from guwen.regions.models import Region
+from guwen.outreach.selectors import parse_quarter
+from guwen.regions.models import Level, Region
 from guwen.reports import imports, sections, services, workload
+from guwen.reports.documents import KEY as SUMMARY_KEY
 from guwen.reports.forms import ImportForm, LedgerForm, SubscriptionForm
 from guwen.reports.ledgers import LEDGERS, sheet_title
 from guwen.reports.models import ExportStatus, LedgerExport, ReportSubscription
 from guwen.reports.scope import can_read_reports, parse_period, scope_for, scopes_for
+from guwen.reports.summary import summary_context
 from guwen.reports.worklog import worklog
 
 
@@ -308,3 +312,58 @@ def subscription_delete(request, pk: int):
     services.report_unsubscribe(by=request.user, subscription=subscription)
     messages.success(request, _("已取消订阅"))
     return redirect("reports:subscriptions")
+
+
+# --- the quarterly work summary (业务综述) ---------------------------------------------------------
+
+
+def _summary_request(request):
+    region = scope_for(request.user, request.GET.get("region"))
+    if region.level == Level.COMMUNITY:
+        raise DomainError(_("业务综述按街道或区生成：请选择街道或区"), field="region")
+    return region, parse_quarter(request.GET.get("quarter"))
+
+
+@login_required
+def summary_page(request):
+    """Pick a street or district and a quarter; the summary downloads as Word or PDF."""
+    try:
+        region, quarter = _summary_request(request)
+    except DomainError as exc:
+        return _refusal(request, exc)
+    scopes = [r for r in scopes_for(request.user)[:200] if r.level != Level.COMMUNITY]
+    return render(request, "reports/summary.html", {"region": region, "quarter": quarter, "scopes": scopes})
+
+
+@login_required
+def summary_document(request, fmt: str):
+    """The summary as Word (rendered now, cached per version) or PDF (converted by the worker once
+    per version; until then the page says it is on its way)."""
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    try:
+        region, quarter = _summary_request(request)
+    except DomainError as exc:
+        return _refusal(request, exc)
+    context = summary_context(region, quarter)
+    key = f"{region.code}-{quarter.key}"
+    filename = context["summary"]["title"]
+    if fmt == "docx":
+        stored = documents.document_docx(kind=SUMMARY_KEY, object_key=key, context=context)
+        return FileResponse(
+            default_storage.open(stored.docx_name, "rb"),
+            as_attachment=True,
+            filename=f"{filename}.docx",
+            content_type=documents.DOCX_CONTENT_TYPE,
+        )
+    stored, ready = documents.request_pdf(kind=SUMMARY_KEY, object_key=key, context=context)
+    if not ready:
+        return render(
+            request, "reports/summary.html", {"region": region, "quarter": quarter, "pending": True}
+        )
+    return FileResponse(
+        default_storage.open(stored.pdf_name, "rb"),
+        as_attachment=True,
+        filename=f"{filename}.pdf",
+        content_type=documents.PDF_CONTENT_TYPE,
+    )

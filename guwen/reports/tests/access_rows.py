@@ -110,6 +110,22 @@ ROWS = [
         page({**REGION_READERS, "association": 200}),
         page({"sysadmin": 200, "association": 200}),
     ),
+    # The summary is a street's or a district's: each reader names one of theirs (community staff
+    # have none and are refused in Chinese); another district's street is out of scope.
+    Row(
+        "reports:summary",
+        "GET",
+        lambda w, r, i: f"/reports/summary/?region={(w.street if i else w.street3).code}",
+        page({"staff_a": 404, "office": 200, "bureau": 200, "sysadmin": 200}),
+        page(ONLY_SYSADMIN),
+    ),
+    Row(
+        "reports:summary_document",
+        "GET",
+        lambda w, r, i: f"/reports/summary.docx?region={(w.street if i else w.street3).code}",
+        page({"office": 200, "bureau": 200, "sysadmin": 200}),
+        page(ONLY_SYSADMIN),
+    ),
     Row("reports:ledgers", "GET", fixed("/reports/ledgers/"), page(REGION_READERS)),
     Row(
         "reports:ledgers",
