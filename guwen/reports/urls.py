@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/workload/", views.workload_page, name="workload"),
     path("reports/worklog/", views.worklog_page, name="worklog"),
     path("reports/ledgers/", views.ledgers, name="ledgers"),
+    path("reports/ledgers/<slug:kind>.xlsx", views.ledger_download, name="ledger_download"),
     path("reports/imports/", views.ledger_import, name="ledger_import"),
     path("reports/subscriptions/", views.subscriptions, name="subscriptions"),
     path("reports/subscriptions/<int:pk>/delete/", views.subscription_delete, name="subscription_delete"),

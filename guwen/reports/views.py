@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import tempfile
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -26,9 +27,9 @@ from guwen.regions.models import Level, Region
 from guwen.reports import imports, sections, services, workload
 from guwen.reports.documents import KEY as SUMMARY_KEY
 from guwen.reports.forms import ImportForm, LedgerForm, SubscriptionForm
-from guwen.reports.ledgers import LEDGERS, sheet_title
+from guwen.reports.ledgers import LEDGERS, sheet_title, write_ledger
 from guwen.reports.models import ExportStatus, LedgerExport, ReportSubscription
-from guwen.reports.scope import can_read_reports, parse_period, scope_for, scopes_for
+from guwen.reports.scope import can_read_reports, communities_of, parse_period, scope_for, scopes_for
 from guwen.reports.summary import summary_context
 from guwen.reports.worklog import worklog
 
@@ -367,3 +368,30 @@ def summary_document(request, fmt: str):
         filename=f"{filename}.pdf",
         content_type=documents.PDF_CONTENT_TYPE,
     )
+
+
+@login_required
+def ledger_download(request, kind: str):
+    """One ledger of a region for a quarter (``?region=&quarter=2026Q4``), written now into a
+    temporary file (streamed rows, flat memory) and sent as the download; the API's document list
+    links here. Longer periods go through the worker (``ledgers``)."""
+    ledger = LEDGERS.get(kind)
+    if ledger is None:
+        raise Http404
+    region = scope_for(request.user, request.GET.get("region"))
+    try:
+        quarter = parse_quarter(request.GET.get("quarter"))
+    except DomainError as exc:
+        return _refusal(request, exc)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
+    write_ledger(
+        handle,
+        ledger=ledger,
+        region=region,
+        communities=communities_of(region),
+        start=quarter.first_day,
+        end=quarter.last_day,
+    )
+    handle.seek(0)
+    name = f"{sheet_title(ledger, region, quarter.first_day, quarter.last_day)}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name)

@@ -126,6 +126,20 @@ ROWS = [
         page({"office": 200, "bureau": 200, "sysadmin": 200}),
         page(ONLY_SYSADMIN),
     ),
+    Row(
+        "reports:ledger_download",
+        "GET",
+        lambda w, r, i: f"/reports/ledgers/activities.xlsx?region={_region(w, r, i)}",
+        page(REGION_READERS),
+        page(ONLY_SYSADMIN),
+    ),
+    Row(
+        "api:reports_documents",
+        "GET",
+        lambda w, r, i: f"/api/v1/reports/documents?region={_region(w, r, i)}",
+        api_route(REGION_READERS),
+        api_route(ONLY_SYSADMIN),
+    ),
     Row("reports:ledgers", "GET", fixed("/reports/ledgers/"), page(REGION_READERS)),
     Row(
         "reports:ledgers",

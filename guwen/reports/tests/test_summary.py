@@ -64,3 +64,27 @@ def test_communities_and_bad_quarters_are_refused(world, records, client_for):
 def test_the_template_passes_the_check_staff_uploads_face():
     kind = documents.get_kind(KEY)
     documents.check_template(kind, documents.template_bytes(kind))
+
+
+def test_the_documents_of_a_quarter_are_listed_and_download(world, records, client_for):
+    office = client_for("office")
+    listed = office.get("/api/v1/reports/documents?quarter=2026Q1").json()
+    kinds = [row["kind"] for row in listed]
+    assert kinds == [
+        "ledger.consultations",
+        "ledger.duty",
+        "ledger.activities",
+        "ledger.mediation",
+        "ledger.checks",
+        KEY,
+    ]
+    summary = listed[-1]
+    assert summary["docx_url"].startswith("/reports/summary.docx?") and summary["pdf_url"]
+    ledger = office.get(listed[0]["xlsx_url"])
+    assert ledger.status_code == 200 and "attachment" in ledger["Content-Disposition"]
+    community = client_for("staff_a").get("/api/v1/reports/documents?quarter=2026Q1").json()
+    assert KEY not in [row["kind"] for row in community]  # a community has ledgers, no summary
+    bad = office.get("/api/v1/reports/documents?quarter=2026-1")
+    assert bad.status_code == 422 and bad.json()["field"] == "quarter"
+    assert office.get(f"/api/v1/reports/documents?region={world.street3.code}").status_code == 404
+    assert office.get("/reports/ledgers/payroll.xlsx").status_code == 404
