@@ -108,4 +108,5 @@ def summary_context(region: Region, quarter: Quarter) -> dict:
 
 
 def _picture(chart: sections.Chart) -> str:
-    return bar_chart(chart.title, chart.labels or ["—"], chart.series[0][1] or [0])
+    # At most eight bars: more labels would not fit a page's width.
+    return bar_chart(chart.title, chart.labels[:8] or ["—"], chart.series[0][1][:8] or [0])

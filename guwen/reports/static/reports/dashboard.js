@@ -29,7 +29,7 @@
         xAxis: { type: "category", data: chart.labels, axisLabel: { rotate: chart.labels.length > 4 ? 40 : 0, interval: 0 } },
         yAxis: { type: "value" },
         series: chart.series.map(function (s) {
-          return { type: chart.kind, name: s.name, data: s.data, smooth: chart.kind === "line" };
+          return { type: chart.kind, name: s.name, data: s.data, smooth: false };
         })
       };
     }
