@@ -191,6 +191,7 @@ class FilterForm(formtools.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
     level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部")), *Level.choices])
     category = forms.ChoiceField(label=_("类别"), required=False)
+    channel = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部")), *Channel.choices])
     community = forms.ChoiceField(label=_("社区"), required=False)
     date_from = forms.DateField(
         label=_("起始日期"),

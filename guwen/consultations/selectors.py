@@ -95,6 +95,7 @@ def inbox_counts(queryset: QuerySet[Consultation], user, now: datetime | None = 
 class Filters:
     status: str = ""
     category: str = ""
+    channel: str = ""
     community: str = ""
     level: str = ""
     date_from: date | None = None
@@ -112,7 +113,11 @@ def inbox(
     if f.status:
         rows = rows.filter(status=f.status)
     if f.category:
-        rows = rows.filter(category=f.category)
+        # Until an advisor confirms the category on closing, the triage's suggestion stands for it
+        # (as in the reports' counts by category, which link here).
+        rows = rows.filter(Q(category=f.category) | Q(category="", category_suggested=f.category))
+    if f.channel:
+        rows = rows.filter(channel=f.channel)
     if f.community:
         rows = rows.filter(community__code=f.community)
     if f.level:

@@ -164,13 +164,41 @@ def _environment(*, strict: bool) -> jinja2.Environment:
     return SandboxedEnvironment(undefined=undefined, autoescape=False)  # docxtpl turns escaping on
 
 
+IMAGE_PREFIX = "data:image/png;base64,"
+IMAGE_WIDTH_CM = 15
+
+
+def _images(document, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Pictures for the template: the context's ``images`` mapping (name → a PNG as a data URI,
+    a string, so the context stays JSON and hashes into the version) becomes docxtpl inline images,
+    written in the template as ``{{ images.name }}``. Only that mapping is read as pictures; any
+    other text stays text."""
+    import base64
+
+    from docx.shared import Cm
+    from docxtpl import InlineImage
+
+    images = context.get("images")
+    if not isinstance(images, Mapping):
+        return dict(context)
+    pictures = {}
+    for name, value in images.items():
+        if isinstance(value, str) and value.startswith(IMAGE_PREFIX):
+            data = base64.b64decode(value[len(IMAGE_PREFIX) :])
+            pictures[name] = InlineImage(document, io.BytesIO(data), width=Cm(IMAGE_WIDTH_CM))
+        else:
+            pictures[name] = value
+    return {**context, "images": pictures}
+
+
 def render_docx(template: bytes, context: Mapping[str, Any], *, strict: bool = False) -> bytes:
     """The .docx ``template`` filled with ``context``, as bytes."""
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(io.BytesIO(template))
+    context = _images(document, context)
     # autoescape: a party's name with "<" or "&" must stay text, not break the document's XML.
-    document.render(dict(context), jinja_env=_environment(strict=strict), autoescape=True)
+    document.render(context, jinja_env=_environment(strict=strict), autoescape=True)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

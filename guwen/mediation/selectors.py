@@ -17,6 +17,7 @@ from django.utils import timezone
 from guwen.accounts.models import Role
 from guwen.accounts.scope import current_memberships, is_sysadmin
 from guwen.mediation.models import (
+    CaseStatus,
     DisputeLead,
     FileItem,
     FileItemKind,
@@ -182,6 +183,33 @@ def counts_by_advisor(queryset: QuerySet[MediationCase]) -> list[Tally]:
     return _tallies(
         queryset.filter(mediators__is_primary=True), "mediators__user_id", "mediators__user__display_name"
     )
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+AGREED = Q(outcome__kind__in=[OutcomeKind.WRITTEN, OutcomeKind.ORAL])
+OUTCOME_FILTERS = {"agreed": AGREED, "terminated": Q(outcome__kind=OutcomeKind.TERMINATED)}
+
+
+def narrowed(queryset: QuerySet[MediationCase], params) -> QuerySet[MediationCase]:
+    """The filters the reports' figures link with: a community (by code), intake dates, a status
+    and an outcome (agreed or terminated). A value that is not one is ignored, as an unknown tab is."""
+    if params.get("community"):
+        queryset = queryset.filter(community__code=params["community"])
+    if start := _day(params.get("date_from")):
+        queryset = queryset.filter(intake_on__gte=start)
+    if end := _day(params.get("date_to")):
+        queryset = queryset.filter(intake_on__lte=end)
+    if params.get("status") in CaseStatus.values:
+        queryset = queryset.filter(status=params["status"])
+    if params.get("outcome") in OUTCOME_FILTERS:
+        queryset = queryset.filter(OUTCOME_FILTERS[params["outcome"]])
+    return queryset
 
 
 def same_person_cases(party, user) -> QuerySet[MediationCase]:

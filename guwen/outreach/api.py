@@ -13,8 +13,6 @@ from guwen.knowledge.selectors import article_url
 from guwen.outreach import selectors
 from guwen.outreach.models import Activity, HealthCheck, LegalOpinion, Pairing, Referral
 from guwen.outreach.report import check_documents, opinion_documents
-from guwen.outreach.views.worklog import log_request
-from guwen.outreach.worklog import worklog
 
 router = Router(tags=["outreach"])
 
@@ -258,30 +256,6 @@ def outreach_list_opinions(request, status: PlainStr | None = None, community_co
     if community_code:
         rows = rows.filter(community__code=community_code)
     return rows
-
-
-class LogEntryOut(Schema):
-    at: dt.datetime
-    kind: str
-    kind_label: str
-    community: str
-    place: str
-    person: str
-    content: str
-    result: str
-    url: str
-
-
-@router.get("/worklog", response={200: list[LogEntryOut], **refusals(401, 404, 422)})
-def worklog_read(
-    request, lawyer_id: int | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
-):
-    """The merged work log of a lawyer (the caller's own by default), each entry with its kind and a
-    link to its record; readers other than the lawyer see the entries of their own communities."""
-    lawyer, start, end = log_request(request.user, lawyer_id, date_from, date_to)
-    return [
-        entry.__dict__ for entry in worklog(lawyer=lawyer, date_from=start, date_to=end, viewer=request.user)
-    ]
 
 
 HELD = ["held", "confirmed"]  # a joint activity counts once it took place

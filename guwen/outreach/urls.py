@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from guwen.outreach.views import activities, checks, opinions, pairings, referrals, worklog
 
@@ -27,7 +28,12 @@ urlpatterns = [
     path("outreach/pairings/", pairings.pairing_list, name="pairing_list"),
     path("outreach/pairings/new/", pairings.pairing_create, name="pairing_create"),
     path("outreach/pairings/<int:pk>/", pairings.pairing_detail, name="pairing_detail"),
-    path("outreach/worklog/", worklog.worklog_page, name="worklog"),
+    # The log moved to reports (it reads every module); the old address keeps working.
+    path(
+        "outreach/worklog/",
+        RedirectView.as_view(pattern_name="reports:worklog", query_string=True),
+        name="worklog",
+    ),
     path("outreach/worklog/new/", worklog.worklog_entry_create, name="worklog_entry_create"),
     path("outreach/referrals/", referrals.referral_list, name="referral_list"),
     path("outreach/referrals/new/", referrals.referral_create, name="referral_create"),

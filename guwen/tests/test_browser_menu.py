@@ -20,14 +20,16 @@ TIMEOUT_MS = 10_000
 
 _FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "法律法规"]
 _OFFICE_WORK = ["驻点值班", "人民调解", *_FIRM_WORK[1:]]
+# Those who run the service in a region also read its reports (统计报表), after 普法与体检.
+_REGION_WORK = ["驻点值班", "人民调解", "普法与体检", "统计报表", *_FIRM_WORK[2:]]
 _OWN = ["我的账号", "修改密码"]
 # What each demo login finds in its menu, in order: the pages its role may use.
 MENUS = {
-    "admin": ["工作台", "法律咨询", "咨询设置", *_OFFICE_WORK, "账号管理", "系统管理", *_OWN],
-    "bureau": ["工作台", "法律咨询", "咨询设置", *_OFFICE_WORK, "账号管理", *_OWN],
-    "office": ["工作台", "法律咨询", *_OFFICE_WORK, "账号管理", *_OWN],
+    "admin": ["工作台", "法律咨询", "咨询设置", *_REGION_WORK, "账号管理", "系统管理", *_OWN],
+    "bureau": ["工作台", "法律咨询", "咨询设置", *_REGION_WORK, "账号管理", *_OWN],
+    "office": ["工作台", "法律咨询", *_REGION_WORK, "账号管理", *_OWN],
     "advisor": ["工作台", "法律咨询", *_OFFICE_WORK, *_OWN],
-    "staff": ["工作台", *_OFFICE_WORK, *_OWN],
+    "staff": ["工作台", *_REGION_WORK, *_OWN],
     "firm": ["工作台", *_FIRM_WORK, "账号管理", *_OWN],
     "association": ["工作台", "法律法规", *_OWN],
 }

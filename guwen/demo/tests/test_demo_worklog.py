@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from guwen.accounts.models import User
-from guwen.outreach.worklog import worklog
+from guwen.reports.worklog import worklog
 
 pytestmark = pytest.mark.django_db
 
@@ -17,5 +17,15 @@ def test_demo_advisor_log_shows_every_kind():
     advisor = User.objects.get(username="advisor").lawyer
     entries = worklog(lawyer=advisor, date_from=date(2025, 12, 4), date_to=date(2026, 12, 3))
     kinds = {entry.kind for entry in entries}
-    assert kinds == {"consultation", "duty", "activity", "health_check", "opinion", "referral", "other"}
+    assert kinds == {
+        "consultation",
+        "duty",
+        "activity",
+        "health_check",
+        "opinion",
+        "referral",
+        "mediation_session",
+        "mediation_callback",
+        "other",
+    }
     assert len({(entry.kind, entry.url) for entry in entries}) == len(entries)  # no entry twice

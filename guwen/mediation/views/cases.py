@@ -52,6 +52,7 @@ def case_list(request):
     }.get(tab)
     if rows is None:
         tab, rows = "open", selectors.open_cases(visible)
+    rows = selectors.narrowed(rows, request.GET)
     # Running cases soonest due first; closed and all cases newest first.
     order = ("due_on", "-id") if tab in ("open", "overdue") else ("-intake_on", "-id")
     page = paginate(request, rows.select_related("community", "dispute_type").order_by(*order))

@@ -553,29 +553,13 @@ ROWS += [
 ]
 
 
-def _log_of(w: World, role: str, inside: bool) -> str:
-    lawyer = own_lawyer(w, role) if inside else w.lawyer_e
-    return f"lawyer_id={lawyer.pk}"
-
-
-# A lawyer's log: those who may see the lawyer (lawyers_visible_to) get it, limited to their own
-# communities; lawyer A for advisor A, lawyer B for advisor B.
-LOG_READERS = {
-    "advisor_a": 200,
-    "advisor_b": 200,
-    "staff_a": 200,
-    "office": 200,
-    "bureau": 200,
-    "firm_admin": 200,
-}
-
+# The work log moved to reports (/reports/worklog/); the old address redirects, keeping the query.
 ROWS += [
     Row(
         "outreach:worklog",
         "GET",
-        lambda w, r, i: f"/outreach/worklog/?{_log_of(w, r, i)}",
-        page({**LOG_READERS, "sysadmin": 200}),
-        page(ONLY_SYSADMIN),
+        fixed("/outreach/worklog/"),
+        page(302),
     ),
     Row(
         "outreach:worklog_entry_create",
@@ -594,12 +578,5 @@ ROWS += [
             "person": "居民",
             "content": "电话咨询",
         },
-    ),
-    Row(
-        "api:worklog_read",
-        "GET",
-        lambda w, r, i: f"/api/v1/worklog?{_log_of(w, r, i)}",
-        api_route({**LOG_READERS, "sysadmin": 200}),
-        api_route(ONLY_SYSADMIN),
     ),
 ]

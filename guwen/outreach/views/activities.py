@@ -15,7 +15,7 @@ from guwen.core.formtools import add_domain_error, form_status, form_submit, pag
 from guwen.outreach import photos, selectors, services
 from guwen.outreach.forms import ActivityForm, CancelForm, HoldForm
 from guwen.outreach.models import Activity, ActivityKind, ActivityStatus
-from guwen.outreach.views.common import form_page, recording_communities, serving_lawyers
+from guwen.outreach.views.common import form_page, narrowed, recording_communities, serving_lawyers
 from guwen.outreach.workflow import ACTIVITY, record_roles
 
 
@@ -30,6 +30,7 @@ def activity_list(request):
         activities = activities.filter(kind=kind)
     if status in ActivityStatus.values:
         activities = activities.filter(status=status)
+    activities = narrowed(activities, request.GET)
     return render(
         request,
         "outreach/activity_list.html",

@@ -20,7 +20,7 @@ from guwen.outreach.documents import KEY
 from guwen.outreach.forms import CloseForm, EnterpriseForm, FindingForm, FollowUpForm, HealthCheckForm
 from guwen.outreach.models import CheckStatus, Finding, HealthCheck, RiskLevel
 from guwen.outreach.report import check_documents, report_context
-from guwen.outreach.views.common import CHECKERS, form_page, recording_communities, serving_lawyers
+from guwen.outreach.views.common import CHECKERS, form_page, narrowed, recording_communities, serving_lawyers
 from guwen.outreach.workflow import HEALTH_CHECK, record_roles
 
 
@@ -32,7 +32,10 @@ def enterprise_list(request):
         .annotate(check_count=Count("checks"))
         .order_by("name")
     )
-    checks = selectors.checks_visible_to(request.user).select_related("enterprise", "community")[:20]
+    checks = narrowed(selectors.checks_visible_to(request.user), request.GET)
+    if request.GET.get("risk") in RiskLevel.values:
+        checks = checks.filter(findings__risk_level=request.GET["risk"]).distinct()
+    checks = checks.select_related("enterprise", "community").order_by("-date", "-id")[:20]
     return render(
         request, "outreach/enterprise_list.html", {"page": paginate(request, enterprises), "checks": checks}
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
@@ -39,3 +41,22 @@ def form_page(request, form, title: str, *, multipart: bool = False):
         {"form": form, "title": title, "multipart": multipart},
         status=form_status(form),
     )
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def narrowed(rows, params):
+    """The filters the reports' figures link with: a community (by code) and a date range; a value
+    that is not one is ignored, as an unknown kind or status is."""
+    if params.get("community"):
+        rows = rows.filter(community__code=params["community"])
+    if start := _day(params.get("date_from", "")):
+        rows = rows.filter(date__gte=start)
+    if end := _day(params.get("date_to", "")):
+        rows = rows.filter(date__lte=end)
+    return rows

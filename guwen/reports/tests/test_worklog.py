@@ -53,7 +53,7 @@ def test_every_kind_appears_once_without_double_entry(world, client_for):
     kinds = sorted(row["kind"] for row in rows)
     assert kinds == ["activity", "duty", "health_check", "opinion", "other", "referral"]
     assert all(row["url"] or row["kind"] == "other" for row in rows)
-    page = client_for("advisor_a").get("/outreach/worklog/").content.decode()
+    page = client_for("advisor_a").get("/reports/worklog/").content.decode()
     assert "列席居民议事会" in page and "企业法治体检" in page
 
 

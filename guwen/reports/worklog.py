@@ -1,11 +1,11 @@
 """The advisor's work log (工作日志 / 台账, "一次一记、一事一记"): one chronological list built from
 the records every module already holds — consultations answered, duty shifts held, activities,
-health checks, opinions delivered, legal-aid referrals — plus free entries for anything else. No
-double entry: a record made elsewhere appears here by itself.
+health checks, opinions delivered, legal-aid referrals, mediation sessions (调解) the lawyer
+mediated in and callbacks (回访) they made — plus free entries for anything else. No double entry: a
+record made elsewhere appears here by itself.
 
-It reads the other modules' tables, so it lives in the highest app that needs them; mediation
-cases join when the mediation app is merged (the log then moves to ``reports``, above both).
-A reader who is not the lawyer sees only the entries of communities in their own scope.
+It reads every module's tables, so it lives in ``reports``, the app above them all. A reader who is
+not the lawyer sees only the entries of communities in their own scope.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from guwen.accounts.scope import regions_visible_to
 from guwen.consultations.models import Consultation
 from guwen.core.workcalendar import CHINA_TZ
 from guwen.duty.models import DutyShift, ShiftStatus
+from guwen.mediation.models import Callback, Session
 from guwen.outreach.models import (
     Activity,
     ActivityStatus,
@@ -95,6 +96,44 @@ def worklog(*, lawyer: Lawyer, date_from: date, date_to: date, viewer=None) -> l
                     f"{r.get_category_display()}：转介{r.centre.name}",
                     r.get_status_display(),
                     reverse("outreach:referral_detail", args=[r.pk]),
+                )
+            )
+        for m in scoped(
+            Session.objects.filter(
+                case__mediators__user_id=lawyer.user_id, held_on__gte=date_from, held_on__lte=date_to
+            ),
+            "case__community",
+        ).select_related("case", "case__community"):
+            entries.append(
+                LogEntry(
+                    _noon(m.held_on),
+                    "mediation_session",
+                    "人民调解",
+                    m.case.community.name,
+                    m.place,
+                    m.attendees[:80],
+                    f"{m.case.number} {m.case.title}",
+                    m.case.get_status_display(),
+                    reverse("mediation:case_detail", args=[m.case_id]),
+                )
+            )
+        for b in scoped(
+            Callback.objects.filter(
+                caller_id=lawyer.user_id, called_on__gte=date_from, called_on__lte=date_to
+            ),
+            "case__community",
+        ).select_related("case", "case__community"):
+            entries.append(
+                LogEntry(
+                    _noon(b.called_on),
+                    "mediation_callback",
+                    "调解回访",
+                    b.case.community.name,
+                    b.get_method_display(),
+                    b.interviewee,
+                    f"{b.case.number} {b.case.title}",
+                    f"{b.get_performed_display()}，{b.get_satisfaction_display()}",
+                    reverse("mediation:case_detail", args=[b.case_id]),
                 )
             )
     held = [ShiftStatus.COMPLETED, ShiftStatus.CONFIRMED, ShiftStatus.DISPUTED]

@@ -1,0 +1,468 @@
+"""Import of historical ledgers (台账) from Excel: the same layouts the ledgers export.
+
+A file is checked first (the dry run): every row is read and every error listed in Chinese with
+its sheet, row, column and reason; rows already in the system (or twice in the file) are reported
+as duplicates and skipped. Nothing is imported while any error remains; the import itself checks
+again and writes all rows or none, through the owning module's service.
+
+Refused outright, with nothing read: a file that is not .xlsx (an old .xls or an encrypted
+workbook is an OLE file, not a zip), larger than ``MAX_BYTES`` or with more than ``MAX_ROWS`` rows.
+A formula where a value belongs is an error on its cell: the ledger must hold what was recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from guwen.accounts.scope import lawyers_visible_to
+from guwen.consultations.models import Channel, Consultation, Status
+from guwen.consultations.services import history as consultation_history
+from guwen.core.errors import DomainError
+from guwen.core.workcalendar import CHINA_TZ
+from guwen.duty.models import DutyShift, ShiftStatus
+from guwen.duty.services import history as duty_history
+from guwen.outreach.models import Activity, ActivityKind, ActivityStatus
+from guwen.outreach.services import history as outreach_history
+from guwen.regions.models import Level
+from guwen.reports.ledgers import LEDGERS
+from guwen.reports.scope import scopes_for
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_LISTED = 200  # errors listed; the count says how many more
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+IMPORTABLE = ("consultations", "duty", "activities")
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = _("工作表“%(sheet)s”第 %(row)d 行") % {"sheet": self.sheet, "row": self.row}
+        if self.column:
+            where += _("“%(column)s”列") % {"column": self.column}
+        return f"{where}：{self.reason}"
+
+
+@dataclass
+class Checked:
+    kind: str
+    sheet: str = ""
+    rows: int = 0
+    records: list[dict] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def listed_errors(self) -> list[RowError]:
+        return self.errors[:MAX_LISTED]
+
+
+class CellError(Exception):
+    def __init__(self, column: str, reason: str):
+        self.column, self.reason = column, reason
+
+
+# --- reading cells --------------------------------------------------------------------------------
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M")
+
+
+def _text(row: dict, column: str, *, required: bool = True, max_length: int = 0) -> str:
+    value = row.get(column)
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise CellError(column, _("不能为空"))
+    if max_length and len(text) > max_length:
+        raise CellError(column, _("不能超过 %(n)d 个字") % {"n": max_length})
+    return text
+
+
+def _date(row: dict, column: str) -> date:
+    value = row.get(column)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(row, column)
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(
+        column, _("日期“%(value)s”无法识别，应为 2026-03-01 或 2026年3月1日") % {"value": text[:20]}
+    )
+
+
+def _datetime(row: dict, column: str, *, required: bool = True) -> datetime | None:
+    value = row.get(column)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=CHINA_TZ) if value.tzinfo is None else value
+    text = _text(row, column, required=required)
+    if not text:
+        return None
+    for fmt in DATETIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=CHINA_TZ)
+        except ValueError:
+            continue
+    raise CellError(column, _("时间“%(value)s”无法识别，应为 2026-03-01 09:30") % {"value": text[:20]})
+
+
+def _choice(row: dict, column: str, choices, *, required: bool = True) -> str:
+    text = _text(row, column, required=required)
+    if not text:
+        return ""
+    by_label = {str(label): value for value, label in choices}
+    if text in by_label:
+        return by_label[text]
+    raise CellError(
+        column,
+        _("“%(value)s”不是可选值（%(options)s）") % {"value": text[:20], "options": "、".join(by_label)},
+    )
+
+
+def _count(row: dict, column: str) -> int | None:
+    value = row.get(column)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or (not isinstance(value, int | float) and not str(value).strip().isdigit()):
+        raise CellError(column, _("应为整数"))
+    number = float(value)
+    if number < 0 or number != int(number) or number > 1_000_000:
+        raise CellError(column, _("应为不小于 0 的整数"))
+    return int(number)
+
+
+@dataclass
+class Context:
+    """What a row's names resolve to: communities and lawyers in the importer's scope."""
+
+    communities: dict[str, object]
+    lawyers: dict[str, object]
+    ambiguous_lawyers: set[str]
+
+    def community(self, row: dict, column: str = "社区"):
+        name = _text(row, column)
+        found = self.communities.get(name)
+        if found is None:
+            raise CellError(column, _("“%(name)s”不是您范围内的社区") % {"name": name[:30]})
+        return found
+
+    def lawyer(self, name: str, column: str):
+        if name in self.ambiguous_lawyers:
+            raise CellError(column, _("有多位律师名叫“%(name)s”，无法确定") % {"name": name})
+        found = self.lawyers.get(name)
+        if found is None:
+            raise CellError(column, _("找不到律师“%(name)s”") % {"name": name[:30]})
+        return found
+
+
+def _context(user) -> Context:
+    communities = {r.name: r for r in scopes_for(user).filter(level=Level.COMMUNITY)}
+    lawyers: dict[str, object] = {}
+    ambiguous: set[str] = set()
+    for lawyer in lawyers_visible_to(user).filter(is_active=True):
+        if lawyer.name in lawyers:
+            ambiguous.add(lawyer.name)
+        lawyers[lawyer.name] = lawyer
+    return Context(communities, lawyers, ambiguous)
+
+
+# --- one parser per ledger: a row (column → value) to the owning model's fields and a duplicate key
+
+
+MASKED_PHONE = re.compile(r"^[0-9]{3}\*{4}[0-9]{4}$")
+
+
+def _consultation(row: dict, ctx: Context) -> tuple[dict, tuple]:
+    community = ctx.community(row)
+    created = _datetime(row, "咨询时间")
+    first = _datetime(row, "首次答复时间", required=False)
+    closed = _datetime(row, "办结时间", required=False)
+    if first and first < created:
+        raise CellError("首次答复时间", _("早于咨询时间"))
+    if closed and closed < created:
+        raise CellError("办结时间", _("早于咨询时间"))
+    lawyer_name = _text(row, "承办律师", required=False)
+    owner = ctx.lawyer(lawyer_name, "承办律师").user if lawyer_name else None
+    text = _text(row, "咨询内容", max_length=4000)
+    phone = _text(row, "联系电话", required=False)
+    if phone and not MASKED_PHONE.match(phone):
+        raise CellError("联系电话", _("应为脱敏的手机号（如 139****1111）：台账不导入完整号码"))
+    fields = {
+        "community": community,
+        "channel": _choice(row, "渠道", Channel.choices),
+        "resident_name": _text(row, "咨询人", required=False, max_length=40),
+        "phone_masked": phone,
+        "category": _text(row, "类别", required=False, max_length=20),
+        "category_confirmed": bool(_text(row, "类别", required=False)),
+        "text": text,
+        "owner": owner,
+        "status": _choice(row, "状态", Status.choices),
+        "created_at": created,
+        "first_response_at": first,
+        "answered_at": first,
+        "closed_at": closed,
+    }
+    return fields, (community.pk, created, text[:200])
+
+
+def _existing_consultations(communities, start: date, end: date) -> set[tuple]:
+    lo = datetime.combine(start, time.min, tzinfo=CHINA_TZ)
+    hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=CHINA_TZ)
+    rows = Consultation.objects.filter(community__in=communities, created_at__gte=lo, created_at__lt=hi)
+    return {(c, at, text[:200]) for c, at, text in rows.values_list("community_id", "created_at", "text")}
+
+
+SLOT = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–—~至]\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def _shift(row: dict, ctx: Context) -> tuple[dict, tuple]:
+    community = ctx.community(row)
+    day = _date(row, "日期")
+    lawyer = ctx.lawyer(_text(row, "值班律师"), "值班律师")
+    match = SLOT.match(_text(row, "时段"))
+    if match is None:
+        raise CellError("时段", _("应为“09:00-12:00”的形式"))
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h2, m2) <= (h1, m1):
+        raise CellError("时段", _("开始时间应早于结束时间，且在一天之内"))
+    starts = datetime.combine(day, time(h1, m1), tzinfo=CHINA_TZ)
+    ends = datetime.combine(day, time(h2, m2), tzinfo=CHINA_TZ)
+    hours = row.get("在岗时长（小时）")
+    try:
+        minutes = round(float(hours or 0) * 60)
+    except (TypeError, ValueError):
+        raise CellError("在岗时长（小时）", _("应为数字")) from None
+    if minutes < 0 or minutes > 24 * 60:
+        raise CellError("在岗时长（小时）", _("应在 0 到 24 小时之间"))
+    fields = {
+        "community": community,
+        "lawyer": lawyer,
+        "date": day,
+        "starts_at": starts,
+        "ends_at": ends,
+        "place": _text(row, "地点", max_length=120),
+        "checked_in_at": _datetime(row, "签到时间", required=False),
+        "checked_out_at": _datetime(row, "签退时间", required=False),
+        "held_minutes": minutes,
+        "status": _choice(row, "状态", ShiftStatus.choices),
+        "confirm_due": day + timedelta(days=6 - day.weekday()),
+    }
+    return fields, (community.pk, lawyer.pk, starts)
+
+
+def _existing_shifts(communities, start: date, end: date) -> set[tuple]:
+    rows = DutyShift.objects.filter(community__in=communities, date__gte=start, date__lte=end)
+    return set(rows.values_list("community_id", "lawyer_id", "starts_at"))
+
+
+def _activity(row: dict, ctx: Context) -> tuple[dict, tuple]:
+    community = ctx.community(row)
+    day = _date(row, "活动日期")
+    names = [n.strip() for n in re.split(r"[、，,;；\s]+", _text(row, "主讲律师")) if n.strip()]
+    advisors = [ctx.lawyer(name, "主讲律师") for name in names]
+    status = _choice(row, "状态", ActivityStatus.choices)
+    audience = _count(row, "参与人数")
+    if status in (ActivityStatus.HELD, ActivityStatus.CONFIRMED) and audience is None:
+        raise CellError("参与人数", _("已开展的活动应填写参与人数"))
+    topic = _text(row, "主题", max_length=120)
+    kind = _choice(row, "活动类型", ActivityKind.choices)
+    fields = {
+        "community": community,
+        "kind": kind,
+        "date": day,
+        "topic": topic,
+        "place": _text(row, "地点", required=False, max_length=120),
+        "audience_count": audience,
+        "status": status,
+        "advisors": advisors,
+    }
+    return fields, (community.pk, day, kind, topic)
+
+
+def _existing_activities(communities, start: date, end: date) -> set[tuple]:
+    rows = Activity.objects.filter(community__in=communities, date__gte=start, date__lte=end)
+    return set(rows.values_list("community_id", "date", "kind", "topic"))
+
+
+@dataclass(frozen=True)
+class Importer:
+    parse: Callable[[dict, Context], tuple[dict, tuple]]
+    date_of: Callable[[dict], date]
+    existing: Callable[..., set[tuple]]
+    write: Callable[..., int]
+    describe: Callable[[dict], str]
+
+
+IMPORTERS = {
+    "consultations": Importer(
+        _consultation,
+        lambda f: f["created_at"].astimezone(CHINA_TZ).date(),
+        _existing_consultations,
+        consultation_history.consultations_import,
+        lambda f: f"{f['community'].name} {f['created_at']:%Y-%m-%d %H:%M} {f['text'][:20]}",
+    ),
+    "duty": Importer(
+        _shift,
+        lambda f: f["date"],
+        _existing_shifts,
+        duty_history.shifts_import,
+        lambda f: f"{f['community'].name} {f['lawyer'].name} {f['starts_at']:%Y-%m-%d %H:%M}",
+    ),
+    "activities": Importer(
+        _activity,
+        lambda f: f["date"],
+        _existing_activities,
+        outreach_history.activities_import,
+        lambda f: f"{f['community'].name} {f['date']:%Y-%m-%d} {f['topic'][:20]}",
+    ),
+}
+
+
+# --- the file -----------------------------------------------------------------------------------
+
+
+def _open(handle, size: int):
+    if size > MAX_BYTES:
+        raise DomainError(_("文件超过 20 MB，请按月份或社区拆分后再导入"), field="file")
+    head = handle.read(8)
+    handle.seek(0)
+    if head.startswith(OLE_MAGIC):
+        raise DomainError(
+            _("文件已加密，或是旧版 .xls 格式：请在 Excel 或 WPS 中另存为不加密码的 .xlsx 后再导入"),
+            field="file",
+        )
+    if not head.startswith(ZIP_MAGIC):
+        raise DomainError(_("不是 Excel 文件：请上传 .xlsx 格式的台账"), field="file")
+    try:
+        return load_workbook(handle, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise DomainError(_("无法读取该 Excel 文件，文件可能已损坏"), field="file") from None
+
+
+def _rows(sheet) -> Iterator[tuple[int, list]]:
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        yield number, list(cells)
+
+
+def check(
+    *, handle, size: int, kind: str, user, progress: Callable[[int, int], None] | None = None
+) -> Checked:
+    """Read the file and check every row (the dry run): nothing is written."""
+    if kind not in IMPORTERS:
+        raise DomainError(_("这种台账暂不支持导入"), field="kind")
+    ledger, importer = LEDGERS[kind], IMPORTERS[kind]
+    book = _open(handle, size)
+    title = str(ledger.title)[:31]
+    sheet = book[title] if title in book.sheetnames else book.worksheets[0]
+    result = Checked(kind, sheet.title)
+    if sheet.max_row and sheet.max_row > MAX_ROWS + 10:
+        raise DomainError(
+            _("文件有 %(n)d 行，超过一次导入的上限 %(max)d 行，请拆分后再导入")
+            % {"n": sheet.max_row, "max": MAX_ROWS},
+            field="file",
+        )
+    ctx = _context(user)
+    header: dict[int, str] | None = None
+    seen: set[tuple] = set()
+    keyed: list[tuple[int, dict, tuple]] = []
+    for number, cells in _rows(sheet):
+        values = [cell.value for cell in cells]
+        if header is None:
+            if values and str(values[0] or "").strip() == "序号":
+                header = {i: str(v).strip() for i, v in enumerate(values) if v is not None}
+                missing = [name for name in ledger.headers if name not in header.values()]
+                for name in missing:
+                    result.errors.append(RowError(sheet.title, number, name, _("表头缺少该列")))
+                if missing:
+                    return result
+            elif number >= 5:
+                result.errors.append(
+                    RowError(
+                        sheet.title,
+                        1,
+                        "",
+                        _("前 5 行中找不到以“序号”开头的表头行：这不是“%(title)s”的格式")
+                        % {"title": ledger.title},
+                    )
+                )
+                return result
+            continue
+        if all(v in (None, "") for v in values):
+            continue
+        result.rows += 1
+        if result.rows > MAX_ROWS:
+            raise DomainError(
+                _("超过一次导入的上限 %(max)d 行，请拆分后再导入") % {"max": MAX_ROWS}, field="file"
+            )
+        row = {}
+        formula = None
+        for i, cell in enumerate(cells):
+            name = header.get(i)
+            if name is None:
+                continue
+            if getattr(cell, "data_type", None) == "f":
+                formula = name
+            row[name] = cell.value
+        if formula:
+            result.errors.append(RowError(sheet.title, number, formula, _("此处应为数值，不能是公式")))
+            continue
+        try:
+            fields, key = importer.parse(row, ctx)
+        except CellError as exc:
+            result.errors.append(RowError(sheet.title, number, exc.column, exc.reason))
+            continue
+        if key in seen:
+            result.duplicates.append((number, _("与文件中前面的行重复")))
+            continue
+        seen.add(key)
+        keyed.append((number, fields, key))
+        if progress is not None and result.rows % 1000 == 0:
+            progress(result.rows, sheet.max_row or 0)
+    if progress is not None:
+        progress(result.rows, result.rows + 2)
+    if header is None:
+        result.errors.append(RowError(sheet.title, 1, "", _("找不到表头行（以“序号”开头）")))
+        return result
+    if keyed:
+        days = [importer.date_of(fields) for _n, fields, _k in keyed]
+        communities = {fields["community"].pk for _n, fields, _k in keyed}
+        existing = importer.existing(communities, min(days), max(days))
+        for number, fields, key in keyed:
+            if key in existing:
+                result.duplicates.append(
+                    (number, _("系统中已有：%(what)s") % {"what": importer.describe(fields)})
+                )
+            else:
+                result.records.append(fields)
+    result.duplicates.sort()
+    return result
+
+
+def run(*, handle, size: int, kind: str, user, source: str, progress=None) -> Checked:
+    """Check again and, when no error remains, write every new row (all or nothing)."""
+    result = check(handle=handle, size=size, kind=kind, user=user, progress=progress)
+    if result.ok and result.records:
+        IMPORTERS[kind].write(rows=result.records, by=user, source=source[:200])
+    return result

@@ -1,0 +1,71 @@
+"""Addresses of the records behind a figure: the owning module's list page with its filters."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from guwen.consultations.overview import Period
+from guwen.regions.models import Level, Region
+
+
+def _url(name: str, params: dict, *, args=None) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+def _community(region: Region) -> str:
+    return region.code if region.level == Level.COMMUNITY else ""
+
+
+def consultations(region: Region, period: Period | None, tab: str = "all", **filters) -> str:
+    params = {"tab": tab, "community": _community(region)}
+    if period is not None:
+        params.update(date_from=period.start.isoformat(), date_to=period.end.isoformat())
+    return _url("consultations:inbox", {**params, **filters})
+
+
+def activities(region: Region, period: Period, **filters) -> str:
+    params = {
+        "community": _community(region),
+        "date_from": period.start.isoformat(),
+        "date_to": period.end.isoformat(),
+    }
+    return _url("outreach:activity_list", {**params, **filters})
+
+
+def coverage(quarter: str) -> str:
+    return _url("outreach:coverage", {"quarter": quarter})
+
+
+def checks(region: Region, period: Period, **filters) -> str:
+    params = {
+        "community": _community(region),
+        "date_from": period.start.isoformat(),
+        "date_to": period.end.isoformat(),
+    }
+    return _url("outreach:enterprise_list", {**params, **filters})
+
+
+def cases(region: Region, period: Period, **filters) -> str:
+    params = {
+        "tab": "all",
+        "community": _community(region),
+        "date_from": period.start.isoformat(),
+        "date_to": period.end.isoformat(),
+    }
+    return _url("mediation:case_list", {**params, **filters})
+
+
+def attendance(region: Region, month: str) -> str:
+    if region.level == Level.COMMUNITY:
+        return _url("duty:community", {"month": month}, args=[region.code])
+    return _url("duty:attendance", {"month": month})
+
+
+def dashboard(region: Region, period: Period) -> str:
+    return _url(
+        "reports:dashboard",
+        {"region": region.code, "date_from": period.start.isoformat(), "date_to": period.end.isoformat()},
+    )

@@ -1,0 +1,95 @@
+"""Which region a dashboard or report covers, and over which period.
+
+The scope comes from the user's memberships through ``regions_visible_to`` (the one definition of
+what a user may see): community staff pick their community, the judicial office (司法所) its
+street and the street's communities, the bureau (区司法局) its district and everything under it.
+A region outside that set is a 404, as everywhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guwen.accounts.models import Role
+from guwen.accounts.scope import regions_visible_to, roles_of
+from guwen.consultations.overview import Period
+from guwen.core.errors import DomainError
+from guwen.regions.models import Level, Region
+
+# Those who run the service in a region read its dashboard; advisors, firms and the association
+# have their own homes (the association's anonymised figures are in consultations.overview).
+READERS = frozenset({Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
+LEVELS = (Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY)
+MAX_DAYS = 3 * 366
+
+
+def can_read_reports(user) -> bool:
+    return bool(roles_of(user) & READERS)
+
+
+def scopes_for(user) -> QuerySet[Region]:
+    """The regions whose dashboard the user may open, broadest first."""
+    if not can_read_reports(user):
+        return Region.objects.none()
+    return regions_visible_to(user).filter(level__in=LEVELS, is_active=True).order_by("path")
+
+
+def scope_for(user, code: str | None) -> Region:
+    """The region a request names (``region=<code>``), or the user's broadest one; 404 when the
+    user may not read reports or the region is not theirs."""
+    regions = scopes_for(user)
+    region = regions.filter(code=code).first() if code else regions.first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def communities_of(region: Region) -> QuerySet[Region]:
+    """The communities under a region (the region itself when it is one)."""
+    return Region.objects.filter(level=Level.COMMUNITY, path__startswith=region.path)
+
+
+def _date(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("日期格式应为 2026-11-30"), field=field) from None
+
+
+def default_period(today: date | None = None) -> Period:
+    """The twelve calendar months up to today (this month included), so trends have a year."""
+    today = today or timezone.localdate()
+    month = today.month - 11
+    start = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return Period(start, today)
+
+
+def parse_period(date_from: str | date | None, date_to: str | date | None) -> Period:
+    """The period a request names; either end may be left out. Refused in Chinese when the end
+    comes before the start or the span is longer than three years."""
+    start = date_from if isinstance(date_from, date) else _date(date_from, "date_from")
+    end = date_to if isinstance(date_to, date) else _date(date_to, "date_to")
+    default = default_period()
+    end = end or default.end
+    start = start or (default.start if end >= default.start else end.replace(day=1))
+    if start > end:
+        raise DomainError(_("结束日期不能早于开始日期"), field="date_to")
+    if (end - start).days > MAX_DAYS:
+        raise DomainError(_("统计期间最长三年"), field="date_from")
+    return Period(start, end)
+
+
+def months_of(period: Period) -> list[date]:
+    """The first day of every calendar month the period touches, in order."""
+    months, cursor = [], period.start.replace(day=1)
+    while cursor <= period.end:
+        months.append(cursor)
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return months

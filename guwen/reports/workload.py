@@ -1,0 +1,203 @@
+"""Workload of advisors (生存现状, the survey the report was convened for): per advisor and period,
+on-site hours, online answers, mediation cases by grade, activities, health checks and opinions —
+in a region, or anonymised for the lawyers' association.
+
+The pay side (subsidy settled and fees received, effective pay per hour and per case) joins when
+the subsidy module exists: ``AdvisorLoad.pay`` is filled by a function added to ``PAY_SOURCES``
+(``guwen/reports/figures/subsidy.py`` would register it), and the page shows its columns when any
+advisor has pay. A handful of grouped queries whatever the number of advisors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+from django.db.models import Count, Q, Sum
+
+from guwen.consultations.models import Consultation
+from guwen.consultations.overview import MIN_GROUP, Period
+from guwen.duty.models import DutyShift
+from guwen.duty.selectors import HELD
+from guwen.mediation.models import CaseMediator, Grade
+from guwen.outreach.models import Activity, ActivityStatus, HealthCheck, LegalOpinion, OpinionStatus
+from guwen.regions.models import Assignment, Lawyer, Region
+from guwen.regions.selectors import overlapping
+from guwen.reports.scope import communities_of
+
+
+@dataclass
+class AdvisorLoad:
+    lawyer: Lawyer
+    held_minutes: int = 0
+    shifts: int = 0
+    answers: int = 0
+    cases: dict[str, int] = field(default_factory=dict)
+    activities: int = 0
+    checks: int = 0
+    opinions: int = 0
+    pay: Decimal | None = None  # filled by the subsidy module's source when it exists
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.held_minutes) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def case_count(self) -> int:
+        return sum(self.cases.values())
+
+
+PAY_SOURCES: list[Callable[[list[AdvisorLoad], Period], None]] = []
+
+
+def workload(region: Region, period: Period) -> list[AdvisorLoad]:
+    """Every advisor posted to a community of the region during the period, with their work there."""
+    communities = communities_of(region)
+    posted = Assignment.objects.filter(
+        overlapping(period.start, period.end), community__in=communities
+    ).values("lawyer_id")
+    lawyers = list(Lawyer.objects.filter(pk__in=posted).select_related("firm").order_by("name", "pk"))
+    rows = {lawyer.pk: AdvisorLoad(lawyer) for lawyer in lawyers}
+    by_user = {lawyer.user_id: rows[lawyer.pk] for lawyer in lawyers if lawyer.user_id}
+    in_period = {"date__gte": period.start, "date__lte": period.end, "community__in": communities}
+    for line in (
+        DutyShift.objects.filter(lawyer_id__in=rows, status__in=HELD, **in_period)
+        .values("lawyer_id")
+        .annotate(n=Count("pk"), minutes=Sum("held_minutes", default=0))
+        .order_by()
+    ):
+        rows[line["lawyer_id"]].shifts, rows[line["lawyer_id"]].held_minutes = line["n"], line["minutes"]
+    for line in (
+        Consultation.objects.filter(
+            period.q("first_response_at"), owner_id__in=by_user, community__in=communities
+        )
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_user[line["owner_id"]].answers = line["n"]
+    for line in (
+        CaseMediator.objects.filter(
+            is_primary=True,
+            user_id__in=by_user,
+            case__community__in=communities,
+            case__intake_on__gte=period.start,
+            case__intake_on__lte=period.end,
+        )
+        .values("user_id", "case__grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        grade = line["case__grade"] or "ungraded"
+        by_user[line["user_id"]].cases[grade] = line["n"]
+    done = [ActivityStatus.HELD, ActivityStatus.CONFIRMED]
+    for line in (
+        Activity.advisors.through.objects.filter(
+            lawyer_id__in=rows,
+            activity__status__in=done,
+            activity__community__in=communities,
+            activity__date__gte=period.start,
+            activity__date__lte=period.end,
+        )
+        .values("lawyer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[line["lawyer_id"]].activities = line["n"]
+    for line in (
+        HealthCheck.advisors.through.objects.filter(
+            lawyer_id__in=rows,
+            healthcheck__community__in=communities,
+            healthcheck__date__gte=period.start,
+            healthcheck__date__lte=period.end,
+        )
+        .values("lawyer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[line["lawyer_id"]].checks = line["n"]
+    for line in (
+        LegalOpinion.objects.filter(
+            Q(delivered_on__gte=period.start, delivered_on__lte=period.end),
+            advisor_id__in=rows,
+            status=OpinionStatus.DELIVERED,
+            community__in=communities,
+        )
+        .values("advisor_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[line["advisor_id"]].opinions = line["n"]
+    loads = list(rows.values())
+    for source in PAY_SOURCES:
+        source(loads, period)
+    return loads
+
+
+GRADES = [*Grade.choices, ("ungraded", "未定级")]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Hours on site across advisors: the buckets of a histogram, the median and the outliers
+    (more than twice or less than half the median)."""
+
+    buckets: list[tuple[str, int]]
+    median_hours: Decimal | None
+    high: list[AdvisorLoad]
+    low: list[AdvisorLoad]
+
+
+def distribution(loads: list[AdvisorLoad], width: int = 10) -> Distribution:
+    if not loads:
+        return Distribution([], None, [], [])
+    hours = [load.hours for load in loads]
+    top = int(max(hours) // width) + 1
+    counts = [0] * top
+    for h in hours:
+        counts[int(h // width)] += 1
+    buckets = [(f"{i * width}-{(i + 1) * width}", n) for i, n in enumerate(counts)]
+    mid = Decimal(str(median(hours))).quantize(Decimal("0.1"))
+    high = [load for load in loads if mid and load.hours > 2 * mid]
+    low = [load for load in loads if mid and load.hours < mid / 2]
+    return Distribution(buckets, mid, high, low)
+
+
+def by_firm(loads: list[AdvisorLoad]) -> list[dict]:
+    """Totals per law firm; for the association only firms with at least ``MIN_GROUP`` advisors
+    are named, the rest pooled, so no figure points at one lawyer."""
+    firms: dict[str, list[AdvisorLoad]] = {}
+    for load in loads:
+        firms.setdefault(load.lawyer.firm.name if load.lawyer.firm_id else "—", []).append(load)
+    return [
+        {
+            "firm": name,
+            "advisors": len(group),
+            "hours": sum((g.hours for g in group), Decimal(0)),
+            "answers": sum(g.answers for g in group),
+            "cases": sum(g.case_count for g in group),
+            "activities": sum(g.activities for g in group),
+        }
+        for name, group in sorted(firms.items())
+    ]
+
+
+def anonymised(loads: list[AdvisorLoad]) -> list[dict] | None:
+    """The association's view: no names, advisors in a random-free stable order by hours, and
+    nothing at all when fewer than ``MIN_GROUP`` advisors would be shown."""
+    if len(loads) < MIN_GROUP:
+        return None
+    ordered = sorted(loads, key=lambda load: (load.hours, load.answers, load.case_count))
+    return [
+        {
+            "label": f"顾问{i}",
+            "hours": load.hours,
+            "answers": load.answers,
+            "cases": load.case_count,
+            "activities": load.activities,
+            "opinions": load.opinions,
+        }
+        for i, load in enumerate(ordered, start=1)
+    ]
