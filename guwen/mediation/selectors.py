@@ -236,7 +236,7 @@ def payable_cases(
     whatever the number of cases, so a settlement run can read an advisor batch at a time."""
     from datetime import datetime, time, timedelta
 
-    from guwen.mediation.models import CaseMediator, Callback, Party, Performed
+    from guwen.mediation.models import Callback, CaseMediator, Party, Performed
 
     tz = timezone.get_current_timezone()
     since = datetime.combine(start, time.min, tzinfo=tz)

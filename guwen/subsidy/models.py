@@ -350,3 +350,6 @@ class SettlementRun(models.Model):
         verbose_name = _("结算计算任务")
         verbose_name_plural = _("结算计算任务")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.month:%Y-%m}"

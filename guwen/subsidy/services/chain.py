@@ -17,8 +17,8 @@ from guwen.core.errors import Conflict, DomainError
 from guwen.mediation.selectors import case_file_missing
 from guwen.subsidy.models import FlagStatus, LineKind, Settlement, SettlementLine, SettlementStatus
 from guwen.subsidy.money import cents
-from guwen.subsidy.services.settle import apply_caps, refresh_total
 from guwen.subsidy.rules import RuleBook
+from guwen.subsidy.services.settle import apply_caps, refresh_total
 from guwen.subsidy.workflow import SETTLEMENT, settlement_roles
 
 

@@ -605,7 +605,7 @@ def _write(ctx: Context, advisor: Advisor, plan: Plan, paid: set, by) -> Settlem
             )
         }
         for draft in plan.flags:
-            flag, created = Flag.objects.get_or_create(
+            flag, _created = Flag.objects.get_or_create(
                 settlement=settlement,
                 kind=draft.kind,
                 key=draft.key,

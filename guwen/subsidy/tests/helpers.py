@@ -9,8 +9,8 @@ from django.utils import timezone
 from guwen.mediation import services as mediation
 from guwen.mediation.tests.helpers import accepted, agreed, file_required
 from guwen.subsidy.defaults import ensure
-from guwen.subsidy.services import settle_district_month
 from guwen.subsidy.models import Settlement
+from guwen.subsidy.services import settle_district_month
 
 
 def closed_case(world, *, grade: str = "simple", kind: str = "written", co_mediator: bool = False, **extra):
