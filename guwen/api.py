@@ -24,6 +24,7 @@ from guwen.knowledge.api import router as knowledge_router
 from guwen.mediation.api import router as mediation_router
 from guwen.notifications.api import router as notifications_router
 from guwen.outreach.api import router as outreach_router
+from guwen.subsidy.api import router as subsidy_router
 
 
 class PlainTextParser(Parser):
@@ -135,3 +136,4 @@ api.add_router("/", duty_router)
 api.add_router("/", consultations_router)
 api.add_router("/", mediation_router)
 api.add_router("/", outreach_router)
+api.add_router("/", subsidy_router)

@@ -262,6 +262,10 @@ class SettlementLine(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
 
+    @property
+    def grade_label(self) -> str:
+        return str(Item(self.grade).label).removesuffix("案件") if self.grade in GRADE_ITEMS else ""
+
 
 class FlagKind(models.TextChoices):
     SAME_PERSON = "same_person", _("同一当事人90天内重复案件")

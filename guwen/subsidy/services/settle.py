@@ -45,7 +45,6 @@ BATCH_SIZE = 50
 EDITABLE = (SettlementStatus.DRAFT, SettlementStatus.RETURNED)
 SAME_PERSON_DAYS = 90
 PHOTO_DISTANCE = 4  # bits: below this two photos are taken to be the same picture
-SAMPLED_KINDS = ("case", "lecture", "health_check", "opinion")
 GRADE_LABELS = {"simple": "简易", "ordinary": "普通", "major": "重大", "special": "特别重大"}
 OUTCOME_LABELS = {"written": "书面协议", "oral": "口头协议", "terminated": "调解终止"}
 
@@ -144,8 +143,11 @@ def district_advisors(district: Region, month: date, lawyer_ids: list[int] | Non
 class Context:
     """One district month: its rules and what every batch shares."""
 
-    def __init__(self, district: Region, month: date, *, rule_book: RuleBook | None = None) -> None:
+    def __init__(
+        self, district: Region, month: date, *, rule_book: RuleBook | None = None, photos: bool = True
+    ) -> None:
         self.district = district
+        self.photos = photos
         self.month = month_start(month)
         self.start, self.end = self.month, month_end(self.month)
         self.rules = rule_book or RuleBook(district)
@@ -275,7 +277,7 @@ def _simple_line(kind, record_type, pk, label, url, community_id, day, rules) ->
     return line
 
 
-def plan_batch(ctx: Context, advisors: list[Advisor]) -> dict[int, Plan]:
+def plan_batch(ctx: Context, advisors: list[Advisor], *, flags: bool = True) -> dict[int, Plan]:
     """The lines and flags of a batch of advisors, from the records of the month."""
     path = ctx.district.path
     lawyer_ids = [a.lawyer_id for a in advisors]
@@ -284,7 +286,9 @@ def plan_batch(ctx: Context, advisors: list[Advisor]) -> dict[int, Plan]:
     # Every mediator of these cases who is a lawyer, so each advisor's share is split among all.
     mediator_users = {user for case in cases for user, _p in case.mediators}
     lawyer_of_user = dict(Lawyer.objects.filter(user_id__in=mediator_users).values_list("user_id", "pk"))
-    work = confirmed_work(region_path=path, start=ctx.start, end=ctx.end, lawyer_ids=lawyer_ids)
+    work = confirmed_work(
+        region_path=path, start=ctx.start, end=ctx.end, lawyer_ids=lawyer_ids, photos=ctx.photos and flags
+    )
     shifts = shifts_held(region_path=path, start=ctx.start, end=ctx.end, lawyer_ids=lawyer_ids)
     answers = answers_within_deadline(region_path=path, start=ctx.start, end=ctx.end, user_ids=user_ids)
     plans = {a.lawyer_id: Plan() for a in advisors}
@@ -330,11 +334,14 @@ def plan_batch(ctx: Context, advisors: list[Advisor]) -> dict[int, Plan]:
                 ctx.rules.for_date(answer.answered_on),
             )
         )
+    for plan in plans.values():
+        plan.lines.sort(key=lambda line: (line.completed_on or date.min, line.kind, line.record_pk or 0))
+    if not flags:
+        return plans
     _flag_cases(ctx, cases, by_user, plans)
     _flag_photos(ctx, work, plans)
     for advisor in advisors:
         plan = plans[advisor.lawyer_id]
-        plan.lines.sort(key=lambda line: (line.completed_on or date.min, line.kind, line.record_pk or 0))
         case_lines = sum(1 for line in plan.lines if line.kind == "case")
         per_shift = ctx.month_rules.cases_per_shift if ctx.month_rules else 4
         if case_lines and case_lines > (shift_count[advisor.lawyer_id] + 1) * per_shift:
@@ -439,7 +446,7 @@ def _sample(ctx: Context, advisor: Advisor, plan: Plan) -> list[DraftFlag]:
     one when there are any), chosen by a hash of the district, the month and the record, so the
     same month always samples the same lines and nobody can pick them."""
     percent = ctx.month_rules.sample_percent if ctx.month_rules else Decimal(10)
-    candidates = [line for line in plan.lines if line.kind in SAMPLED_KINDS and line.amount > 0]
+    candidates = [line for line in plan.lines if line.amount > 0]
     if not candidates:
         return []
     count = max(1, math.ceil(len(candidates) * percent / 100))
