@@ -13,21 +13,14 @@ from guwen.accounts.models import User
 from guwen.regions.models import Region
 from guwen.subsidy import services
 from guwen.subsidy.defaults import ensure
+from guwen.subsidy.whatif import last_twelve_months
 from guwen.subsidy.models import CallbackResult, Flag, FlagKind, FlagStatus, Settlement, SettlementStatus
 
 DISTRICT = "440307000000"
 
 
 def _months(today: date) -> list[date]:
-    first = today.replace(day=1)
-    months = []
-    year, month = first.year, first.month
-    for _ in range(12):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        months.append(date(year, month, 1))
-    return sorted(months)
+    return last_twelve_months(today)
 
 
 def _walk(

@@ -1,8 +1,6 @@
 """JSON API of the subsidy module (mounted under /api/v1/ by guwen/api.py): reads through the same
 scoped selectors as the pages. Money is a decimal string, never a float."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied

@@ -28,7 +28,8 @@ class Row:
 
 @dataclass
 class Comparison:
-    year: int
+    first: date
+    last: date
     advisors: list[Row] = field(default_factory=list)
     communities: list[Row] = field(default_factory=list)
     streets: list[Row] = field(default_factory=list)
@@ -42,15 +43,26 @@ def _month_total(lines, rules: RuleSet | None) -> Decimal:
     return total
 
 
-def compare(*, district: Region, rule_set: RuleSet, year: int) -> Comparison:
+def last_twelve_months(today: date) -> list[date]:
+    """The twelve whole months before ``today``'s month, oldest first."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(12):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        months.append(date(year, month, 1))
+    return months[::-1]
+
+
+def compare(*, district: Region, rule_set: RuleSet, months: list[date]) -> Comparison:
     current_book = RuleBook(district)
     proposed_book = RuleBook(district, only=rule_set)
     advisors: dict[int, Row] = {}
     communities: dict[int, Row] = {}
     streets: dict[int, Row] = {}
     totals = Row("合计")
-    for month_number in range(1, 13):
-        month = date(year, month_number, 1)
+    for month in months:
         people = district_advisors(district, month)
         now_ctx = Context(district, month, rule_book=current_book, photos=False)
         new_ctx = Context(district, month, rule_book=proposed_book, photos=False)
@@ -88,7 +100,8 @@ def compare(*, district: Region, rule_set: RuleSet, year: int) -> Comparison:
         target.proposed += row.proposed
     streets.update(by_street)
     return Comparison(
-        year=year,
+        first=months[0],
+        last=months[-1],
         advisors=sorted(advisors.values(), key=lambda r: r.label),
         communities=sorted(communities.values(), key=lambda r: r.label),
         streets=sorted(streets.values(), key=lambda r: r.label),

@@ -49,6 +49,12 @@ GRADE_LABELS = {"simple": "简易", "ordinary": "普通", "major": "重大", "sp
 OUTCOME_LABELS = {"written": "书面协议", "oral": "口头协议", "terminated": "调解终止"}
 
 
+def percent_text(value) -> str:
+    """``10.00`` as ``10``, ``12.50`` as ``12.5``: a percentage as people write it."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 
@@ -204,13 +210,13 @@ def _case_line(case, rules, advisor_user: int, lawyer_of_user: dict[int, int]) -
         rate = Decimal(100)
     elif case.outcome == "oral":
         rate = rule.oral_percent
-        line.note = _("口头协议按 %(p)s%% 计") % {"p": rule.oral_percent.normalize()}
+        line.note = _("口头协议按 %(p)s%% 计") % {"p": percent_text(rule.oral_percent)}
     elif (
         case.outcome == "terminated"
         and GRADE_RANK.get(case.grade, 0) >= GRADE_RANK[rule.terminated_min_grade]
     ):
         rate = rule.terminated_percent
-        line.note = _("调解不成（有终止告知书）按 %(p)s%% 计") % {"p": rule.terminated_percent.normalize()}
+        line.note = _("调解不成（有终止告知书）按 %(p)s%% 计") % {"p": percent_text(rule.terminated_percent)}
     else:
         rate = Decimal(0)
         reasons.append(_("调解不成且等级低于可补贴等级"))
@@ -459,8 +465,7 @@ def _sample(ctx: Context, advisor: Advisor, plan: Plan) -> list[DraftFlag]:
         DraftFlag(
             FlagKind.CALLBACK_SAMPLE,
             f"{line.record_type}:{line.record_pk}",
-            _("随机抽查回访（本月抽查比例 %(p)s%%）：请回访当事人或社区核实")
-            % {"p": Decimal(percent).normalize()},
+            _("随机抽查回访（本月抽查比例 %(p)s%%）：请回访当事人或社区核实") % {"p": percent_text(percent)},
             line.label,
             line.url,
             (line.record_type, line.record_pk),

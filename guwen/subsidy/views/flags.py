@@ -42,6 +42,7 @@ def flag_list(request):
             "statuses": FlagStatus.choices,
             "decide_form": forms.FlagDecideForm(),
             "callback_form": forms.CallbackForm(),
+            "show_rules": selectors.districts_for(request.user).exists(),
         },
     )
 

@@ -16,7 +16,7 @@ from guwen.core.formtools import add_domain_error, form_status
 from guwen.subsidy import forms, selectors, services
 from guwen.subsidy.models import Item, RuleSet
 from guwen.subsidy.services.rulesets import is_frozen, may_edit_rules
-from guwen.subsidy.whatif import compare
+from guwen.subsidy.whatif import compare, last_twelve_months
 
 
 def _visible(request):
@@ -150,8 +150,8 @@ def whatif(request):
         if (request.GET.get("district") or "").isdigit()
         else districts.first()
     )
-    year = timezone.localdate().year - 1
-    result = compare(district=district, rule_set=rule_set, year=year) if rule_set and district else None
+    months = last_twelve_months(timezone.localdate())
+    result = compare(district=district, rule_set=rule_set, months=months) if rule_set and district else None
     return render(
         request,
         "subsidy/whatif.html",
@@ -160,7 +160,8 @@ def whatif(request):
             "districts": districts,
             "chosen": rule_set,
             "district": district,
-            "year": year,
+            "first": months[0],
+            "last": months[-1],
             "result": result,
         },
     )
