@@ -13,8 +13,8 @@ from guwen.accounts.models import User
 from guwen.regions.models import Region
 from guwen.subsidy import services
 from guwen.subsidy.defaults import ensure
-from guwen.subsidy.whatif import last_twelve_months
 from guwen.subsidy.models import CallbackResult, Flag, FlagKind, FlagStatus, Settlement, SettlementStatus
+from guwen.subsidy.whatif import last_twelve_months
 
 DISTRICT = "440307000000"
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -500,11 +500,11 @@ def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
         caps.append((cut, _("超出每人每月上限 %(c)s 元") % {"c": rules.cap_advisor_month}, None))
         total -= cut
     if rules.cap_advisor_year is not None:
-        before = (
+        before = sum(
             Settlement.objects.filter(lawyer_id=settlement.lawyer_id, month__year=settlement.month.year)
             .exclude(pk=settlement.pk)
-            .aggregate(s=Sum("total"))["s"]
-            or ZERO
+            .values_list("total", flat=True),
+            ZERO,
         )
         room = max(rules.cap_advisor_year - before, ZERO)
         if total > room:
@@ -523,11 +523,11 @@ def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
             if line.community_id:
                 mine[line.community_id] += line.amount
         for community_id, amount in sorted(mine.items()):
-            others = (
+            others = sum(
                 SettlementLine.objects.filter(settlement__month=settlement.month, community_id=community_id)
                 .exclude(settlement=settlement)
-                .aggregate(s=Sum("amount"))["s"]
-                or ZERO
+                .values_list("amount", flat=True),
+                ZERO,
             )
             room = max(rules.cap_community_month - others, ZERO)
             if amount > room and total > 0:
@@ -556,7 +556,8 @@ def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
 
 
 def refresh_total(settlement: Settlement) -> None:
-    settlement.total = settlement.lines.aggregate(s=Sum("amount"))["s"] or ZERO
+    # Summed here in Decimal: SQLite's SUM of decimals goes through floating point.
+    settlement.total = sum(settlement.lines.values_list("amount", flat=True), ZERO)
     Settlement.objects.filter(pk=settlement.pk).update(total=settlement.total)
 
 
