@@ -15,7 +15,15 @@ ERR_REQUIRED = {"required": _("请填写此项")}
 class ActForm(Form):
     """A step of the chain: the revision the user saw, so a second approver is told they were late."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=ERR_REQUIRED)
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("页面已过期，请刷新后重试"),
+            "invalid": _("页面已过期，请刷新后重试"),
+            "min_value": _("页面已过期，请刷新后重试"),
+        },
+    )
     reason = forms.CharField(
         label=_("理由"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
