@@ -14,6 +14,7 @@ from guwen.core.errors import DomainError
 from guwen.subsidy import selectors
 
 router = Router(tags=["subsidy"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SettlementOut(Schema):
@@ -136,8 +137,8 @@ def subsidy_get_settlement(request, settlement_id: int):
     openapi_extra={
         "responses": {
             200: {
-                "description": "Excel 结算表",
-                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+                "description": "财务结算表（Excel）",
+                "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     },
