@@ -160,8 +160,17 @@ class Context:
         in_force = self.rules.for_date(self.end)
         self.month_rules = in_force.rule_set if in_force else None
         self._district_photos: list[tuple[int, str]] | None = None
+        self._places: dict[int, tuple[Region, Batch]] = {}
         seed = f"{district.code}:{self.month:%Y-%m}".encode()
         self.seed = hashlib.sha256(seed).hexdigest()
+
+    def place(self, community_id: int) -> tuple[Region, Batch]:
+        """The community and its street's batch, looked up once per run."""
+        if community_id not in self._places:
+            community = Region.objects.select_related("parent").get(pk=community_id)
+            period = self.month_rules.batch_period if self.month_rules else BatchPeriod.MONTH
+            self._places[community_id] = (community, batch_for(street_of(community), self.month, period))
+        return self._places[community_id]
 
     def district_photos(self) -> list[tuple[int, str]]:
         """(lecture id, photo hash) of every confirmed lecture of the district this month."""
@@ -562,8 +571,7 @@ def refresh_total(settlement: Settlement) -> None:
 
 
 def _write(ctx: Context, advisor: Advisor, plan: Plan, paid: set, by) -> Settlement | None:
-    community = Region.objects.select_related("parent").get(pk=advisor.community_id)
-    period = ctx.month_rules.batch_period if ctx.month_rules else BatchPeriod.MONTH
+    community, batch = ctx.place(advisor.community_id)
     with transaction.atomic():
         settlement = (
             Settlement.objects.select_for_update()
@@ -576,7 +584,7 @@ def _write(ctx: Context, advisor: Advisor, plan: Plan, paid: set, by) -> Settlem
                 month=ctx.month,
                 district=ctx.district,
                 community=community,
-                batch=batch_for(street_of(community), ctx.month, period),
+                batch=batch,
             )
         elif settlement.status not in EDITABLE:
             return None
@@ -612,10 +620,10 @@ def _write(ctx: Context, advisor: Advisor, plan: Plan, paid: set, by) -> Settlem
         apply_caps(settlement, ctx.month_rules)
         refresh_total(settlement)
         line_of = {
-            (line.record_type, line.record_pk): line.pk
-            for line in settlement.lines.exclude(record_pk__isnull=True).only(
-                "pk", "record_type", "record_pk"
-            )
+            (record_type, record_pk): pk
+            for record_type, record_pk, pk in SettlementLine.objects.filter(
+                settlement=settlement, record_pk__isnull=False
+            ).values_list("record_type", "record_pk", "pk")
         }
         for draft in plan.flags:
             flag, _created = Flag.objects.get_or_create(
