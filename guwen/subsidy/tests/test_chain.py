@@ -96,6 +96,9 @@ def test_two_approvers_at_once_one_wins(concurrent_db):
 
     from guwen.testing import build_world, make_user
 
+    from guwen.mediation import reference
+
+    reference.ensure()  # an earlier transactional test's flush emptied the seeded rows
     world = build_world()
     closed_case(world, grade="simple")
     s = settle(world)
