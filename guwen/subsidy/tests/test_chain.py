@@ -94,9 +94,8 @@ def test_stale_page_is_told_someone_else_acted(world):
 def test_two_approvers_at_once_one_wins(concurrent_db):
     from django.db import connections
 
-    from guwen.testing import build_world, make_user
-
     from guwen.mediation import reference
+    from guwen.testing import build_world, make_user
 
     reference.ensure()  # an earlier transactional test's flush emptied the seeded rows
     world = build_world()
