@@ -625,20 +625,32 @@ def _write(ctx: Context, advisor: Advisor, plan: Plan, paid: set, by) -> Settlem
                 settlement=settlement, record_pk__isnull=False
             ).values_list("record_type", "record_pk", "pk")
         }
-        for draft in plan.flags:
-            flag, _created = Flag.objects.get_or_create(
-                settlement=settlement,
-                kind=draft.kind,
-                key=draft.key,
-                defaults={
-                    "evidence": draft.evidence,
-                    "record_label": draft.label[:120],
-                    "record_url": draft.url,
-                },
+        existing = {
+            (kind, key): (pk, line_id)
+            for kind, key, pk, line_id in Flag.objects.filter(settlement=settlement).values_list(
+                "kind", "key", "pk", "line_id"
             )
+        }
+        new: dict[tuple[str, str], Flag] = {}
+        for draft in plan.flags:
             line_pk = line_of.get(draft.record) if draft.record else None
-            if flag.line_id != line_pk:
-                Flag.objects.filter(pk=flag.pk).update(line_id=line_pk)
+            found = existing.get((draft.kind, draft.key))
+            if found is None:
+                new.setdefault(
+                    (draft.kind, draft.key),
+                    Flag(
+                        settlement=settlement,
+                        kind=draft.kind,
+                        key=draft.key,
+                        evidence=draft.evidence,
+                        record_label=draft.label[:120],
+                        record_url=draft.url,
+                        line_id=line_pk,
+                    ),
+                )
+            elif found[1] != line_pk:  # recomputed lines have new ids
+                Flag.objects.filter(pk=found[0]).update(line_id=line_pk)
+        Flag.objects.bulk_create(new.values())
         settlement.computed_at = timezone.now()
         settlement.revision += 1
         Settlement.objects.filter(pk=settlement.pk).update(
