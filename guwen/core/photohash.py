@@ -15,7 +15,7 @@ def dhash(data: bytes) -> str | None:
     try:
         with Image.open(io.BytesIO(data)) as image:
             small = image.convert("L").resize((HASH_SIZE + 1, HASH_SIZE), Image.Resampling.LANCZOS)
-            pixels = list(small.getdata())
+            pixels = small.tobytes()  # one byte per pixel in mode "L"
     except (UnidentifiedImageError, OSError, ValueError):
         return None
     bits = 0
