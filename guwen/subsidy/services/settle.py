@@ -499,7 +499,11 @@ def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
     """Cap lines, recomputed from the other lines, so no cap is ever exceeded: the advisor's month,
     then the advisor's year (the other months' totals), then the community's monthly budget."""
     settlement.lines.filter(kind=LineKind.CAP).delete()
-    if rules is None:
+    if rules is None or (
+        rules.cap_advisor_month is None
+        and rules.cap_advisor_year is None
+        and rules.cap_community_month is None
+    ):
         return
     lines = list(settlement.lines.all())
     total = sum((line.amount for line in lines), ZERO)
@@ -669,10 +673,12 @@ def settle_advisors(ctx: Context, advisors: list[Advisor], *, by=None) -> list[S
     plans = plan_batch(ctx, advisors)
     paid = _paid_elsewhere([a.lawyer_id for a in advisors], ctx.month)
     written = []
-    for advisor in advisors:
-        settlement = _write(ctx, advisor, plans[advisor.lawyer_id], paid, by)
-        if settlement is not None:
-            written.append(settlement)
+    # One transaction per batch: a commit per advisor would cost more than the advisor's lines.
+    with transaction.atomic():
+        for advisor in advisors:
+            settlement = _write(ctx, advisor, plans[advisor.lawyer_id], paid, by)
+            if settlement is not None:
+                written.append(settlement)
     return written
 
 
