@@ -590,8 +590,8 @@ def _write(ctx: Context, advisor: Advisor, plan: Plan, paid: set, by) -> Settlem
                 community=community,
                 batch=batch,
             )
-        elif settlement.status not in EDITABLE:
-            return None
+        elif settlement.status not in EDITABLE or settlement.district_id != ctx.district.pk:
+            return None  # submitted, or settled by another district's run: never overwritten
         settlement.lines.exclude(kind=LineKind.ADJUSTMENT).delete()
         lines = [
             SettlementLine(
