@@ -28,11 +28,7 @@ def _visible(request):
 @login_required
 def rule_list(request):
     rows = _visible(request).select_related("district").prefetch_related("amounts")
-    return render(
-        request,
-        "subsidy/rule_list.html",
-        {"rule_sets": rows, "form": forms.NewVersionForm(districts=selectors.districts_for(request.user))},
-    )
+    return render(request, "subsidy/rule_list.html", {"rule_sets": rows})
 
 
 def _initial(rule_set: RuleSet) -> dict:
