@@ -25,6 +25,7 @@ from guwen.mediation.api import router as mediation_router
 from guwen.notifications.api import router as notifications_router
 from guwen.outreach.api import router as outreach_router
 from guwen.reports.api import router as reports_router
+from guwen.subsidy.api import router as subsidy_router
 
 
 class PlainTextParser(Parser):
@@ -136,4 +137,5 @@ api.add_router("/", duty_router)
 api.add_router("/", consultations_router)
 api.add_router("/", mediation_router)
 api.add_router("/", outreach_router)
+api.add_router("/", subsidy_router)
 api.add_router("/", reports_router)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("guwen.consultations.urls")),
     path("", include("guwen.mediation.urls")),
     path("", include("guwen.outreach.urls")),
+    path("", include("guwen.subsidy.urls")),
     path("", include("guwen.reports.urls")),
     path("admin/", admin.site.urls),
 ]

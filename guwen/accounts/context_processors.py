@@ -16,6 +16,8 @@ SETTINGS_EDITORS = frozenset({Role.BUREAU, Role.SYSADMIN})
 WORKERS = frozenset(set(Role) - {Role.ASSOCIATION})
 # People's mediation is the community's, the office's and the bureau's work; firms do not see cases.
 MEDIATION = frozenset({Role.ADVISOR, Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
+# The subsidy's approval chain runs through the same roles: advisor, community, office, bureau.
+SUBSIDY = MEDIATION
 # Dashboards, ledgers and summaries are for those who run the service in a region.
 REPORTS = frozenset({Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
 
@@ -33,6 +35,8 @@ def menu_items(user) -> list[tuple[str, str]]:
         if roles & MEDIATION:
             items.append((_("人民调解"), reverse("mediation:case_list")))
         items.append((_("普法与体检"), reverse("outreach:activity_list")))
+        if roles & SUBSIDY:
+            items.append((_("以案定补"), reverse("subsidy:settlement_list")))
         if roles & REPORTS:
             items.append((_("统计报表"), reverse("reports:dashboard")))
         items.append((_("区域与社区"), reverse("regions:region_list")))

@@ -394,3 +394,41 @@ def emergency_numbers_for(community: Region) -> EmergencyList:
     code = district_code_of(community)
     district = Region.objects.filter(code=code, level=RegionLevel.DISTRICT).first() if code else None
     return emergency_numbers_of(district)
+
+
+@dataclass(frozen=True)
+class TimelyAnswer:
+    """A consultation first answered within its deadline, by the user who owned it."""
+
+    pk: int
+    owner_id: int
+    community_id: int
+    answered_on: date
+
+
+def answers_within_deadline(
+    *, region_path: str, start: date, end: date, user_ids: list[int] | None = None
+) -> list[TimelyAnswer]:
+    """Consultations of the communities under ``region_path`` first answered between ``start`` and
+    ``end`` (local dates) no later than their first deadline."""
+    from datetime import time
+
+    from django.db.models import F
+
+    tz = timezone.get_current_timezone()
+    rows = Consultation.objects.filter(
+        community__path__startswith=region_path,
+        owner__isnull=False,
+        first_response_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+        first_response_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
+        first_due_at__isnull=False,
+        first_response_at__lte=F("first_due_at"),
+    )
+    if user_ids is not None:
+        rows = rows.filter(owner_id__in=user_ids)
+    return [
+        TimelyAnswer(pk=pk, owner_id=owner, community_id=community, answered_on=timezone.localtime(at).date())
+        for pk, owner, community, at in rows.order_by("pk").values_list(
+            "pk", "owner_id", "community_id", "first_response_at"
+        )
+    ]

@@ -537,3 +537,30 @@ def rule_lawyer_choices(community: Region, *, on: date) -> QuerySet[Lawyer]:
 def rota_lawyer_choices(street: Region, *, on: date) -> QuerySet[Lawyer]:
     """Active lawyers serving a community of the street on ``on`` or later: who the rota may name."""
     return _active_lawyers(assignments_from(on).filter(community__parent=street)).order_by("name")
+
+
+@dataclass(frozen=True)
+class HeldShift:
+    """An on-site shift the community confirmed was held, as the subsidy module pays it."""
+
+    pk: int
+    lawyer_id: int
+    community_id: int
+    date: date
+
+
+def shifts_held(
+    *, region_path: str, start: date, end: date, lawyer_ids: list[int] | None = None
+) -> list[HeldShift]:
+    """Confirmed shifts between ``start`` and ``end`` in the communities under ``region_path``."""
+    rows = DutyShift.objects.filter(
+        status=ShiftStatus.CONFIRMED, date__gte=start, date__lte=end, community__path__startswith=region_path
+    )
+    if lawyer_ids is not None:
+        rows = rows.filter(lawyer_id__in=lawyer_ids)
+    return [
+        HeldShift(pk=pk, lawyer_id=lawyer_id, community_id=community_id, date=day)
+        for pk, lawyer_id, community_id, day in rows.order_by("pk").values_list(
+            "pk", "lawyer_id", "community_id", "date"
+        )
+    ]

@@ -105,8 +105,11 @@ def file_completeness(case: MediationCase) -> Completeness:
 
 def completeness_map(cases) -> dict[int, tuple[int, int]]:
     """``{case id: (present, required)}`` for a list page, in two queries."""
+    return completeness_by_id([c.pk for c in cases])
+
+
+def completeness_by_id(ids: list[int]) -> dict[int, tuple[int, int]]:
     required_ids = set(FileItemKind.objects.filter(required=True).values_list("pk", flat=True))
-    ids = [c.pk for c in cases]
     present: dict[int, set[int]] = {pk: set() for pk in ids}
     for case_id, kind_id in FileItem.objects.filter(case_id__in=ids, kind_id__in=required_ids).values_list(
         "case_id", "kind_id"
@@ -228,3 +231,131 @@ def same_person_cases(party, user) -> QuerySet[MediationCase]:
 
 def open_cases(queryset: QuerySet[MediationCase]) -> QuerySet[MediationCase]:
     return queryset.filter(status__in=NOT_CLOSED)
+
+
+# --- reads for the subsidy module (以案定补) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PayableCase:
+    """A filed case as the subsidy module needs it: what was decided, who mediated, how complete."""
+
+    pk: int
+    number: str
+    url: str
+    community_id: int
+    dispute_type_id: int
+    grade: str
+    outcome: str  # written / oral / terminated, "" when none was recorded
+    intake_on: date
+    completed_on: date  # the day it was filed (结案归档): the rule set of that day pays it
+    mediators: tuple[tuple[int, bool], ...]  # (user id, is primary)
+    file_complete: bool
+    callback_done: bool
+    performed: bool
+    party_hashes: tuple[str, ...]
+
+
+def payable_cases(
+    *, region_path: str, start: date, end: date, user_ids: list[int] | None = None
+) -> list[PayableCase]:
+    """Cases filed between ``start`` and ``end`` (inclusive, local dates) in the communities under
+    ``region_path``, optionally only those mediated by ``user_ids``; in case order. Five queries
+    whatever the number of cases, so a settlement run can read an advisor batch at a time."""
+    from datetime import datetime, time, timedelta
+
+    from guwen.mediation.models import Callback, CaseMediator, Party, Performed
+
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    cases = MediationCase.objects.filter(
+        status="closed",
+        closed_at__gte=since,
+        closed_at__lt=until,
+        community__path__startswith=region_path,
+    )
+    if user_ids is not None:
+        cases = cases.filter(pk__in=CaseMediator.objects.filter(user_id__in=user_ids).values("case_id"))
+    rows = list(
+        cases.order_by("pk").values(
+            "pk",
+            "number",
+            "community_id",
+            "dispute_type_id",
+            "grade",
+            "grade_suggested",
+            "outcome__kind",
+            "intake_on",
+            "closed_at",
+        )
+    )
+    ids = [row["pk"] for row in rows]
+    mediators: dict[int, list[tuple[int, bool]]] = {pk: [] for pk in ids}
+    for case_id, user_id, primary in CaseMediator.objects.filter(case_id__in=ids).values_list(
+        "case_id", "user_id", "is_primary"
+    ):
+        mediators[case_id].append((user_id, primary))
+    present = completeness_by_id(ids)
+    called = set(Callback.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
+    performed = set(
+        Callback.objects.filter(case_id__in=ids, performed__in=[Performed.YES, Performed.NA]).values_list(
+            "case_id", flat=True
+        )
+    )
+    hashes: dict[int, list[str]] = {pk: [] for pk in ids}
+    for case_id, value in (
+        Party.objects.filter(case_id__in=ids)
+        .exclude(id_number_hash="")
+        .values_list("case_id", "id_number_hash")
+    ):
+        hashes[case_id].append(value)
+    result = []
+    for row in rows:
+        have, need = present.get(row["pk"], (0, 0))
+        result.append(
+            PayableCase(
+                pk=row["pk"],
+                number=row["number"],
+                url=f"/mediation/cases/{row['pk']}/",
+                community_id=row["community_id"],
+                dispute_type_id=row["dispute_type_id"],
+                grade=row["grade"] or row["grade_suggested"] or "simple",
+                outcome=row["outcome__kind"] or "",
+                intake_on=row["intake_on"],
+                completed_on=timezone.localtime(row["closed_at"]).date(),
+                mediators=tuple(sorted(mediators[row["pk"]], key=lambda m: (not m[1], m[0]))),
+                file_complete=have >= need,
+                callback_done=row["pk"] in called,
+                performed=row["pk"] in performed,
+                party_hashes=tuple(sorted(set(hashes[row["pk"]]))),
+            )
+        )
+    return result
+
+
+def cases_with_parties(
+    hashes: list[str], *, since: date, until: date
+) -> list[tuple[str, int, str, int, date]]:
+    """``(party hash, case id, number, dispute type id, intake date)`` of every case taken in between
+    the dates with a party of one of the keyed hashes: the subsidy's same-person check."""
+    from guwen.mediation.models import Party
+
+    if not hashes:
+        return []
+    return list(
+        Party.objects.filter(
+            id_number_hash__in=hashes, case__intake_on__gte=since, case__intake_on__lte=until
+        )
+        .exclude(case__status="refused")
+        .order_by("case_id")
+        .values_list("id_number_hash", "case_id", "case__number", "case__dispute_type_id", "case__intake_on")
+    )
+
+
+def case_file_missing(case_id: int) -> list[str]:
+    """The names of the required 卷宗 items a case lacks (the office's review before paying)."""
+    case = MediationCase.objects.filter(pk=case_id).first()
+    if case is None:
+        return []
+    return file_completeness(case).missing

@@ -205,3 +205,108 @@ def pairings_visible_to(user) -> QuerySet[Pairing]:
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
     return Referral.objects.filter(community__in=regions_visible_to(user))
+
+
+# --- counts for the subsidy and the appraisal (confirmed work per advisor and period) ----------
+
+
+@dataclass(frozen=True)
+class ConfirmedWork:
+    """One piece of confirmed outreach work, as the subsidy module pays it."""
+
+    kind: str  # lecture / health_check / opinion
+    pk: int
+    label: str
+    url: str
+    community_id: int
+    completed_on: date
+    lawyer_ids: tuple[int, ...]
+    photo_hashes: tuple[str, ...] = ()
+
+
+def _photo_hashes(activity_ids: list[int]) -> dict[int, list[str]]:
+    from guwen.core.photohash import dhash
+    from guwen.outreach.models import ActivityPhoto
+
+    hashes: dict[int, list[str]] = {pk: [] for pk in activity_ids}
+    for photo in ActivityPhoto.objects.filter(activity_id__in=activity_ids).order_by("pk"):
+        try:
+            with photo.photo.open("rb") as handle:
+                value = dhash(handle.read())
+        except OSError:
+            value = None
+        if value:
+            hashes[photo.activity_id].append(value)
+    return hashes
+
+
+def confirmed_work(
+    *, region_path: str, start: date, end: date, lawyer_ids: list[int] | None = None, photos: bool = True
+) -> list[ConfirmedWork]:
+    """Lectures confirmed by the community, health checks reported, opinions delivered, between
+    ``start`` and ``end`` in the communities under ``region_path``; with the photos' perceptual
+    hashes of each lecture. Ordered by kind and record, so a settlement is reproducible."""
+    in_region = Q(community__path__startswith=region_path)
+    lectures = Activity.objects.filter(
+        in_region, kind=ActivityKind.LECTURE, status=ActivityStatus.CONFIRMED, date__gte=start, date__lte=end
+    )
+    checks = HealthCheck.objects.filter(in_region, reported_on__gte=start, reported_on__lte=end).exclude(
+        status="checking"
+    )
+    opinions = LegalOpinion.objects.filter(
+        in_region, status="delivered", delivered_on__gte=start, delivered_on__lte=end
+    )
+    if lawyer_ids is not None:
+        lectures = lectures.filter(advisors__in=lawyer_ids).distinct()
+        checks = checks.filter(advisors__in=lawyer_ids).distinct()
+        opinions = opinions.filter(advisor_id__in=lawyer_ids)
+    lecture_rows = list(lectures.order_by("pk").values("pk", "topic", "community_id", "date"))
+    check_rows = list(checks.order_by("pk").values("pk", "enterprise__name", "community_id", "reported_on"))
+    advisors: dict[tuple[str, int], list[int]] = {}
+    for pk, lawyer_id in Activity.advisors.through.objects.filter(
+        activity_id__in=[r["pk"] for r in lecture_rows]
+    ).values_list("activity_id", "lawyer_id"):
+        advisors.setdefault(("lecture", pk), []).append(lawyer_id)
+    for pk, lawyer_id in HealthCheck.advisors.through.objects.filter(
+        healthcheck_id__in=[r["pk"] for r in check_rows]
+    ).values_list("healthcheck_id", "lawyer_id"):
+        advisors.setdefault(("health_check", pk), []).append(lawyer_id)
+    hashes = _photo_hashes([r["pk"] for r in lecture_rows]) if photos else {}
+    work = [
+        ConfirmedWork(
+            kind="lecture",
+            pk=r["pk"],
+            label=r["topic"][:120],
+            url=f"/outreach/activities/{r['pk']}/",
+            community_id=r["community_id"],
+            completed_on=r["date"],
+            lawyer_ids=tuple(sorted(advisors.get(("lecture", r["pk"]), []))),
+            photo_hashes=tuple(hashes.get(r["pk"], [])),
+        )
+        for r in lecture_rows
+    ]
+    work += [
+        ConfirmedWork(
+            kind="health_check",
+            pk=r["pk"],
+            label=f"{r['enterprise__name']}法治体检"[:120],
+            url=f"/outreach/checks/{r['pk']}/",
+            community_id=r["community_id"],
+            completed_on=r["reported_on"],
+            lawyer_ids=tuple(sorted(advisors.get(("health_check", r["pk"]), []))),
+        )
+        for r in check_rows
+    ]
+    work += [
+        ConfirmedWork(
+            kind="opinion",
+            pk=r["pk"],
+            label=r["title"][:120],
+            url=f"/outreach/opinions/{r['pk']}/",
+            community_id=r["community_id"],
+            completed_on=r["delivered_on"],
+            lawyer_ids=(r["advisor_id"],),
+        )
+        for r in opinions.order_by("pk").values("pk", "title", "community_id", "delivered_on", "advisor_id")
+    ]
+    return work

@@ -19,9 +19,9 @@ WIDTHS = (390, 768, 1280)
 TIMEOUT_MS = 10_000
 
 _FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "法律法规"]
-_OFFICE_WORK = ["驻点值班", "人民调解", *_FIRM_WORK[1:]]
-# Those who run the service in a region also read its reports (统计报表), after 普法与体检.
-_REGION_WORK = ["驻点值班", "人民调解", "普法与体检", "统计报表", *_FIRM_WORK[2:]]
+_OFFICE_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", *_FIRM_WORK[2:]]
+# Those who run the service in a region also read its reports (统计报表), after 以案定补.
+_REGION_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", "统计报表", *_FIRM_WORK[2:]]
 _OWN = ["我的账号", "修改密码"]
 # What each demo login finds in its menu, in order: the pages its role may use.
 MENUS = {

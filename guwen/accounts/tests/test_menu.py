@@ -10,9 +10,9 @@ from guwen.accounts.context_processors import menu_items
 from guwen.testing import verified_client
 
 FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "法律法规"]
-OFFICE_WORK = ["驻点值班", "人民调解", *FIRM_WORK[1:]]
-# Those who run the service in a region also read its reports (统计报表), after 普法与体检.
-REGION_WORK = ["驻点值班", "人民调解", "普法与体检", "统计报表", *FIRM_WORK[2:]]
+OFFICE_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", *FIRM_WORK[2:]]
+# Those who run the service in a region also read its reports (统计报表), after 以案定补.
+REGION_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", "统计报表", *FIRM_WORK[2:]]
 OWN = ["我的账号", "修改密码"]
 EXPECTED = {
     "advisor_a": ["工作台", "法律咨询", *OFFICE_WORK, *OWN],

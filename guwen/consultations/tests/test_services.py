@@ -620,3 +620,19 @@ def test_phone_fields_store_the_number_encrypted_hashed_and_masked():
     assert fields["phone_masked"] == "139****5678"
     assert phone_fields("13912345678", number_hash="given")["phone_hash"] == "given"
     assert phone_fields("") == {"phone_encrypted": "", "phone_hash": "", "phone_masked": ""}
+
+
+def test_answers_within_deadline_count_the_owner_s_timely_first_answers(world, ask, sent):
+    from guwen.consultations.selectors import answers_within_deadline
+
+    timely = ask()
+    services.consultation_reply(
+        consultation=timely, body="您可以向劳动监察大队投诉。", by=world.user("advisor_a")
+    )
+    late = ask("房东到期不退还押金，我该怎么办才好")
+    late.first_due_at = timezone.now() - timedelta(hours=1)
+    late.save(update_fields=["first_due_at"])
+    services.consultation_reply(consultation=late, body="可以先协商，再起诉。", by=world.user("advisor_a"))
+    today = timezone.localdate()
+    rows = answers_within_deadline(region_path=world.district.path, start=today, end=today)
+    assert [(r.pk, r.owner_id) for r in rows] == [(timely.pk, world.user("advisor_a").pk)]

@@ -258,3 +258,27 @@ def test_required_hours_are_pro_rata_for_part_of_a_month(world):
 def test_attendance_with_nothing_due_has_no_rate(world):
     figures = selectors.attendance(start=date(2026, 1, 1), end=date(2026, 1, 31), community=world.community_b)
     assert figures.rate is None and figures.shifts_due == 0
+
+
+@pytest.mark.django_db
+def test_shifts_held_lists_only_confirmed_shifts_of_the_region(world):
+    held = make_shift(world, starts_in=timedelta(hours=-4), status=ShiftStatus.CONFIRMED)
+    make_shift(world, starts_in=timedelta(hours=-2))  # scheduled, not held
+    make_shift(
+        world,
+        starts_in=timedelta(hours=-3),
+        status=ShiftStatus.CONFIRMED,
+        community=world.community_e,
+        lawyer=world.lawyer_e,
+    )
+    day = timezone.localdate(held.starts_at)
+    rows = selectors.shifts_held(
+        region_path=world.district.path, start=day - timedelta(days=1), end=day + timedelta(days=1)
+    )
+    assert [(r.pk, r.lawyer_id) for r in rows] == [(held.pk, world.lawyer_a.pk)]
+    assert (
+        selectors.shifts_held(
+            region_path=world.district.path, start=day, end=day, lawyer_ids=[world.lawyer_b.pk]
+        )
+        == []
+    )

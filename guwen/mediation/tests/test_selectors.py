@@ -112,3 +112,38 @@ def test_completeness_map_counts_required_items(world):
     other = helpers.intake(world)
     assert selectors.completeness_map([case, other]) == {case.pk: (6, 6), other.pk: (0, 6)}
     assert case.due_on > timezone.localdate() - timedelta(days=5)
+
+
+@pytest.mark.django_db
+def test_payable_cases_lists_filed_cases_with_mediators_and_completeness(world):
+    from django.utils import timezone
+
+    from guwen.mediation import services
+    from guwen.mediation.selectors import cases_with_parties, payable_cases
+    from guwen.mediation.tests.helpers import agreed, file_required
+
+    case = agreed(world)
+    services.callback_record(
+        case=case,
+        by=world.user("staff_a"),
+        called_on=timezone.localdate(),
+        method="phone",
+        interviewee="王小明",
+        performed="yes",
+        satisfaction="satisfied",
+    )
+    file_required(case, world.user("staff_a"))
+    today = timezone.localdate()
+    assert payable_cases(region_path=world.district.path, start=today, end=today) == []  # not filed yet
+    services.case_close(case=case, by=world.user("office"))
+    [row] = payable_cases(region_path=world.district.path, start=today, end=today)
+    assert (row.pk, row.completed_on, row.outcome) == (case.pk, today, "written")
+    assert row.mediators == ((world.user("advisor_a").pk, True),)
+    assert row.file_complete and row.callback_done and row.performed and len(row.party_hashes) == 1
+    assert (
+        payable_cases(
+            region_path=world.district.path, start=today, end=today, user_ids=[world.user("advisor_b").pk]
+        )
+        == []
+    )
+    assert cases_with_parties(list(row.party_hashes), since=row.intake_on, until=today)[0][1] == case.pk

@@ -163,3 +163,32 @@ def test_health_check_loop_to_closed(world):
     with pytest.raises(DomainError) as refused:
         services.health_check_report(health_check=check, by=advisor)
     assert refusal_status(refused.value) == 409
+
+
+@pytest.mark.django_db
+def test_confirmed_work_counts_only_confirmed_lectures_with_their_photo_hashes(world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from guwen.outreach.selectors import confirmed_work
+    from guwen.outreach.tests.helpers import lecture, past
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="PNG")
+    confirmed = lecture(world, held=True)
+    confirmed.status = "held"
+    confirmed.save(update_fields=["status"])
+    confirmed.photos.create(photo=SimpleUploadedFile("a.png", buffer.getvalue()), photo_type="png")
+    services.activity_confirm(activity=confirmed, by=world.user("staff_a"))
+    lecture(world, held=True)  # held, never confirmed by the community: not counted
+    rows = confirmed_work(region_path=world.district.path, start=past(10), end=past(0))
+    assert [(w.kind, w.pk, w.lawyer_ids) for w in rows] == [("lecture", confirmed.pk, (world.lawyer_a.pk,))]
+    assert len(rows[0].photo_hashes) == 1 and len(rows[0].photo_hashes[0]) == 16
+    assert (
+        confirmed_work(
+            region_path=world.district.path, start=past(10), end=past(0), lawyer_ids=[world.lawyer_b.pk]
+        )
+        == []
+    )

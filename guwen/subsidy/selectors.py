@@ -1,0 +1,100 @@
+"""Every read of subsidy data, scoped: an advisor sees their own settlements; community staff those
+of advisors settled in their community; the office its street; the bureau its district; system
+admins all. Firm admins and the association see none here (the reports give them aggregates)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from guwen.accounts.models import Role
+from guwen.accounts.scope import current_memberships, is_sysadmin
+from guwen.regions.models import Region
+from guwen.subsidy.models import Flag, FlagStatus, RuleSet, Settlement, SettlementLine, SettlementStatus
+
+STAFF = (Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU)
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def settlements_visible_to(user) -> QuerySet[Settlement]:
+    """The one definition of which settlements a user may see."""
+    if not _signed_in(user):
+        return Settlement.objects.none()
+    if is_sysadmin(user):
+        return Settlement.objects.all()
+    condition = Q(lawyer__user=user)
+    for membership in current_memberships(user):
+        if membership.role in STAFF and membership.region is not None:
+            condition |= Q(community__path__startswith=membership.region.path)
+    return Settlement.objects.filter(condition)
+
+
+def flags_visible_to(user) -> QuerySet[Flag]:
+    return Flag.objects.filter(settlement__in=settlements_visible_to(user))
+
+
+def can_use_subsidy(user) -> bool:
+    from guwen.accounts.scope import roles_of
+
+    return bool(
+        roles_of(user) & {Role.ADVISOR, Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU, Role.SYSADMIN}
+    )
+
+
+def districts_for(user) -> QuerySet[Region]:
+    """Districts whose months the user may compute and whose rules the user may read: the office's
+    and the bureau's district (system admins: all)."""
+    if not _signed_in(user):
+        return Region.objects.none()
+    if is_sysadmin(user):
+        return Region.objects.filter(level="district")
+    codes = {
+        code
+        for m in current_memberships(user)
+        if m.role in (Role.OFFICE, Role.BUREAU) and m.region is not None
+        for code in m.region.path.split("/")
+        if code
+    }
+    return Region.objects.filter(code__in=codes, level="district").order_by("code")
+
+
+def rule_sets_visible_to(user) -> QuerySet[RuleSet]:
+    if not _signed_in(user):
+        return RuleSet.objects.none()
+    if is_sysadmin(user):
+        return RuleSet.objects.all()
+    return RuleSet.objects.filter(Q(district__isnull=True) | Q(district__in=districts_for(user)))
+
+
+def with_counts(queryset: QuerySet[Settlement]) -> QuerySet[Settlement]:
+    return queryset.select_related("lawyer", "community").annotate(
+        line_count=Count("lines", distinct=True),
+        flag_count=Count("flags", distinct=True),
+        open_flags=Count("flags", filter=Q(flags__status=FlagStatus.OPEN), distinct=True),
+    )
+
+
+def lines_of(settlement: Settlement) -> QuerySet[SettlementLine]:
+    return settlement.lines.select_related("rule_set", "community").order_by("position", "pk")
+
+
+def parse_month(text: str | None) -> date | None:
+    """``YYYY-MM`` as the first day of the month; None when empty or wrong."""
+    if not text or len(text) != 7 or text[4] != "-":
+        return None
+    try:
+        return date(int(text[:4]), int(text[5:]), 1)
+    except ValueError:
+        return None
+
+
+QUEUE_FOR_ROLE = {
+    Role.ADVISOR: [SettlementStatus.DRAFT, SettlementStatus.RETURNED],
+    Role.COMMUNITY_STAFF: [SettlementStatus.SUBMITTED],
+    Role.OFFICE: [SettlementStatus.CONFIRMED],
+    Role.BUREAU: [SettlementStatus.REVIEWED, SettlementStatus.APPROVED],
+}
