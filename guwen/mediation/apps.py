@@ -9,6 +9,9 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from guwen.accounts import home
+        from guwen.mediation import ratings
         from guwen.mediation.panels import home_panel
+
+        ratings.connect()
 
         home.register(home.Panel("mediation", 30, "mediation/_home_panel.html", home_panel))
