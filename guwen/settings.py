@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "guwen.consultations",
     "guwen.mediation",
     "guwen.outreach",
+    "guwen.evaluation",
     "guwen.demo",
 ]
 

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("guwen.consultations.urls")),
     path("", include("guwen.mediation.urls")),
     path("", include("guwen.outreach.urls")),
+    path("", include("guwen.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

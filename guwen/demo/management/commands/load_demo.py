@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from guwen.demo import consultations, duty, knowledge, mediation, nanwan, outreach
+from guwen.demo import consultations, duty, evaluation, knowledge, mediation, nanwan, outreach
 
 # Each module's part of the demo, in the order the modules build on each other. Every step is
 # re-runnable: a second `load_demo` adds nothing.
@@ -10,6 +10,7 @@ STEPS = [
     ("法律咨询", consultations.load),
     ("人民调解", mediation.load),
     ("普法与体检", outreach.load),
+    ("评价考核", evaluation.load),
 ]
 
 
