@@ -19,7 +19,7 @@ from guwen.core.formtools import add_domain_error, form_status, form_submit
 from guwen.evaluation import selectors, services
 from guwen.evaluation.forms import AdjustForm, OpenForm, RespondForm, ReviewForm
 from guwen.evaluation.models import Appraisal, AppraisalStatus
-from guwen.evaluation.views.common import USERS, require_roles, year_of
+from guwen.evaluation.views.common import USERS, WORKERS, require_roles, year_of
 from guwen.regions.models import Assignment
 
 ASSOCIATION_MIN_GROUP = 5
@@ -106,7 +106,7 @@ def appraisal_open(request):
 
 
 def _page(request, appraisal, forms=None, status=200):
-    roles = require_roles(request.user, USERS)
+    roles = require_roles(request.user, WORKERS)
     office = bool(roles & selectors.OFFICE_ROLES)
     own = appraisal.lawyer.user_id == request.user.pk
     draft = appraisal.status == AppraisalStatus.DRAFT

@@ -17,6 +17,8 @@ USERS = {
     Role.ASSOCIATION,
     Role.SYSADMIN,
 }
+# The pages with names on them: not the association's (anonymised aggregates only).
+WORKERS = USERS - {Role.ASSOCIATION}
 
 
 def year_of(request) -> int:

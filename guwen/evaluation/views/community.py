@@ -19,14 +19,14 @@ from guwen.core.ratelimit import retry_after, too_many
 from guwen.duty import selectors as duty
 from guwen.evaluation import selectors, services
 from guwen.evaluation.forms import CommunityEvaluationForm, SurveyForm
-from guwen.evaluation.views.common import USERS, require_roles, year_of
+from guwen.evaluation.views.common import WORKERS, require_roles, year_of
 from guwen.outreach.selectors import parse_quarter, quarter_of
 from guwen.regions.models import Lawyer
 
 
 @login_required
 def evaluations(request):
-    require_roles(request.user, USERS)
+    require_roles(request.user, WORKERS)
     rows = selectors.evaluations_visible_to(request.user).filter(year=year_of(request))
     lawyer = request.GET.get("lawyer", "")
     if lawyer.isdigit():
@@ -97,7 +97,7 @@ def evaluation_create(request):
 @login_required
 def surveys(request):
     """Survey progress per community for a quarter (the sample size needed, default 20)."""
-    require_roles(request.user, USERS)
+    require_roles(request.user, WORKERS)
     try:
         quarter = parse_quarter(request.GET.get("quarter"))
     except DomainError:
@@ -126,7 +126,7 @@ def survey_public(request, code: str):
         services.default_tables_ensure()
         questionnaire = selectors.questionnaire_for(community, timezone.localdate().year)
     if request.method == "POST":
-        if wait := retry_after(request, "intake"):
+        if wait := retry_after(request, "survey"):
             return too_many(request, wait)
         form = SurveyForm(request.POST, questionnaire=questionnaire)
         if form.is_valid():

@@ -14,12 +14,12 @@ from guwen.consultations import services as consultation_services
 from guwen.core.errors import DomainError
 from guwen.core.formtools import add_domain_error, form_status, paginate
 from guwen.evaluation.forms import OutcomeForm, ReplyForm
-from guwen.evaluation.views.common import USERS, require_roles, year_of
+from guwen.evaluation.views.common import WORKERS, require_roles, year_of
 
 
 @login_required
 def ratings(request):
-    require_roles(request.user, USERS)
+    require_roles(request.user, WORKERS)
     rows = consultations.ratings_visible_to(request.user).filter(created_at__year=year_of(request))
     lawyer = request.GET.get("lawyer", "")
     if lawyer.isdigit():
@@ -38,7 +38,7 @@ def ratings(request):
 @login_required
 @require_POST
 def rating_reply(request, pk: int):
-    require_roles(request.user, USERS)
+    require_roles(request.user, WORKERS)
     rating = get_object_or_404(consultations.ratings_visible_to(request.user), pk=pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -59,7 +59,7 @@ def rating_reply(request, pk: int):
 
 @login_required
 def complaints(request):
-    require_roles(request.user, USERS)
+    require_roles(request.user, WORKERS)
     rows = consultations.complaints_visible_to(request.user)
     status = request.GET.get("status", "open")
     if status in {"open", "resolved"}:
@@ -82,7 +82,7 @@ def _complaint_page(request, complaint, form=None, status=200):
 
 @login_required
 def complaint_detail(request, pk: int):
-    require_roles(request.user, USERS)
+    require_roles(request.user, WORKERS)
     return _complaint_page(
         request, get_object_or_404(consultations.complaints_visible_to(request.user), pk=pk)
     )
@@ -91,7 +91,7 @@ def complaint_detail(request, pk: int):
 @login_required
 @require_POST
 def complaint_resolve(request, pk: int):
-    require_roles(request.user, USERS)
+    require_roles(request.user, WORKERS)
     complaint = get_object_or_404(consultations.complaints_visible_to(request.user), pk=pk)
     form = OutcomeForm(request.POST)
     if form.is_valid():
