@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from guwen.accounts.models import Role
 from guwen.accounts.scope import communities_visible_to, current_memberships, is_sysadmin, roles_of
@@ -40,11 +40,7 @@ def _in_force(model, community: Region | None, year: int):
     district = district_of(community)
     rows = model.objects.filter(year__lte=year).filter(Q(district=None) | Q(district=district))
     # The district's own version wins over the city default of the same year.
-    return (
-        rows.order_by("-year", "district_id", "-version").first()
-        if district
-        else rows.order_by("-year", "-version").first()
-    )
+    return rows.order_by("-year", F("district_id").asc(nulls_last=True), "-version").first()
 
 
 def questionnaire_for(community: Region, year: int) -> Questionnaire | None:
