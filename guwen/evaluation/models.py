@@ -222,3 +222,23 @@ class Adjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.points:+} {self.reason}"
+
+
+class EvaluationReminder(models.Model):
+    """A reminder sent to community staff that a quarter's evaluation of their advisor is missing:
+    one row per community, advisor, quarter and stage, so a second run or worker sends nothing."""
+
+    community = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    lawyer = models.ForeignKey("regions.Lawyer", on_delete=models.CASCADE, related_name="+")
+    quarter = models.CharField(_("季度"), max_length=7)
+    stage = models.CharField(_("提醒阶段"), max_length=10)
+    sent_at = models.DateTimeField(_("提醒时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("社区评价提醒")
+        verbose_name_plural = _("社区评价提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "lawyer", "quarter", "stage"], name="evaluation_reminder_once"
+            )
+        ]

@@ -287,3 +287,28 @@ def test_a_second_lawyer_of_another_firm_is_not_in_the_firm_admins_slice(world):
     office = selectors.appraisals_visible_to(world.user("office"))
     assert [a.lawyer.name for a in firm] == ["甲律师"]
     assert {a.lawyer.name for a in office} == {"甲律师", "外所律师"}
+
+
+def test_missing_evaluations_are_reminded_once_per_stage(world, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from guwen.evaluation.models import EvaluationReminder
+    from guwen.evaluation.reminders import evaluation_remind
+    from guwen.notifications.models import Notification
+
+    quarter = quarter_of(timezone.localdate())
+    near_end = quarter.last_day - timedelta(days=3)
+    services.community_evaluate(
+        community=world.community_a,
+        lawyer=world.lawyer_a,
+        quarter=quarter,
+        scores=ALL_FIVE,
+        by=world.user("staff_a"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = evaluation_remind(today=near_end)
+    reminded = set(EvaluationReminder.objects.values_list("community__code", flat=True))
+    assert world.community_a.code not in reminded and world.community_b.code in reminded
+    assert sent == len(reminded) and evaluation_remind(today=near_end) == 0
+    assert not Notification.objects.filter(recipient=world.user("staff_a")).exists()
+    assert evaluation_remind(today=quarter.first_day + timedelta(days=20)) == 0  # mid-quarter: nothing due
