@@ -242,3 +242,6 @@ class EvaluationReminder(models.Model):
                 fields=["community", "lawyer", "quarter", "stage"], name="evaluation_reminder_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.lawyer} {self.quarter} {self.stage}"
