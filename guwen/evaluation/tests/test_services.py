@@ -312,3 +312,28 @@ def test_missing_evaluations_are_reminded_once_per_stage(world, django_capture_o
     assert sent == len(reminded) and evaluation_remind(today=near_end) == 0
     assert not Notification.objects.filter(recipient=world.user("staff_a")).exists()
     assert evaluation_remind(today=quarter.first_day + timedelta(days=20)) == 0  # mid-quarter: nothing due
+
+
+def test_the_admin_refuses_a_version_whose_weights_do_not_add_up_to_100(world):
+    import json
+
+    from guwen.evaluation.admin import EvaluationFormForm, SchemeForm
+
+    items = [
+        {"key": "attitude", "label": "服务态度", "weight": 60},
+        {"key": "disputes", "label": "纠纷", "weight": 30},
+    ]
+    form = EvaluationFormForm(data={"year": 2026, "version": 2, "items": json.dumps(items)})
+    assert not form.is_valid() and "合计必须为 100，现为 90" in str(form.errors)
+    scheme = SchemeForm(
+        data={
+            "year": 2026,
+            "version": 2,
+            "weights": json.dumps(rules.DEFAULT_WEIGHTS),
+            "excellent_from": "70",
+            "qualified_from": "75",
+            "basic_from": "60",
+        }
+    )
+    assert not scheme.is_valid() and "等次分数线" in str(scheme.errors)
+    assert EvaluationForm.objects.count() == 1 and AppraisalScheme.objects.count() == 1
