@@ -11,6 +11,9 @@ urlpatterns = [
     path("evaluation/appraisals/<int:pk>/adjust/", appraisals.appraisal_adjust, name="appraisal_adjust"),
     path("evaluation/appraisals/<int:pk>/review/", appraisals.appraisal_review, name="appraisal_review"),
     path("evaluation/appraisals/<int:pk>/respond/", appraisals.appraisal_respond, name="appraisal_respond"),
+    path(
+        "evaluation/appraisals/<int:pk>/form.<str:fmt>", appraisals.appraisal_export, name="appraisal_export"
+    ),
     path("evaluation/ratings/", feedback.ratings, name="ratings"),
     path("evaluation/ratings/<int:pk>/reply/", feedback.rating_reply, name="rating_reply"),
     path("evaluation/complaints/", feedback.complaints, name="complaints"),

@@ -104,6 +104,21 @@ def _survey_body(w: World, role: str, inside: bool) -> dict:
     return {q["key"]: "5" for q in rules.DEFAULT_QUESTIONS}
 
 
+_media_override = None
+
+
+def _media(w: World) -> None:
+    """Documents written by these rows go to a throw-away directory, never var/media."""
+    import tempfile
+
+    from django.test import override_settings
+
+    global _media_override
+    if _media_override is None:
+        _media_override = override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="guwen-evaluation-matrix-"))
+        _media_override.enable()
+
+
 def _tables(w: World) -> None:
     from guwen.evaluation.services import default_tables_ensure
 
@@ -162,6 +177,15 @@ ROWS: list[Row] = [
         expect({"advisor_a": 302, "advisor_b": 302}, 403),
         OUT_SYS(403),
         body=lambda w, r, i: {"text": "感谢反馈，明年改进"},
+    ),
+    # The Word form (the PDF is the same view; the document itself is tested in test_documents).
+    Row(
+        "evaluation:appraisal_export",
+        "GET",
+        lambda w, r, i: f"/evaluation/appraisals/{_kept_appraisal(w, r, i).pk}/form.docx",
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=_media,
     ),
     Row("evaluation:ratings", "GET", fixed("/evaluation/ratings/"), WORKERS_200),
     Row(

@@ -7,16 +7,20 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models import Avg, Count
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guwen.accounts.models import Role
 from guwen.consultations import selectors as consultations
+from guwen.core import documents as core_documents
 from guwen.core.errors import DomainError
 from guwen.core.formtools import add_domain_error, form_status, form_submit
 from guwen.evaluation import selectors, services
+from guwen.evaluation.documents import KEY, form_context
 from guwen.evaluation.forms import AdjustForm, OpenForm, RespondForm, ReviewForm
 from guwen.evaluation.models import Appraisal, AppraisalStatus
 from guwen.evaluation.views.common import USERS, WORKERS, require_roles, year_of
@@ -190,3 +194,34 @@ def appraisal_respond(request, pk: int):
         lambda a, d: services.appraisal_respond(appraisal=a, text=d["text"], by=request.user),
         _("已提交反馈"),
     )
+
+
+@login_required
+def appraisal_export(request, pk: int, fmt: str):
+    """The appraisal form with signature lines, as Word (rendered now, cached per version) or PDF
+    (converted by the worker once per version; until then the page says so and refreshes)."""
+    appraisal = _appraisal(request, pk)
+    require_roles(request.user, WORKERS)
+    if fmt not in {"docx", "pdf"}:
+        raise Http404
+    context = form_context(
+        appraisal, services.appraisal_preview(appraisal), absolute=request.build_absolute_uri
+    )
+    filename = f"年度考核表-{appraisal.lawyer.name}-{appraisal.year}"
+    if fmt == "docx":
+        stored = core_documents.document_docx(kind=KEY, object_key=str(appraisal.pk), context=context)
+        return FileResponse(
+            default_storage.open(stored.docx_name, "rb"),
+            as_attachment=True,
+            filename=f"{filename}.docx",
+            content_type=core_documents.DOCX_CONTENT_TYPE,
+        )
+    stored, ready = core_documents.request_pdf(kind=KEY, object_key=str(appraisal.pk), context=context)
+    if ready:
+        return FileResponse(
+            default_storage.open(stored.pdf_name, "rb"),
+            as_attachment=True,
+            filename=f"{filename}.pdf",
+            content_type=core_documents.PDF_CONTENT_TYPE,
+        )
+    return render(request, "evaluation/pdf_pending.html", {"a": appraisal})
