@@ -147,9 +147,9 @@ def form() -> Document:
     grid.row([label("考核方案"), ("{{ appraisal.scheme }}", 3)])
 
     heading(d, "二、考核指标")
-    widths = [1.0, 4.2, 1.4, 5.2, 1.6, 2.6]
+    widths = [1.2, 5.4, 1.6, 6.0, 1.8]
     grid = Grid(d, widths, size=SMALL_PT)
-    grid.row([head(t) for t in ("序号", "指标", "权重", "完成情况", "得分", "依据")])
+    grid.row([head(t) for t in ("序号", "指标", "权重", "完成情况", "得分")])
     grid.row([("{%tr for i in indicators %}", len(widths))])
     grid.row(
         [
@@ -158,11 +158,15 @@ def form() -> Document:
             label("{{ i.weight }}"),
             ("{{ i.detail }}", 1),
             label("{{ i.points }}"),
-            ("{{ i.records }}", 1, {"size": 8}),
         ]
     )
     grid.row([("{%tr endfor %}", len(widths))])
-    para(d, "注：无数据的指标不计入，其余指标按权重折算为百分制。", size=SMALL_PT, before=2)
+    para(
+        d,
+        "注：无数据的指标不计入，其余指标按权重折算为百分制；各项指标所依据的记录见系统中的考核页面。",
+        size=SMALL_PT,
+        before=2,
+    )
 
     heading(d, "三、加减分")
     grid = Grid(d, [3.0, 13.0])
