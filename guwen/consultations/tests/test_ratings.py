@@ -4,6 +4,7 @@ one-time link, abusive text hidden but kept, the advisor's reply, low ratings op
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import signing
@@ -170,3 +171,49 @@ def test_the_rated_advisor_replies_once_and_nobody_else_may(world, answered):
     assert Rating.objects.get(pk=rating.pk).reply == "谢谢您的反馈"
     with pytest.raises(Conflict):
         services.rating_reply(rating=rating, by=world.user("advisor_a"), text="再回复")
+
+
+def test_appraisal_counts_read_answers_in_time_escalations_and_ratings(world, answered, ask):
+    from guwen.consultations import selectors
+
+    now = timezone.now()
+    since, until = now - timedelta(days=1), now + timedelta(days=1)
+    user = world.user("advisor_a")
+    assert selectors.answered_in_time_counts(user_id=user.pk, start=since, end=until) == (1, 1)
+    assert selectors.answered_in_time_counts(user_id=None, start=since, end=until) == (0, 0)
+    ask()
+    received, escalated = selectors.escalation_counts(
+        community_ids=[world.community_a.pk], start=since, end=until
+    )
+    assert (received, escalated) == (2, 0)
+    services.consultation_rate(consultation=answered, score=4)
+    assert selectors.rating_figures(lawyer_id=world.lawyer_a.pk, start=since, end=until) == (
+        1,
+        Decimal("4.00"),
+    )
+    assert selectors.rating_figures(lawyer_id=world.lawyer_b.pk, start=since, end=until) == (0, None)
+
+
+def test_ratings_and_complaints_follow_the_advisors_slice(world, answered):
+    from guwen.consultations import selectors
+
+    services.consultation_rate(consultation=answered, score=1)
+    for role, sees in [
+        ("advisor_a", 1),
+        ("advisor_b", 0),
+        ("staff_a", 1),
+        ("office", 1),
+        ("bureau", 1),
+        ("firm_admin", 1),
+        ("association", 0),
+        ("outsider", 0),
+        ("sysadmin", 1),
+    ]:
+        user = world.user(role)
+        assert selectors.ratings_visible_to(user).count() == sees, role
+        assert selectors.complaints_visible_to(user).count() == sees, role
+    # The firm admin of firm B does not see firm A's lawyer's rating, though both serve the street.
+    from guwen.testing import make_user
+
+    firm_b_admin = make_user("firm_b_admin", "firm_admin", firm=world.firm_b)
+    assert not selectors.ratings_visible_to(firm_b_admin).exists()

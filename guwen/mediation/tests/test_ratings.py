@@ -31,3 +31,22 @@ def test_an_agreed_case_is_rated_once_through_the_link_shown_on_the_case_page(wo
     assert Client().post(link, {"score": "5"}).status_code == 409
     again = verified_client(world.user("advisor_a")).get(f"/mediation/cases/{case.pk}/")
     assert again.context["rating"]["done"] == rating and again.context["rating"]["link"] == ""
+
+
+def test_mediation_figures_count_the_primary_mediators_decided_agreed_and_called_back_cases(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guwen.mediation import selectors
+
+    case = agreed(world)
+    mediator = case.mediators.get(is_primary=True).user_id
+    today = timezone.localdate()
+    figures = selectors.mediation_figures(user_id=mediator, start=today - timedelta(days=90), end=today)
+    assert figures == {"decided": 1, "agreed": 1, "called_back": 0}
+    assert selectors.mediation_figures(user_id=None, start=today, end=today) == {
+        "decided": 0,
+        "agreed": 0,
+        "called_back": 0,
+    }
