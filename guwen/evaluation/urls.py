@@ -5,6 +5,7 @@ from guwen.evaluation.views import appraisals, community, feedback
 app_name = "evaluation"
 urlpatterns = [
     path("e/<str:code>/survey", community.survey_public, name="survey_public"),
+    path("e/<str:code>/survey-qr.svg", community.survey_qr, name="survey_qr"),
     path("evaluation/", appraisals.home, name="home"),
     path("evaluation/appraisals/open/", appraisals.appraisal_open, name="appraisal_open"),
     path("evaluation/appraisals/<int:pk>/", appraisals.appraisal_detail, name="appraisal"),

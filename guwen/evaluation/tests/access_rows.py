@@ -246,6 +246,12 @@ ROWS: list[Row] = [
         setup=_tables,
     ),
     Row(
+        "evaluation:survey_qr",
+        "GET",
+        lambda w, r, i: f"/e/{w.community_a.code}/survey-qr.svg",
+        everyone(200),
+    ),
+    Row(
         "api:evaluation_list_appraisals",
         "GET",
         lambda w, r, i: f"/api/v1/evaluation/appraisals?year={timezone.localdate().year}",

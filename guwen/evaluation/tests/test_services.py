@@ -70,6 +70,9 @@ def test_the_public_survey_page_refuses_a_missing_answer_and_accepts_a_full_one(
     assert done.status_code == 200 and "感谢" in done.content.decode()
     assert SurveyResponse.objects.get().score == Decimal("80.00")
     assert Client().get("/e/000000000000/survey").status_code == 404
+    qr = Client().get(f"/e/{world.community_a.code}/survey-qr.svg")
+    assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
+    assert Client().get("/e/000000000000/survey-qr.svg").status_code == 404
 
 
 def test_community_staff_evaluate_their_advisor_once_a_quarter(world):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -150,3 +152,15 @@ def survey_public(request, code: str):
         {"community": community, "questionnaire": questionnaire, "form": form},
         status=form_status(form),
     )
+
+
+@require_http_methods(["GET"])
+def survey_qr(request, code: str):
+    """The survey's QR code to print and post in the community (public, like the link itself)."""
+    community = duty.public_community(code)
+    if community is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("evaluation:survey_public", args=[community.code]))
+    response = HttpResponse(segno.make(url, error="m").svg_inline(scale=8), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="survey-{community.code}.svg"'
+    return response
