@@ -2,10 +2,10 @@
 per version: the version in force for a year is the latest); the form refuses weights that do not
 add up to 100. Evaluations and appraisals are written by the services, so the admin only shows them."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from guwen.core import formtools
 from guwen.core.errors import DomainError
 from guwen.evaluation import rules
 from guwen.evaluation.models import (
@@ -17,7 +17,7 @@ from guwen.evaluation.models import (
 )
 
 
-class EvaluationFormForm(forms.ModelForm):
+class EvaluationFormForm(formtools.ModelForm):
     class Meta:
         model = EvaluationForm
         fields = ["district", "year", "version", "items"]
@@ -35,7 +35,7 @@ class EvaluationFormForm(forms.ModelForm):
         return items
 
 
-class SchemeForm(forms.ModelForm):
+class SchemeForm(formtools.ModelForm):
     class Meta:
         model = AppraisalScheme
         fields = ["district", "year", "version", "weights", "excellent_from", "qualified_from", "basic_from"]
