@@ -20,6 +20,7 @@ from guwen.core.apischema import refusals
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.validators import plain_data
 from guwen.duty.api import router as duty_router
+from guwen.evaluation.api import router as evaluation_router
 from guwen.knowledge.api import router as knowledge_router
 from guwen.mediation.api import router as mediation_router
 from guwen.notifications.api import router as notifications_router
@@ -139,3 +140,4 @@ api.add_router("/", mediation_router)
 api.add_router("/", outreach_router)
 api.add_router("/", subsidy_router)
 api.add_router("/", reports_router)
+api.add_router("/", evaluation_router)

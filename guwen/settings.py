@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "guwen.outreach",
     "guwen.subsidy",
     "guwen.reports",
+    "guwen.evaluation",
     "guwen.demo",
 ]
 
@@ -195,7 +196,11 @@ GUWEN_RATE_LIMITS = {
     "booking_phone": env_str("GUWEN_RATE_BOOKING_PHONE", "5/d"),
     # booking look-ups and cancellations by booking code and phone: a guard against guessing codes
     "booking_lookup": env_str("GUWEN_RATE_BOOKING_LOOKUP", "20/10m"),
+    # satisfaction questionnaires filled from a community's QR code
+    "survey": env_str("GUWEN_RATE_SURVEY", "20/10m"),
 }
+# Questionnaires a community needs per quarter before its survey score counts as representative.
+GUWEN_SURVEY_MIN_SAMPLE = env_int("GUWEN_SURVEY_MIN_SAMPLE", 20)
 RATELIMIT_USE_CACHE = "default"
 # django-ratelimit knows only third-party Redis clients by name (W001, for Django's own Redis
 # cache, whose incr is atomic), and calls the database cache's incr not atomic (E003): without

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("guwen.outreach.urls")),
     path("", include("guwen.subsidy.urls")),
     path("", include("guwen.reports.urls")),
+    path("", include("guwen.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

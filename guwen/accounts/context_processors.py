@@ -20,6 +20,8 @@ MEDIATION = frozenset({Role.ADVISOR, Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUR
 SUBSIDY = MEDIATION
 # Dashboards, ledgers and summaries are for those who run the service in a region.
 REPORTS = frozenset({Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU, Role.SYSADMIN})
+# Evaluation: every role with a part in it (the association reads anonymised aggregates there).
+EVALUATION = frozenset(set(Role))
 
 
 def menu_items(user) -> list[tuple[str, str]]:
@@ -43,6 +45,8 @@ def menu_items(user) -> list[tuple[str, str]]:
         items.append((_("律师"), reverse("regions:lawyer_list")))
         items.append((_("律师事务所"), reverse("regions:firm_list")))
         items.append((_("知识库"), reverse("knowledge:search")))
+    if roles & EVALUATION:
+        items.append((_("评价考核"), reverse("evaluation:home")))
     items.append((_("法律法规"), reverse("knowledge:law_list")))
     if can_manage_accounts(user):
         items.append((_("账号管理"), reverse("accounts:manage_list")))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guwen.consultations.models import (
     AdvisorAway,
+    BlockedWord,
     Consultation,
     DeadlinePolicy,
     DeadlineRule,
@@ -93,3 +94,12 @@ class ConsultationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BlockedWord)
+class BlockedWordAdmin(admin.ModelAdmin):
+    """The words that hide a rating's comment from public display (the comment itself is kept)."""
+
+    list_display = ["word", "district"]
+    list_filter = ["district"]
+    raw_id_fields = ["district"]

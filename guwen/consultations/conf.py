@@ -21,5 +21,10 @@ def rating_link_days() -> int:
     return _get("GUWEN_CONSULT_RATING_LINK_DAYS", 30)
 
 
+def complaint_working_days() -> int:
+    """Working days the judicial office has to deal with a low rating (default 5)."""
+    return _get("GUWEN_RATING_COMPLAINT_DAYS", 5)
+
+
 def max_attachments() -> int:
     return _get("GUWEN_CONSULT_MAX_ATTACHMENTS", 5)

@@ -311,23 +311,144 @@ class Event(models.Model):
         return f"{self.get_code_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class RatingKind(models.TextChoices):
+    """What a resident may rate. One rating mechanism for all three: the signed one-time link
+    (services/ratings.py); a module above registers how to find its records (rating_targets.py)."""
+
+    CONSULTATION = "consultation", _("法律咨询")
+    BOOKING = "booking", _("驻点预约")
+    MEDIATION = "mediation", _("人民调解")
+
+
 class Rating(models.Model):
+    """A resident's 1–5 rating of one item, once. ``kind`` + ``target_id`` name the item; a
+    consultation's rating also keeps its foreign key, which the overview joins on. Abusive text is
+    kept as written but hidden from public display (``comment_hidden``)."""
+
+    kind = models.CharField(
+        _("评价对象"), max_length=20, choices=RatingKind.choices, default=RatingKind.CONSULTATION
+    )
+    target_id = models.PositiveBigIntegerField(_("对象编号"))
+    label = models.CharField(_("评价事项"), max_length=100, blank=True)
     consultation = models.OneToOneField(
-        Consultation, verbose_name=_("咨询"), on_delete=models.CASCADE, related_name="rating"
+        Consultation,
+        verbose_name=_("咨询"),
+        on_delete=models.CASCADE,
+        related_name="rating",
+        null=True,
+        blank=True,
+    )
+    community = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lawyer = models.ForeignKey(
+        "regions.Lawyer",
+        verbose_name=_("顾问律师"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ratings",
     )
     score = models.PositiveSmallIntegerField(_("评分"))
     comment = models.CharField(_("评价内容"), max_length=500, blank=True)
+    comment_hidden = models.BooleanField(_("内容不公开"), default=False)
+    reply = models.CharField(_("律师回复"), max_length=500, blank=True)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("评价时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("居民评价")
         verbose_name_plural = _("居民评价")
+        ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5")
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"),
+            models.UniqueConstraint(fields=["kind", "target_id"], name="rating_one_per_item"),
         ]
+        indexes = [models.Index(fields=["lawyer", "created_at"], name="rating_lawyer_idx")]
 
     def __str__(self) -> str:
         return f"{self.score}★"
+
+    @property
+    def public_comment(self) -> str:
+        return "" if self.comment_hidden else self.comment
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    RESOLVED = "resolved", _("已处理")
+
+
+class Complaint(models.Model):
+    """A low rating (≤ 2 stars) opens one for the judicial office, with a deadline in working days
+    frozen when it opens, and the office's outcome."""
+
+    rating = models.OneToOneField(
+        Rating, verbose_name=_("评价"), on_delete=models.CASCADE, related_name="complaint"
+    )
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("社区"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lawyer = models.ForeignKey(
+        "regions.Lawyer",
+        verbose_name=_("顾问律师"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    due_on = models.DateField(_("处理期限"))
+    outcome = models.CharField(_("处理结果"), max_length=1000, blank=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("差评投诉")
+        verbose_name_plural = _("差评投诉")
+        ordering = ["status", "due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="complaint_status_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rating} {self.get_status_display()}"
+
+    def is_overdue(self, today) -> bool:
+        return self.status == ComplaintStatus.OPEN and self.due_on < today
+
+
+class BlockedWord(models.Model):
+    """Words that hide a rating comment from public display (the text is kept). Rows without a
+    district apply everywhere; a district adds its own in the admin."""
+
+    word = models.CharField(_("词语"), max_length=20)
+    district = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("区"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"level": "district"},
+        help_text=_("留空表示全市通用"),
+    )
+
+    class Meta:
+        verbose_name = _("评价屏蔽词")
+        verbose_name_plural = _("评价屏蔽词")
+        constraints = [models.UniqueConstraint(fields=["word", "district"], name="blocked_word_unique")]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 # --- configuration: versioned per district, edited in the admin ---------------------------------

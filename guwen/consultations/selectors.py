@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from guwen.accounts.models import Role
@@ -13,10 +14,12 @@ from guwen.accounts.scope import current_memberships, is_sysadmin, roles_of
 from guwen.consultations.models import (
     AdvisorAway,
     Attachment,
+    Complaint,
     Consultation,
     GroupChannel,
     Level,
     Message,
+    Rating,
     Status,
 )
 from guwen.consultations.workflow import OPEN_STATUSES, WAITING_STATUSES, advisor_street_ids
@@ -432,3 +435,74 @@ def answers_within_deadline(
             "pk", "owner_id", "community_id", "first_response_at"
         )
     ]
+
+
+# --- evaluation: counts for the appraisal, ratings and complaints in scope -----------------------
+
+
+def answered_in_time_counts(*, user_id: int | None, start: datetime, end: datetime) -> tuple[int, int]:
+    """(answered, answered by the first deadline) of the consultations a user first answered in
+    [start, end): the appraisal's 按时答复 figure."""
+    if user_id is None:
+        return 0, 0
+    rows = Consultation.objects.filter(
+        owner_id=user_id, first_response_at__gte=start, first_response_at__lt=end
+    )
+    figures = rows.aggregate(
+        total=Count("pk"),
+        in_time=Count(
+            "pk", filter=Q(first_due_at__isnull=True) | Q(first_response_at__lte=F("first_due_at"))
+        ),
+    )
+    return figures["total"], figures["in_time"]
+
+
+def escalation_counts(*, community_ids: list[int], start: datetime, end: datetime) -> tuple[int, int]:
+    """(received, escalated above the community) of the consultations received in [start, end) by
+    the given communities."""
+    rows = Consultation.objects.filter(
+        community_id__in=community_ids, created_at__gte=start, created_at__lt=end
+    )
+    figures = rows.aggregate(total=Count("pk"), escalated=Count("pk", filter=~Q(level=Level.COMMUNITY)))
+    return figures["total"], figures["escalated"]
+
+
+def rating_figures(*, lawyer_id: int, start: datetime, end: datetime) -> tuple[int, Decimal | None]:
+    """(count, mean score 1–5) of the residents' ratings of one advisor given in [start, end)."""
+    figures = Rating.objects.filter(lawyer_id=lawyer_id, created_at__gte=start, created_at__lt=end).aggregate(
+        n=Count("pk"), mean=Avg("score")
+    )
+    mean = figures["mean"]
+    return figures["n"], (Decimal(str(mean)).quantize(Decimal("0.01")) if mean is not None else None)
+
+
+def ratings_visible_to(user) -> QuerySet[Rating]:
+    """Ratings of items in the user's regions; an advisor also sees every rating of themself."""
+    return Rating.objects.filter(_rated_condition(user)).select_related("community", "lawyer")
+
+
+def _rated_condition(user) -> Q:
+    """Records about an advisor's service: the office and bureau by region, community staff their
+    community, an advisor their own, a firm admin their firm's lawyers' (never other firms')."""
+    if is_sysadmin(user):
+        return Q()
+    regional = [
+        m.region
+        for m in current_memberships(user)
+        if m.role in {Role.OFFICE, Role.BUREAU, Role.COMMUNITY_STAFF} and m.region is not None
+    ]
+    condition = Q(pk__in=[])
+    for region in regional:
+        condition |= Q(community__path__startswith=region.path)
+    lawyer = lawyer_of(user)
+    if lawyer is not None:
+        condition |= Q(lawyer=lawyer)
+    firms = [m.firm_id for m in current_memberships(user) if m.role == Role.FIRM_ADMIN and m.firm_id]
+    if firms:
+        condition |= Q(lawyer__firm_id__in=firms)
+    return condition
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Complaints opened by low ratings, by the same rule as the ratings themselves."""
+    return Complaint.objects.filter(_rated_condition(user)).select_related("rating", "community", "lawyer")

@@ -564,3 +564,20 @@ def shifts_held(
             "pk", "lawyer_id", "community_id", "date"
         )
     ]
+
+
+# --- read selectors for evaluation (ratings and appraisal) ---------------------------------------
+
+
+def booking_by_id(pk: int) -> Booking | None:
+    """One booking with its shift, community and lawyer: what a resident's rating link names."""
+    return Booking.objects.filter(pk=pk).select_related("shift__community", "shift__lawyer").first()
+
+
+def booking_by_receipt(*, receipt_code: str, phone_hash: str) -> Booking | None:
+    """The resident's booking by its code and phone fingerprint (both must match)."""
+    return (
+        Booking.objects.filter(receipt_code=receipt_code, phone_hash=phone_hash)
+        .select_related("shift__community", "shift__lawyer")
+        .first()
+    )

@@ -11,7 +11,10 @@ class MediationConfig(AppConfig):
         from guwen.accounts import home
         from guwen.consultations import conversions
         from guwen.core import links
+        from guwen.mediation import ratings
         from guwen.mediation.panels import case_in_scope, consultation_cases, home_panel
+
+        ratings.connect()
 
         home.register(home.Panel("mediation", 30, "mediation/_home_panel.html", home_panel))
         conversions.register_linker(key="mediation", finder=consultation_cases)

@@ -359,3 +359,27 @@ def case_file_missing(case_id: int) -> list[str]:
     if case is None:
         return []
     return file_completeness(case).missing
+
+
+# --- evaluation: counts for the appraisal -------------------------------------------------------
+
+
+def mediation_figures(*, user_id: int | None, start: date, end: date) -> dict[str, int]:
+    """What one primary mediator's cases decided in [start, end] came to: ``decided`` (agreed or
+    terminated), ``agreed``, and of the agreed ones ``called_back`` (at least one 回访)."""
+    empty = {"decided": 0, "agreed": 0, "called_back": 0}
+    if user_id is None:
+        return empty
+    rows = MediationCase.objects.filter(
+        mediators__user_id=user_id,
+        mediators__is_primary=True,
+        outcome__decided_on__gte=start,
+        outcome__decided_on__lte=end,
+    )
+    agreed = Q(outcome__kind__in=[OutcomeKind.WRITTEN, OutcomeKind.ORAL])
+    figures = rows.aggregate(
+        decided=Count("pk", distinct=True),
+        agreed=Count("pk", filter=agreed, distinct=True),
+        called_back=Count("pk", filter=agreed & Q(callbacks__isnull=False), distinct=True),
+    )
+    return {key: figures[key] or 0 for key in empty}

@@ -310,3 +310,31 @@ def confirmed_work(
         for r in opinions.order_by("pk").values("pk", "title", "community_id", "delivered_on", "advisor_id")
     ]
     return work
+
+
+# --- evaluation: counts for the appraisal -------------------------------------------------------
+
+
+def lectures_held_count(*, lawyer_id: int, start: date, end: date) -> int:
+    """Lectures (法治讲座) an advisor held or had confirmed in [start, end]."""
+    return (
+        Activity.objects.filter(
+            advisors__id=lawyer_id,
+            kind=ActivityKind.LECTURE,
+            status__in=[ActivityStatus.HELD, ActivityStatus.CONFIRMED],
+            date__gte=start,
+            date__lte=end,
+        )
+        .distinct()
+        .count()
+    )
+
+
+def lectures_required(*, community: Region, start: date, end: date) -> int:
+    """Lectures a community must have in the quarters of [start, end] that have ended by ``end``
+    (the district's coverage rule in force in each quarter)."""
+    total, quarter = 0, quarter_of(start)
+    while quarter.last_day <= end:
+        total += coverage_rule_for(community, quarter.first_day).lectures_per_quarter
+        quarter = quarter.next()
+    return total

@@ -8,6 +8,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 
 from guwen.core.apischema import PlainStr, refusals
+from guwen.evaluation.worklog import worklog
 from guwen.outreach.selectors import parse_quarter
 from guwen.regions.models import Level
 from guwen.reports import sections
@@ -15,7 +16,6 @@ from guwen.reports.documents import KEY as SUMMARY_KEY
 from guwen.reports.ledgers import LEDGERS, sheet_title
 from guwen.reports.scope import parse_period, scope_for
 from guwen.reports.views import log_request
-from guwen.reports.worklog import worklog
 
 router = Router(tags=["reports"])
 

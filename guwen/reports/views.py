@@ -22,6 +22,7 @@ from guwen.consultations.selectors import lawyer_of
 from guwen.core import documents
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit
+from guwen.evaluation.worklog import worklog
 from guwen.outreach.selectors import parse_quarter
 from guwen.regions.models import Level, Region
 from guwen.reports import imports, sections, services, workload
@@ -31,7 +32,6 @@ from guwen.reports.ledgers import LEDGERS, sheet_title, write_ledger
 from guwen.reports.models import ExportStatus, LedgerExport, ReportSubscription
 from guwen.reports.scope import can_read_reports, communities_of, parse_period, scope_for, scopes_for
 from guwen.reports.summary import summary_context
-from guwen.reports.worklog import worklog
 
 
 def _refusal(request, exc: DomainError):

@@ -18,7 +18,7 @@ pytest_plugins = ["guwen.tests.browser"]
 WIDTHS = (390, 768, 1280)
 TIMEOUT_MS = 10_000
 
-_FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "法律法规"]
+_FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "评价考核", "法律法规"]
 _OFFICE_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", *_FIRM_WORK[2:]]
 # Those who run the service in a region also read its reports (统计报表), after 以案定补.
 _REGION_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", "统计报表", *_FIRM_WORK[2:]]
@@ -31,7 +31,7 @@ MENUS = {
     "advisor": ["工作台", "法律咨询", *_OFFICE_WORK, *_OWN],
     "staff": ["工作台", *_REGION_WORK, *_OWN],
     "firm": ["工作台", *_FIRM_WORK, "账号管理", *_OWN],
-    "association": ["工作台", "法律法规", *_OWN],
+    "association": ["工作台", "评价考核", "法律法规", *_OWN],
 }
 # Django's own admin has its own layout, without the menu.
 LEAVES_THE_LAYOUT = {"系统管理"}

@@ -9,7 +9,7 @@ import pytest
 from guwen.accounts.context_processors import menu_items
 from guwen.testing import verified_client
 
-FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "法律法规"]
+FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "评价考核", "法律法规"]
 OFFICE_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", *FIRM_WORK[2:]]
 # Those who run the service in a region also read its reports (统计报表), after 以案定补.
 REGION_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", "统计报表", *FIRM_WORK[2:]]
@@ -20,7 +20,7 @@ EXPECTED = {
     "office": ["工作台", "法律咨询", *REGION_WORK, "账号管理", *OWN],
     "bureau": ["工作台", "法律咨询", "咨询设置", *REGION_WORK, "账号管理", *OWN],
     "firm_admin": ["工作台", *FIRM_WORK, "账号管理", *OWN],
-    "association": ["工作台", "法律法规", *OWN],
+    "association": ["工作台", "评价考核", "法律法规", *OWN],
     "sysadmin": ["工作台", "法律咨询", "咨询设置", *REGION_WORK, "账号管理", "系统管理", *OWN],
 }
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core import signing
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guwen.consultations import conf, notices, rules
+from guwen.consultations import notices, rating_targets, rules
 from guwen.consultations.models import (
     Author,
     Consultation,
@@ -21,14 +19,15 @@ from guwen.consultations.models import (
     Rating,
     Status,
 )
-from guwen.consultations.services.common import COMMENT_MAX, add_event, clean_text, phone_hash
+from guwen.consultations.services import ratings
+from guwen.consultations.services.common import add_event, clean_text, phone_hash
 from guwen.consultations.services.intake import normalize_receipt_code
 from guwen.consultations.workflow import CONSULTATION, RESIDENT
 from guwen.core import audit
 from guwen.core.errors import Conflict, DomainError, NotFound
 from guwen.core.validators import mobile_or_empty
+from guwen.duty import selectors as duty_selectors
 
-RATING_SALT = "guwen.consultations.rating"
 LOOKUP_FAILED = _("手机号或回执码不正确，请核对后重试")
 
 
@@ -50,55 +49,45 @@ def consultation_lookup(*, community=None, phone: str, receipt_code: str) -> Con
 
 
 def rating_token(consultation: Consultation) -> str:
-    return signing.dumps(
-        {"c": consultation.pk, "r": consultation.receipt_code}, salt=RATING_SALT, compress=True
-    )
+    return ratings.rating_token(rating_targets.consultation_target(consultation))
 
 
 def rating_path(consultation: Consultation) -> str:
-    return reverse("consultations:rate", args=[rating_token(consultation)])
+    return ratings.rating_link(rating_targets.consultation_target(consultation))
 
 
 def consultation_from_rating_token(token: str) -> Consultation:
-    try:
-        data = signing.loads(token, salt=RATING_SALT, max_age=conf.rating_link_days() * 86400)
-    except signing.SignatureExpired:
-        raise NotFound(_("评价链接已过期"), field="token") from None
-    except signing.BadSignature:
-        raise NotFound(_("评价链接无效"), field="token") from None
-    found = (
-        Consultation.objects.filter(pk=data.get("c"), receipt_code=data.get("r"))
-        .select_related("community")
-        .first()
-        if isinstance(data, dict)
-        else None
-    )
-    if found is None:
+    target = ratings.target_from_token(token)
+    if target.consultation is None:
         raise NotFound(_("评价链接无效"), field="token")
-    return found
+    return target.consultation
 
 
 def consultation_rate(
     *, consultation: Consultation, score: int, comment: str = "", at: datetime | None = None
 ) -> Rating:
     """A 1–5 rating with an optional comment, once, after an answer."""
-    if not isinstance(score, int) or not 1 <= score <= 5:
-        raise DomainError(_("请选择 1 到 5 星"), field="score")
-    text = (comment or "").strip()
-    if len(text) > COMMENT_MAX:
-        raise DomainError(_("评价内容最多 %(n)d 个字") % {"n": COMMENT_MAX}, field="comment")
-    if consultation.first_response_at is None:
-        raise DomainError(_("答复之后才能评价"), field="score")
-    try:
-        with transaction.atomic():
-            rating = Rating.objects.create(
-                consultation=consultation, score=score, comment=text, created_at=at or timezone.now()
-            )
-            add_event(consultation, EventCode.RATED, at=at, reason=str(score))
-            audit.record(actor=None, action="consultation.rate", obj=consultation, new={"score": score})
-    except IntegrityError:
-        raise Conflict(_("您已评价过，感谢反馈"), field="score") from None
-    return rating
+    return ratings.rating_submit(
+        target=rating_targets.consultation_target(consultation), score=score, comment=comment, at=at
+    )
+
+
+def booking_rating_path(*, phone: str, receipt_code: str) -> str:
+    """The rating link of a resident's attended on-site booking, found by phone + booking code
+    (the look-up on ``/`` takes either kind of code)."""
+    number = mobile_or_empty(phone)
+    code = normalize_receipt_code(receipt_code)
+    booking = (
+        duty_selectors.booking_by_receipt(receipt_code=code, phone_hash=phone_hash(number))
+        if number
+        else None
+    )
+    if booking is None:
+        raise NotFound(LOOKUP_FAILED, field="receipt_code")
+    target = rating_targets.booking_target(booking)
+    if target.not_ready:
+        raise DomainError(target.not_ready, field="receipt_code")
+    return ratings.rating_link(target)
 
 
 def consultation_resident_message(*, consultation: Consultation, text: str) -> Consultation:

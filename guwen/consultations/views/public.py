@@ -143,12 +143,17 @@ def lookup(request):
         if wait := retry_after(request, "status"):
             return too_many(request, wait)
         if form.is_valid():
+            phone, code = form.cleaned_data["phone"], form.cleaned_data["receipt_code"]
             try:
-                consultation = services.consultation_lookup(
-                    phone=form.cleaned_data["phone"], receipt_code=form.cleaned_data["receipt_code"]
-                )
+                consultation = services.consultation_lookup(phone=phone, receipt_code=code)
             except NotFound as exc:
-                form.add_error(None, exc.message)
+                # An on-site booking's code finds its rating page once the resident has been seen.
+                try:
+                    return redirect(services.booking_rating_path(phone=phone, receipt_code=code))
+                except NotFound:
+                    form.add_error(None, exc.message)
+                except DomainError as not_yet:
+                    form.add_error(None, not_yet.message)
             else:
                 _grant(request, consultation.pk)
                 return redirect("consultations:public_status", code=consultation.community.code)
@@ -178,34 +183,30 @@ def resident_message(request, code: str, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def rate(request, token: str):
+    """The one rating page for every kind of item (consultation, booking, mediation case)."""
     try:
-        consultation = services.consultation_from_rating_token(token)
+        target = services.target_from_token(token)
     except NotFound:
         raise Http404 from None
-    done = Rating.objects.filter(consultation=consultation).first()
+    done = services.existing_rating(target)
     form = RatingForm(request.POST or None)
     if request.method == "POST" and done is None and form.is_valid():
         try:
-            services.consultation_rate(
-                consultation=consultation,
+            services.rating_submit(
+                target=target,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            return render(request, "consultations/public_rated.html", {"consultation": consultation})
+            return render(request, "consultations/public_rated.html", {"target": target})
     status_code = form_status(form)
     if request.method == "POST" and done is not None:
         status_code = 409
     return render(
         request,
         "consultations/public_rate.html",
-        {
-            "consultation": consultation,
-            "form": form,
-            "done": done,
-            "answered": consultation.first_response_at,
-        },
+        {"target": target, "form": form, "done": done, "answered": not target.not_ready},
         status=status_code,
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from guwen.accounts.models import User
-from guwen.reports.worklog import worklog
+from guwen.evaluation.worklog import worklog
 
 pytestmark = pytest.mark.django_db
 

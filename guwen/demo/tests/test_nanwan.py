@@ -19,6 +19,7 @@ def test_demo_loads_nanwan_and_is_rerunnable():
         Lawyer.objects.count(),
         Assignment.objects.count(),
     )
+    evaluation = _evaluation_counts()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (
         Region.objects.count(),
@@ -33,6 +34,7 @@ def test_demo_loads_nanwan_and_is_rerunnable():
     assert set(LawFirm.objects.values_list("name", flat=True)) == set(nanwan.FIRMS)
     assert all(primary_assignment(community=c) is not None for c in communities)
     assert all(lawyer.is_demo and lawyer.name.startswith("演示") for lawyer in Lawyer.objects.all())
+    check_evaluation_demo(street, evaluation)
 
 
 def test_every_demo_login_works_and_sees_its_scope(settings):
@@ -57,3 +59,37 @@ def test_every_demo_login_works_and_sees_its_scope(settings):
         assert regions_visible_to(user).count() == count, username
     office = User.objects.get(username="office")
     assert coverage(regions_visible_to(office)) == {"total": 14, "covered": 14, "vacant": 0}
+
+
+def _evaluation_counts() -> tuple[int, ...]:
+    from guwen.consultations.models import Complaint
+    from guwen.evaluation.models import Appraisal, CommunityEvaluation, SurveyResponse
+
+    return (
+        Appraisal.objects.count(),
+        CommunityEvaluation.objects.count(),
+        SurveyResponse.objects.count(),
+        Complaint.objects.filter(status="resolved").count(),
+    )
+
+
+def check_evaluation_demo(street: Region, counts_after_first_run: tuple[int, ...]) -> None:
+    """Each Nanwan advisor's appraisal scored with evidence links; a resolved and an open complaint;
+    community evaluations and survey responses; a second run added nothing."""
+    from guwen.consultations.models import Complaint
+    from guwen.evaluation import services
+    from guwen.evaluation.models import Appraisal
+    from guwen.regions.selectors import current_assignments
+
+    assert _evaluation_counts() == counts_after_first_run
+    lawyers = set(current_assignments().filter(community__parent=street).values_list("lawyer_id", flat=True))
+    appraisals = Appraisal.objects.filter(lawyer_id__in=lawyers)
+    assert set(appraisals.values_list("lawyer_id", flat=True)) == lawyers
+    previews = [services.appraisal_preview(a) for a in appraisals]
+    assert sum(p.score is not None and p.grade != "" for p in previews) >= len(lawyers) - 1
+    assert all(r.link.startswith("/") for p in previews for r in p.indicators)
+    assert (
+        Complaint.objects.filter(status="resolved").exists()
+        and Complaint.objects.filter(status="open").exists()
+    )
+    assert counts_after_first_run[1] >= 14 and counts_after_first_run[2] >= 14 * 9

@@ -254,3 +254,25 @@ def test_rule_times_are_local_china_time(world):
     )
     shift = world.community_a.duty_shifts.get()
     assert timezone.localtime(shift.starts_at, CHINA_TZ).hour == 14
+
+
+def test_a_booking_is_found_by_id_and_by_code_with_the_matching_phone_only(world):
+    from datetime import timedelta
+
+    from guwen.core.crypto import keyed_hash
+    from guwen.duty import selectors
+    from guwen.duty.services import booking_create
+    from guwen.duty.tests.helpers import make_shift
+
+    booking = booking_create(
+        shift=make_shift(world, starts_in=timedelta(days=1)), name="李先生", phone="13900003333", by=None
+    )
+    assert selectors.booking_by_id(booking.pk).shift.lawyer == world.lawyer_a
+    found = selectors.booking_by_receipt(
+        receipt_code=booking.receipt_code, phone_hash=keyed_hash("13900003333")
+    )
+    assert found == booking
+    assert (
+        selectors.booking_by_receipt(receipt_code=booking.receipt_code, phone_hash=keyed_hash("13900004444"))
+        is None
+    )

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guwen.consultations import services as consultation_services
 from guwen.consultations.selectors import consultations_visible_to
 from guwen.core import documents as core_documents
 from guwen.core import links
 from guwen.core.errors import DomainError, NotFound, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
-from guwen.mediation import doc_context, forms, selectors, services
+from guwen.mediation import doc_context, forms, ratings, selectors, services
 from guwen.mediation.models import CaseStatus, ExtensionStatus, FileItemKind, Grade, MediationCase, Party
 from guwen.mediation.views.common import form_page
 from guwen.mediation.workflow import CASE, case_roles
@@ -239,9 +240,18 @@ def _case_page(request, case: MediationCase, *, bound: dict | None = None, statu
             # Records other apps keep about the case (a legal-aid referral), each in its own scope.
             "linked": links.linked("mediation.case", case, user),
             "can_refer": case.status != "refused" and bool(roles & {"advisor", "office", "sysadmin"}),
+            "rating": _rating(case),
         },
         status=status,
     )
+
+
+def _rating(case) -> dict:
+    """The party's rating of the case, or the link to hand them (at the callback) once it ended."""
+    target = ratings.case_target(case)
+    done = consultation_services.existing_rating(target)
+    link = "" if done or target.not_ready else consultation_services.rating_link(target)
+    return {"done": done, "link": link}
 
 
 @login_required

@@ -81,3 +81,33 @@ def test_reminders_thirty_and_seven_days_before_quarter_end_once_each(
         services.coverage_remind()
         services.coverage_remind()
     assert CoverageReminder.objects.filter(community=world.community_b, days_before=7).count() == 1
+
+
+def test_lectures_held_and_required_for_the_appraisal(world):
+    from datetime import date
+
+    from guwen.outreach.models import Activity
+    from guwen.outreach.selectors import lectures_held_count, lectures_required
+
+    held = Activity.objects.create(
+        community=world.community_a,
+        kind="lecture",
+        date=date(2025, 2, 10),
+        topic="讲座",
+        status="held",
+        audience_count=30,
+    )
+    held.advisors.set([world.lawyer_a])
+    planned = Activity.objects.create(
+        community=world.community_a, kind="lecture", date=date(2025, 3, 10), topic="讲座", status="planned"
+    )
+    planned.advisors.set([world.lawyer_a])
+    assert (
+        lectures_held_count(lawyer_id=world.lawyer_a.pk, start=date(2025, 1, 1), end=date(2025, 12, 31)) == 1
+    )
+    assert (
+        lectures_held_count(lawyer_id=world.lawyer_b.pk, start=date(2025, 1, 1), end=date(2025, 12, 31)) == 0
+    )
+    # Only quarters that have ended count: by mid-May, the first quarter's one lecture.
+    assert lectures_required(community=world.community_a, start=date(2025, 1, 1), end=date(2025, 5, 15)) == 1
+    assert lectures_required(community=world.community_a, start=date(2025, 1, 1), end=date(2025, 12, 31)) == 4

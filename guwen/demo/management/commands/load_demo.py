@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from guwen.demo import consultations, duty, knowledge, mediation, nanwan, outreach, subsidy
+from guwen.demo import consultations, duty, evaluation, knowledge, mediation, nanwan, outreach, subsidy
 
 # Each module's part of the demo, in the order the modules build on each other. Every step is
 # re-runnable: a second `load_demo` adds nothing.
@@ -11,6 +11,7 @@ STEPS = [
     ("人民调解", mediation.load),
     ("普法与体检", outreach.load),
     ("以案定补", subsidy.load),
+    ("评价考核", evaluation.load),
 ]
 
 

@@ -4,7 +4,8 @@ health checks, opinions delivered, legal-aid referrals, mediation sessions (调�
 mediated in and callbacks (回访) they made — plus free entries for anything else. No double entry: a
 record made elsewhere appears here by itself.
 
-It reads every module's tables, so it lives in ``reports``, the app above them all. A reader who is
+It reads every module below the appraisal, and the appraisal scores its completeness, so it lives in
+``evaluation``; the page and the API read it from ``reports`` (/reports/worklog/). A reader who is
 not the lawyer sees only the entries of communities in their own scope.
 """
 

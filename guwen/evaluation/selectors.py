@@ -1,0 +1,212 @@
+"""Reads of evaluation, scoped (DESIGN §5): which appraisals, evaluations and survey figures a user
+may see, and the table versions in force for a community and year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, Q, QuerySet
+
+from guwen.accounts.models import Role
+from guwen.accounts.scope import communities_visible_to, current_memberships, is_sysadmin, roles_of
+from guwen.evaluation.models import (
+    Appraisal,
+    AppraisalScheme,
+    CommunityEvaluation,
+    EvaluationForm,
+    Questionnaire,
+    SurveyResponse,
+)
+from guwen.outreach.selectors import Quarter
+from guwen.regions.models import Assignment, AssignmentRole, Lawyer, Region
+from guwen.regions.selectors import current_assignments
+
+OFFICE_ROLES = {Role.OFFICE, Role.BUREAU, Role.SYSADMIN}
+EVALUATORS = {Role.COMMUNITY_STAFF, Role.OFFICE, Role.SYSADMIN}
+
+
+def district_of(community: Region | None) -> Region | None:
+    if community is None:
+        return None
+    if community.level == "district":
+        return community
+    street = community if community.level == "street" else community.parent
+    return street.parent if street is not None else None
+
+
+def _in_force(model, community: Region | None, year: int):
+    district = district_of(community)
+    rows = model.objects.filter(year__lte=year).filter(Q(district=None) | Q(district=district))
+    # The district's own version wins over the city default of the same year.
+    return rows.order_by("-year", F("district_id").asc(nulls_last=True), "-version").first()
+
+
+def questionnaire_for(community: Region, year: int) -> Questionnaire | None:
+    return _in_force(Questionnaire, community, year)
+
+
+def form_for(community: Region, year: int) -> EvaluationForm | None:
+    return _in_force(EvaluationForm, community, year)
+
+
+def scheme_for(lawyer: Lawyer, year: int) -> AppraisalScheme | None:
+    return _in_force(AppraisalScheme, lawyer.firm.district if lawyer.firm_id else None, year)
+
+
+def min_sample() -> int:
+    return int(getattr(settings, "GUWEN_SURVEY_MIN_SAMPLE", 20))
+
+
+@dataclass
+class SurveyProgress:
+    community: Region
+    quarter: Quarter
+    responses: int
+    required: int
+    mean: Decimal | None
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.responses / self.required)) if self.required else 100
+
+    @property
+    def reached(self) -> bool:
+        return self.responses >= self.required
+
+
+def survey_progress(community: Region, quarter: Quarter) -> SurveyProgress:
+    figures = SurveyResponse.objects.filter(
+        community=community, year=quarter.year, quarter=quarter.number
+    ).aggregate(n=Count("pk"), mean=Avg("score"))
+    mean = figures["mean"]
+    return SurveyProgress(
+        community,
+        quarter,
+        figures["n"],
+        min_sample(),
+        Decimal(str(mean)).quantize(Decimal("0.01")) if mean is not None else None,
+    )
+
+
+def survey_mean(*, community_ids: list[int], year: int) -> tuple[int, Decimal | None]:
+    figures = SurveyResponse.objects.filter(community_id__in=community_ids, year=year).aggregate(
+        n=Count("pk"), mean=Avg("score")
+    )
+    mean = figures["mean"]
+    return figures["n"], (Decimal(str(mean)).quantize(Decimal("0.01")) if mean is not None else None)
+
+
+def _lawyer_condition(user, prefix: str = "") -> Q:
+    """Appraisals and evaluations of advisors: the office and bureau those serving their regions,
+    community staff their community's advisor, an advisor their own, a firm admin their firm's."""
+    if is_sysadmin(user):
+        return Q()
+    condition = Q(pk__in=[])
+    regional = [
+        m.region
+        for m in current_memberships(user)
+        if m.role in {Role.OFFICE, Role.BUREAU, Role.COMMUNITY_STAFF} and m.region is not None
+    ]
+    for region in regional:
+        served = current_assignments().filter(community__path__startswith=region.path).values("lawyer_id")
+        condition |= Q(**{f"{prefix}lawyer_id__in": served})
+    if getattr(user, "is_authenticated", False):
+        condition |= Q(**{f"{prefix}lawyer__user": user})
+    firms = [m.firm_id for m in current_memberships(user) if m.role == Role.FIRM_ADMIN and m.firm_id]
+    if firms:
+        condition |= Q(**{f"{prefix}lawyer__firm_id__in": firms})
+    return condition
+
+
+def appraisals_visible_to(user) -> QuerySet[Appraisal]:
+    if not getattr(user, "is_authenticated", False):
+        return Appraisal.objects.none()
+    return Appraisal.objects.filter(_lawyer_condition(user)).select_related("lawyer__firm")
+
+
+def lawyers_to_appraise(user) -> QuerySet[Lawyer]:
+    """Advisors whose appraisal the user may open or start: those serving the office's street."""
+    if not roles_of(user) & OFFICE_ROLES:
+        return Lawyer.objects.none()
+    if is_sysadmin(user):
+        return Lawyer.objects.filter(pk__in=current_assignments().values("lawyer_id"))
+    regions = [m.region for m in current_memberships(user) if m.role in OFFICE_ROLES and m.region]
+    condition = Q(pk__in=[])
+    for region in regions:
+        condition |= Q(
+            pk__in=current_assignments().filter(community__path__startswith=region.path).values("lawyer_id")
+        )
+    return Lawyer.objects.filter(condition)
+
+
+def evaluations_visible_to(user) -> QuerySet[CommunityEvaluation]:
+    if not getattr(user, "is_authenticated", False):
+        return CommunityEvaluation.objects.none()
+    condition = _lawyer_condition(user)
+    if is_sysadmin(user):
+        return CommunityEvaluation.objects.all()
+    # Community staff see their community's evaluations, whoever the advisor was.
+    condition |= (
+        Q(community__in=communities_visible_to(user)) if roles_of(user) & EVALUATORS else Q(pk__in=[])
+    )
+    return CommunityEvaluation.objects.filter(condition).select_related("community", "lawyer")
+
+
+def evaluation_communities(user) -> QuerySet[Region]:
+    """Communities whose advisor the user may evaluate: community staff's own (the office too)."""
+    if not roles_of(user) & EVALUATORS:
+        return Region.objects.none()
+    return communities_visible_to(user).filter(is_active=True).order_by("code")
+
+
+def assigned_in_quarter(*, lawyer: Lawyer, community: Region, quarter: Quarter) -> bool:
+    """Whether the advisor served the community at any time in the quarter."""
+    return (
+        Assignment.objects.filter(lawyer=lawyer, community=community, starts_on__lte=quarter.last_day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=quarter.first_day))
+        .exists()
+    )
+
+
+def advisors_of(community: Region, quarter: Quarter) -> QuerySet[Lawyer]:
+    ids = (
+        Assignment.objects.filter(community=community, starts_on__lte=quarter.last_day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=quarter.first_day))
+        .values("lawyer_id")
+    )
+    return Lawyer.objects.filter(pk__in=ids).order_by("name")
+
+
+def community_evaluation_mean(*, lawyer_id: int, year: int) -> tuple[int, Decimal | None]:
+    figures = CommunityEvaluation.objects.filter(lawyer_id=lawyer_id, year=year).aggregate(
+        n=Count("pk"), mean=Avg("total")
+    )
+    mean = figures["mean"]
+    return figures["n"], (Decimal(str(mean)).quantize(Decimal("0.01")) if mean is not None else None)
+
+
+def missing_evaluations(quarter: Quarter) -> list[tuple[Region, Lawyer]]:
+    """(community, advisor) pairs of primary assignments in force at the quarter's end with no
+    evaluation for that quarter: what the reminder sweep asks for."""
+    done = set(
+        CommunityEvaluation.objects.filter(year=quarter.year, quarter=quarter.number).values_list(
+            "community_id", "lawyer_id"
+        )
+    )
+    rows = (
+        Assignment.objects.filter(role=AssignmentRole.PRIMARY, starts_on__lte=quarter.last_day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=quarter.last_day))
+        .select_related("community", "lawyer")
+    )
+    return [(a.community, a.lawyer) for a in rows if (a.community_id, a.lawyer_id) not in done]
+
+
+def current_assignments_of_communities(communities: QuerySet[Region]) -> QuerySet[Assignment]:
+    return current_assignments().filter(community__in=communities)
+
+
+def survey_communities(user) -> QuerySet[Region]:
+    """Communities whose survey progress the user may follow."""
+    return communities_visible_to(user).filter(is_active=True).order_by("code")
