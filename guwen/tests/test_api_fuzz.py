@@ -32,7 +32,7 @@ from guwen.demo import consultations, duty, knowledge, nanwan
 from guwen.testing import verified_client
 
 SEED = 20261203
-EXAMPLES = int(os.environ.get("GUWEN_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("GUWEN_FUZZ_EXAMPLES", "25"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # The roles the fuzzer signs in as (demo usernames); None is a resident without a session.
 ROLES = {"anonymous": None, "advisor": "advisor", "staff": "staff", "office": "office"}
