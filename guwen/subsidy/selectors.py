@@ -181,3 +181,33 @@ def filter_query(params) -> str:
 
     kept = {key: params.get(key) for key in FILTER_KEYS if params.get(key)}
     return f"&{urlencode(kept)}" if kept else ""
+
+
+def case_settlement_lines(case, user) -> list:
+    """The settlement lines in ``user``'s scope that paid (or declined to pay) a mediation case, for
+    the case's page (registered with ``guwen.core.links``: mediation does not import subsidy)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from guwen.core.links import Linked
+
+    lines = (
+        SettlementLine.objects.filter(
+            settlement__in=settlements_visible_to(user),
+            record_type="mediation.mediationcase",
+            record_pk=case.pk,
+        )
+        .exclude(kind__in=["cap", "adjustment"])
+        .select_related("settlement", "lawyer")
+        .order_by("settlement__month", "pk")
+    )
+    return [
+        Linked(
+            kind=_("以案定补"),
+            title=_("%(m)s %(n)s 结算单 · %(a)s 元")
+            % {"m": f"{line.settlement.month:%Y-%m}", "n": line.lawyer.name, "a": line.amount},
+            url=reverse("subsidy:settlement_detail", args=[line.settlement_id]) + f"#line-{line.pk}",
+            status=line.settlement.get_status_display(),
+        )
+        for line in lines
+    ]
