@@ -170,6 +170,21 @@ def narrowed(queryset: QuerySet, params, prefix: str = "") -> QuerySet:
 FILTER_KEYS = ("region", "month_from", "month_to")
 
 
+def filter_note(params) -> str:
+    """The list filters in use in words (``南湾街道，2026-07 至 2026-11``), or ""."""
+    parts = []
+    code = (params.get("region") or "").strip()
+    if code:
+        region = Region.objects.filter(code=code).only("name").first()
+        parts.append(region.name if region else code)
+    first, last = parse_month(params.get("month_from")), parse_month(params.get("month_to"))
+    if first and last and first == last:
+        parts.append(f"{first:%Y-%m}")
+    elif first or last:
+        parts.append(f"{f'{first:%Y-%m}' if first else '…'} 至 {f'{last:%Y-%m}' if last else '…'}")
+    return "，".join(parts)
+
+
 def filter_items(params) -> list[tuple[str, str]]:
     """The list filters in use, as (name, value) pairs for hidden inputs."""
     return [(key, params.get(key)) for key in FILTER_KEYS if params.get(key)]

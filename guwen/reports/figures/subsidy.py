@@ -27,6 +27,11 @@ def _sum(rows, statuses=None) -> tuple[int, Decimal]:
     return count, amount
 
 
+def _cell(count: int, url: str):
+    """A count linking to its settlements; a zero stays plain (nothing to open)."""
+    return (count, url) if count else count
+
+
 @section("subsidy", gettext_lazy("以案定补"), 50)
 def subsidy_section(region: Region, period: Period) -> SectionData:
     rows = selectors.totals_by_month_and_status(region.path, period.start, period.end)
@@ -91,12 +96,12 @@ def subsidy_section(region: Region, period: Period) -> SectionData:
                 [
                     [
                         (label, links.settlements(region, period, month=label)),
-                        (by_month[m][0][0], links.settlements(region, period, month=label)),
-                        (
+                        _cell(by_month[m][0][0], links.settlements(region, period, month=label)),
+                        _cell(
                             by_month[m][1][0],
                             links.settlements(region, period, tab=SettlementStatus.APPROVED, month=label),
                         ),
-                        (
+                        _cell(
                             by_month[m][2][0],
                             links.settlements(region, period, tab=SettlementStatus.PAID, month=label),
                         ),

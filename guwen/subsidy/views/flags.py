@@ -43,6 +43,7 @@ def flag_list(request):
             "statuses": FlagStatus.choices,
             "filters": selectors.filter_query(request.GET),
             "filter_items": selectors.filter_items(request.GET),
+            "filter_note": selectors.filter_note(request.GET),
             "decide_form": forms.FlagDecideForm(),
             "callback_form": forms.CallbackForm(),
             "show_rules": selectors.districts_for(request.user).exists(),

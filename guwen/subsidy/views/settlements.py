@@ -64,6 +64,7 @@ def settlement_list(request):
         "month": request.GET.get("month", ""),
         "filters": selectors.filter_query(request.GET),
         "filter_items": selectors.filter_items(request.GET),
+        "filter_note": selectors.filter_note(request.GET),
         "run_form": forms.RunForm(
             districts=districts,
             initial={"month": f"{timezone.localdate():%Y-%m}", "district": districts.first()},
