@@ -69,3 +69,17 @@ def dashboard(region: Region, period: Period) -> str:
         "reports:dashboard",
         {"region": region.code, "date_from": period.start.isoformat(), "date_to": period.end.isoformat()},
     )
+
+
+def _months(period: Period) -> dict:
+    return {"month_from": f"{period.start:%Y-%m}", "month_to": f"{period.end:%Y-%m}"}
+
+
+def settlements(region: Region, period: Period, tab: str = "all", month: str = "") -> str:
+    """Settlements of the region's communities for the months of the period (or one ``month``)."""
+    months = {"month_from": month, "month_to": month} if month else _months(period)
+    return _url("subsidy:settlement_list", {"tab": tab, "region": region.code, **months})
+
+
+def flags(region: Region, period: Period, tab: str = "open") -> str:
+    return _url("subsidy:flag_list", {"tab": tab, "region": region.code, **_months(period)})

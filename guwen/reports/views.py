@@ -278,6 +278,7 @@ def workload_page(request):
             "anonymised": workload.anonymised(loads) if association else None,
             "firms": None if association else workload.by_firm(loads),
             "grades": workload.GRADES,
+            "show_pay": not association and any(load.pay is not None for load in loads),
             "spread": spread,
             "charts": {"charts": [chart.as_json()]},
             "chart": chart,

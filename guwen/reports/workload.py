@@ -2,10 +2,10 @@
 on-site hours, online answers, mediation cases by grade, activities, health checks and opinions —
 in a region, or anonymised for the lawyers' association.
 
-The pay side (subsidy settled and fees received, effective pay per hour and per case) joins when
-the subsidy module exists: ``AdvisorLoad.pay`` is filled by a function added to ``PAY_SOURCES``
-(``guwen/reports/figures/subsidy.py`` would register it), and the page shows its columns when any
-advisor has pay. A handful of grouped queries whatever the number of advisors.
+The pay side: ``AdvisorLoad.pay`` is filled by the functions in ``PAY_SOURCES`` (the subsidy paid,
+registered by ``guwen/reports/figures/subsidy.py``), with the effective pay per hour on site and per
+case; the page shows those columns when any advisor has pay. A handful of grouped queries whatever
+the number of advisors.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class AdvisorLoad:
     activities: int = 0
     checks: int = 0
     opinions: int = 0
-    pay: Decimal | None = None  # filled by the subsidy module's source when it exists
+    pay: Decimal | None = None  # filled by PAY_SOURCES (None: no pay recorded)
 
     @property
     def hours(self) -> Decimal:
@@ -48,8 +48,23 @@ class AdvisorLoad:
     def case_count(self) -> int:
         return sum(self.cases.values())
 
+    @property
+    def pay_per_hour(self) -> Decimal | None:
+        """Effective pay per hour on site (None without pay or hours)."""
+        if self.pay is None or not self.held_minutes:
+            return None
+        return (self.pay * 60 / self.held_minutes).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
-PAY_SOURCES: list[Callable[[list[AdvisorLoad], Period], None]] = []
+    @property
+    def pay_per_case(self) -> Decimal | None:
+        """Effective pay per mediation case taken on in the period (None without pay or cases)."""
+        if self.pay is None or not self.case_count:
+            return None
+        return (self.pay / self.case_count).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+# Each source adds to ``pay`` the advisors' pay for the period in the region (loads, period, region).
+PAY_SOURCES: list[Callable[[list[AdvisorLoad], Period, Region], None]] = []
 
 
 def workload(region: Region, period: Period) -> list[AdvisorLoad]:
@@ -131,8 +146,10 @@ def workload(region: Region, period: Period) -> list[AdvisorLoad]:
     ):
         rows[line["advisor_id"]].opinions = line["n"]
     loads = list(rows.values())
+    from guwen.reports import figures  # noqa: F401  (registers the pay sources)
+
     for source in PAY_SOURCES:
-        source(loads, period)
+        source(loads, period, region)
     return loads
 
 

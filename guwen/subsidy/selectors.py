@@ -5,6 +5,7 @@ admins all. Firm admins and the association see none here (the reports give them
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
@@ -98,3 +99,130 @@ QUEUE_FOR_ROLE = {
     Role.OFFICE: [SettlementStatus.CONFIRMED],
     Role.BUREAU: [SettlementStatus.REVIEWED, SettlementStatus.APPROVED],
 }
+
+
+# --- for the reports (aggregates; the reports module scopes the region) ---------------------------
+
+
+def months_between(start: date, end: date) -> tuple[date, date]:
+    """The first and last settlement months (first days) a period of days covers."""
+    return start.replace(day=1), end.replace(day=1)
+
+
+def settlements_in(region_path: str, start: date, end: date) -> QuerySet[Settlement]:
+    """Settlements of advisors settled in a community under ``region_path`` for the months of the
+    period (a settlement's month is its first day)."""
+    first, last = months_between(start, end)
+    return Settlement.objects.filter(
+        community__path__startswith=region_path, month__gte=first, month__lte=last
+    )
+
+
+def totals_by_month_and_status(region_path: str, start: date, end: date) -> dict[tuple[date, str], tuple]:
+    """``{(month, status): (count, total)}``, summed in Decimal (SQLite's SUM of decimals goes
+    through floating point)."""
+    out: dict[tuple[date, str], tuple] = {}
+    for month, status, total in settlements_in(region_path, start, end).values_list(
+        "month", "status", "total"
+    ):
+        count, amount = out.get((month, status), (0, Decimal(0)))
+        out[(month, status)] = (count + 1, amount + total)
+    return out
+
+
+def open_flags_in(region_path: str, start: date, end: date) -> int:
+    return Flag.objects.filter(
+        settlement__in=settlements_in(region_path, start, end), status=FlagStatus.OPEN
+    ).count()
+
+
+def paid_by_lawyer(lawyer_ids, region_path: str, start: date, end: date) -> dict[int, Decimal]:
+    """Subsidy paid to each advisor for the months of the period, settled in the region."""
+    paid: dict[int, Decimal] = {}
+    for lawyer_id, total in (
+        settlements_in(region_path, start, end)
+        .filter(lawyer_id__in=lawyer_ids, status=SettlementStatus.PAID)
+        .values_list("lawyer_id", "total")
+    ):
+        paid[lawyer_id] = paid.get(lawyer_id, Decimal(0)) + total
+    return paid
+
+
+def narrowed(queryset: QuerySet, params, prefix: str = "") -> QuerySet:
+    """The list filters the reports link to: ``region`` (a region code: its communities) and
+    ``month_from``/``month_to`` (``YYYY-MM``); values that are not theirs are ignored. ``prefix``
+    reaches the settlement from another model (``"settlement__"`` for flags)."""
+    code = (params.get("region") or "").strip()
+    if code:
+        region = Region.objects.filter(code=code).only("path").first()
+        if region is None:
+            return queryset.none()
+        queryset = queryset.filter(**{f"{prefix}community__path__startswith": region.path})
+    first = parse_month(params.get("month_from"))
+    last = parse_month(params.get("month_to"))
+    if first:
+        queryset = queryset.filter(**{f"{prefix}month__gte": first})
+    if last:
+        queryset = queryset.filter(**{f"{prefix}month__lte": last})
+    return queryset
+
+
+FILTER_KEYS = ("region", "month_from", "month_to")
+
+
+def filter_note(params) -> str:
+    """The list filters in use in words (``南湾街道，2026-07 至 2026-11``), or ""."""
+    parts = []
+    code = (params.get("region") or "").strip()
+    if code:
+        region = Region.objects.filter(code=code).only("name").first()
+        parts.append(region.name if region else code)
+    first, last = parse_month(params.get("month_from")), parse_month(params.get("month_to"))
+    if first and last and first == last:
+        parts.append(f"{first:%Y-%m}")
+    elif first or last:
+        parts.append(f"{f'{first:%Y-%m}' if first else '…'} 至 {f'{last:%Y-%m}' if last else '…'}")
+    return "，".join(parts)
+
+
+def filter_items(params) -> list[tuple[str, str]]:
+    """The list filters in use, as (name, value) pairs for hidden inputs."""
+    return [(key, params.get(key)) for key in FILTER_KEYS if params.get(key)]
+
+
+def filter_query(params) -> str:
+    """The list filters as a query-string tail (``&region=…``), kept when switching tabs."""
+    from urllib.parse import urlencode
+
+    kept = {key: params.get(key) for key in FILTER_KEYS if params.get(key)}
+    return f"&{urlencode(kept)}" if kept else ""
+
+
+def case_settlement_lines(case, user) -> list:
+    """The settlement lines in ``user``'s scope that paid (or declined to pay) a mediation case, for
+    the case's page (registered with ``guwen.core.links``: mediation does not import subsidy)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from guwen.core.links import Linked
+
+    lines = (
+        SettlementLine.objects.filter(
+            settlement__in=settlements_visible_to(user),
+            record_type="mediation.mediationcase",
+            record_pk=case.pk,
+        )
+        .exclude(kind__in=["cap", "adjustment"])
+        .select_related("settlement", "lawyer")
+        .order_by("settlement__month", "pk")
+    )
+    return [
+        Linked(
+            kind=_("以案定补"),
+            title=_("%(m)s %(n)s 结算单 · %(a)s 元")
+            % {"m": f"{line.settlement.month:%Y-%m}", "n": line.lawyer.name, "a": line.amount},
+            url=reverse("subsidy:settlement_detail", args=[line.settlement_id]) + f"#line-{line.pk}",
+            status=line.settlement.get_status_display(),
+        )
+        for line in lines
+    ]

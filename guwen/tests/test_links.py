@@ -30,7 +30,7 @@ def test_a_referral_from_a_case_links_both_ways(world, client_for):
     case = helpers.accepted(world)
     advisor = client_for("advisor_a")
     page = advisor.get(f"/mediation/cases/{case.pk}/").content.decode()
-    assert f"/outreach/referrals/new/?case={case.pk}" in page and "暂无法律援助转介" in page
+    assert f"/outreach/referrals/new/?case={case.pk}" in page and "暂无关联的法律援助转介或补贴结算" in page
     form = advisor.get(f"/outreach/referrals/new/?case={case.pk}").content.decode()
     assert 'value="王小明"' in form  # the case's applicant
     done = advisor.post(

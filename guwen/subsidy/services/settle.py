@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from guwen.consultations.selectors import answers_within_deadline
 from guwen.core import audit
 from guwen.core.errors import Conflict
+from guwen.core.models import AuditEvent
 from guwen.duty.selectors import shifts_held
 from guwen.mediation.selectors import cases_with_parties, payable_cases
 from guwen.outreach.selectors import confirmed_work
@@ -171,6 +172,19 @@ class Context:
             period = self.month_rules.batch_period if self.month_rules else BatchPeriod.MONTH
             self._places[community_id] = (community, batch_for(street_of(community), self.month, period))
         return self._places[community_id]
+
+    def places(self, community_ids: list[int]) -> dict[int, tuple[Region, Batch]]:
+        """``place`` for many communities: one query for those not looked up yet."""
+        wanted = set(community_ids) - set(self._places)
+        if wanted:
+            period = self.month_rules.batch_period if self.month_rules else BatchPeriod.MONTH
+            batches: dict[int, Batch] = {}
+            for community in Region.objects.select_related("parent").filter(pk__in=wanted).order_by("pk"):
+                street = street_of(community)
+                if street.pk not in batches:
+                    batches[street.pk] = batch_for(street, self.month, period)
+                self._places[community.pk] = (community, batches[street.pk])
+        return {pk: self._places[pk] for pk in community_ids}
 
     def district_photos(self) -> list[tuple[int, str]]:
         """(lecture id, photo hash) of every confirmed lecture of the district this month."""
@@ -495,17 +509,18 @@ def _paid_elsewhere(lawyer_ids: list[int], month: date) -> set[tuple[int, str, i
     )
 
 
-def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
-    """Cap lines, recomputed from the other lines, so no cap is ever exceeded: the advisor's month,
-    then the advisor's year (the other months' totals), then the community's monthly budget."""
-    settlement.lines.filter(kind=LineKind.CAP).delete()
+def cap_cuts(
+    lines, rules: RuleSet | None, *, before_year: Decimal, others: dict[int, Decimal]
+) -> list[tuple[Decimal, str, int | None]]:
+    """The cap lines an advisor's month needs, as ``(cut, note, community)``: the advisor's month,
+    then the advisor's year (``before_year``: the other months' totals), then the community's
+    monthly budget (``others``: what the other advisors' lines already use, by community)."""
     if rules is None or (
         rules.cap_advisor_month is None
         and rules.cap_advisor_year is None
         and rules.cap_community_month is None
     ):
-        return
-    lines = list(settlement.lines.all())
+        return []
     total = sum((line.amount for line in lines), ZERO)
     caps: list[tuple[Decimal, str, int | None]] = []
     if rules.cap_advisor_month is not None and total > rules.cap_advisor_month:
@@ -513,19 +528,13 @@ def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
         caps.append((cut, _("超出每人每月上限 %(c)s 元") % {"c": rules.cap_advisor_month}, None))
         total -= cut
     if rules.cap_advisor_year is not None:
-        before = sum(
-            Settlement.objects.filter(lawyer_id=settlement.lawyer_id, month__year=settlement.month.year)
-            .exclude(pk=settlement.pk)
-            .values_list("total", flat=True),
-            ZERO,
-        )
-        room = max(rules.cap_advisor_year - before, ZERO)
+        room = max(rules.cap_advisor_year - before_year, ZERO)
         if total > room:
             caps.append(
                 (
                     total - room,
                     _("超出每人每年上限 %(c)s 元（本年其他月份已结算 %(b)s 元）")
-                    % {"c": rules.cap_advisor_year, "b": before},
+                    % {"c": rules.cap_advisor_year, "b": before_year},
                     None,
                 )
             )
@@ -536,27 +545,25 @@ def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
             if line.community_id:
                 mine[line.community_id] += line.amount
         for community_id, amount in sorted(mine.items()):
-            others = sum(
-                SettlementLine.objects.filter(settlement__month=settlement.month, community_id=community_id)
-                .exclude(settlement=settlement)
-                .values_list("amount", flat=True),
-                ZERO,
-            )
-            room = max(rules.cap_community_month - others, ZERO)
+            used = others.get(community_id, ZERO)
+            room = max(rules.cap_community_month - used, ZERO)
             if amount > room and total > 0:
                 cut = min(amount - room, total)
                 caps.append(
                     (
                         cut,
                         _("超出社区每月预算 %(c)s 元（其他律师已用 %(o)s 元）")
-                        % {"c": rules.cap_community_month, "o": others},
+                        % {"c": rules.cap_community_month, "o": used},
                         community_id,
                     )
                 )
                 total -= cut
-    position = max((line.position for line in lines), default=0)
-    for index, (cut, note, community_id) in enumerate(caps, start=1):
-        SettlementLine.objects.create(
+    return caps
+
+
+def _cap_lines(settlement: Settlement, rules: RuleSet | None, caps, position: int) -> list[SettlementLine]:
+    return [
+        SettlementLine(
             settlement=settlement,
             lawyer_id=settlement.lawyer_id,
             position=position + index,
@@ -566,6 +573,47 @@ def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
             amount=-cents(cut),
             note=note,
         )
+        for index, (cut, note, community_id) in enumerate(caps, start=1)
+    ]
+
+
+def _year_before(lawyer_ids: list[int], month: date) -> dict[int, Decimal]:
+    """Each advisor's settled total in the other months of the year (summed in Decimal)."""
+    before: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for lawyer_id, total in (
+        Settlement.objects.filter(lawyer_id__in=lawyer_ids, month__year=month.year)
+        .exclude(month=month)
+        .values_list("lawyer_id", "total")
+    ):
+        before[lawyer_id] += total
+    return before
+
+
+def _community_used(community_ids, month: date, excluding: list[int]) -> dict[int, Decimal]:
+    """What the month's lines of other settlements use of each community's budget."""
+    used: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for community_id, amount in (
+        SettlementLine.objects.filter(settlement__month=month, community_id__in=community_ids)
+        .exclude(settlement_id__in=excluding)
+        .values_list("community_id", "amount")
+    ):
+        used[community_id] += amount
+    return used
+
+
+def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
+    """Cap lines, recomputed from the other lines, so no cap is ever exceeded (see ``cap_cuts``)."""
+    settlement.lines.filter(kind=LineKind.CAP).delete()
+    if rules is None:
+        return
+    lines = list(settlement.lines.all())
+    before = _year_before([settlement.lawyer_id], settlement.month)[settlement.lawyer_id]
+    used = _community_used(
+        {line.community_id for line in lines if line.community_id}, settlement.month, [settlement.pk]
+    )
+    caps = cap_cuts(lines, rules, before_year=before, others=used)
+    position = max((line.position for line in lines), default=0)
+    SettlementLine.objects.bulk_create(_cap_lines(settlement, rules, caps, position))
 
 
 def refresh_total(settlement: Settlement) -> None:
@@ -574,74 +622,156 @@ def refresh_total(settlement: Settlement) -> None:
     Settlement.objects.filter(pk=settlement.pk).update(total=settlement.total)
 
 
-def _write(ctx: Context, advisor: Advisor, plan: Plan, paid: set, by) -> Settlement | None:
-    community, batch = ctx.place(advisor.community_id)
+def _line(settlement: Settlement, lawyer_id: int, index: int, line: DraftLine) -> SettlementLine:
+    return SettlementLine(
+        settlement=settlement,
+        lawyer_id=lawyer_id,
+        position=index,
+        kind=line.kind,
+        record_type=line.record_type,
+        record_pk=line.record_pk,
+        record_label=line.label[:120],
+        record_url=line.url,
+        community_id=line.community_id,
+        completed_on=line.completed_on,
+        rule_set=line.rule_set,
+        grade=line.grade,
+        outcome=line.outcome,
+        base_amount=line.base,
+        share=line.share,
+        amount=line.amount,
+        note=line.note[:300],
+    )
+
+
+def _write_batch(ctx: Context, advisors: list[Advisor], plans: dict[int, Plan], by) -> list[Settlement]:
+    """Write a batch's settlements set-wise: one locking read, one insert of the new settlements, one
+    delete and one insert of the lines, one insert of the flags and of the audit events. Advisors
+    are capped in order, each seeing the community budget used by those before it."""
+    lawyer_ids = [a.lawyer_id for a in advisors]
+    rules = ctx.month_rules
+    paid = _paid_elsewhere(lawyer_ids, ctx.month)
     with transaction.atomic():
-        settlement = (
-            Settlement.objects.select_for_update()
-            .filter(lawyer_id=advisor.lawyer_id, month=ctx.month)
-            .first()
-        )
-        if settlement is None:
-            settlement = Settlement.objects.create(
-                lawyer_id=advisor.lawyer_id,
+        current = {
+            settlement.lawyer_id: settlement
+            for settlement in Settlement.objects.select_for_update().filter(
+                lawyer_id__in=lawyer_ids, month=ctx.month
+            )
+        }
+        missing = [a for a in advisors if a.lawyer_id not in current]
+        places = ctx.places([a.community_id for a in missing])
+        fresh = [
+            Settlement(
+                lawyer_id=a.lawyer_id,
                 month=ctx.month,
                 district=ctx.district,
-                community=community,
-                batch=batch,
+                community=places[a.community_id][0],
+                batch=places[a.community_id][1],
             )
-        elif settlement.status not in EDITABLE or settlement.district_id != ctx.district.pk:
-            return None  # submitted, or settled by another district's run: never overwritten
-        settlement.lines.exclude(kind=LineKind.ADJUSTMENT).delete()
-        lines = [
-            SettlementLine(
-                settlement=settlement,
-                lawyer_id=advisor.lawyer_id,
-                position=index,
-                kind=line.kind,
-                record_type=line.record_type,
-                record_pk=line.record_pk,
-                record_label=line.label[:120],
-                record_url=line.url,
-                community_id=line.community_id,
-                completed_on=line.completed_on,
-                rule_set=line.rule_set,
-                grade=line.grade,
-                outcome=line.outcome,
-                base_amount=line.base,
-                share=line.share,
-                amount=line.amount,
-                note=line.note[:300],
-            )
-            for index, line in enumerate(plan.lines, start=1)
-            if (advisor.lawyer_id, line.record_type, line.record_pk) not in paid
+            for a in missing
         ]
-        SettlementLine.objects.bulk_create(lines)
-        adjustments = settlement.lines.filter(kind=LineKind.ADJUSTMENT)
-        if adjustments.exists():  # adjustments stay after the computed lines
-            for offset, adjustment in enumerate(adjustments.order_by("position", "pk"), start=len(lines) + 1):
-                SettlementLine.objects.filter(pk=adjustment.pk).update(position=offset)
-        apply_caps(settlement, ctx.month_rules)
-        refresh_total(settlement)
-        line_of = {
-            (record_type, record_pk): pk
-            for record_type, record_pk, pk in SettlementLine.objects.filter(
-                settlement=settlement, record_pk__isnull=False
-            ).values_list("record_type", "record_pk", "pk")
-        }
-        existing = {
-            (kind, key): (pk, line_id)
-            for kind, key, pk, line_id in Flag.objects.filter(settlement=settlement).values_list(
-                "kind", "key", "pk", "line_id"
+        Settlement.objects.bulk_create(fresh)  # primary keys come back (PostgreSQL, SQLite ≥ 3.35)
+        current.update((settlement.lawyer_id, settlement) for settlement in fresh)
+        # Submitted ones, or those settled by another district's run, are never overwritten.
+        chosen = [
+            (a, current[a.lawyer_id])
+            for a in advisors
+            if current[a.lawyer_id].status in EDITABLE and current[a.lawyer_id].district_id == ctx.district.pk
+        ]
+        keys = [settlement.pk for _a, settlement in chosen]
+        SettlementLine.objects.filter(settlement_id__in=keys).exclude(kind=LineKind.ADJUSTMENT).delete()
+        adjustments: dict[int, list[SettlementLine]] = defaultdict(list)
+        for adjustment in SettlementLine.objects.filter(
+            settlement_id__in=keys, kind=LineKind.ADJUSTMENT
+        ).order_by("settlement_id", "position", "pk"):
+            adjustments[adjustment.settlement_id].append(adjustment)
+        written: dict[int, list[SettlementLine]] = {}
+        for advisor, settlement in chosen:
+            written[settlement.pk] = [
+                _line(settlement, advisor.lawyer_id, index, line)
+                for index, line in enumerate(plans[advisor.lawyer_id].lines, start=1)
+                if (advisor.lawyer_id, line.record_type, line.record_pk) not in paid
+            ]
+        capped = rules is not None and (
+            rules.cap_advisor_month is not None
+            or rules.cap_advisor_year is not None
+            or rules.cap_community_month is not None
+        )
+        before = _year_before(lawyer_ids, ctx.month) if capped and rules.cap_advisor_year is not None else {}
+        used: dict[int, Decimal] = {}
+        if capped and rules.cap_community_month is not None:
+            communities = {
+                line.community_id for lines in written.values() for line in lines if line.community_id
+            } | {line.community_id for lines in adjustments.values() for line in lines if line.community_id}
+            used = _community_used(communities, ctx.month, keys)
+        moved: list[SettlementLine] = []
+        new_lines: list[SettlementLine] = []
+        events = []
+        now = timezone.now()
+        for _advisor, settlement in chosen:
+            lines = written[settlement.pk]
+            for offset, adjustment in enumerate(adjustments[settlement.pk], start=len(lines) + 1):
+                if adjustment.position != offset:  # adjustments stay after the computed lines
+                    adjustment.position = offset
+                    moved.append(adjustment)
+            kept = lines + adjustments[settlement.pk]
+            caps = (
+                cap_cuts(kept, rules, before_year=before.get(settlement.lawyer_id, ZERO), others=used)
+                if capped
+                else []
             )
+            position = max((line.position for line in kept), default=0)
+            cap_lines = _cap_lines(settlement, rules, caps, position)
+            everything = kept + cap_lines
+            for line in everything:
+                if line.community_id:
+                    used[line.community_id] = used.get(line.community_id, ZERO) + line.amount
+            new_lines.extend(lines)
+            new_lines.extend(cap_lines)
+            settlement.total = sum((line.amount for line in everything), ZERO)
+            settlement.computed_at = now
+            settlement.revision += 1
+            events.append(
+                audit.build(
+                    actor=by,
+                    action="subsidy.settlement.compute",
+                    obj=settlement,
+                    new={"total": settlement.total, "lines": len(lines)},
+                )
+            )
+        SettlementLine.objects.bulk_create(new_lines)
+        if moved:
+            SettlementLine.objects.bulk_update(moved, ["position"])
+        settled = [settlement for _a, settlement in chosen]
+        Settlement.objects.bulk_update(settled, ["total", "computed_at", "revision"])
+        _write_flags(chosen, plans, written, adjustments)
+        AuditEvent.objects.bulk_create(events)
+    return settled
+
+
+def _write_flags(chosen, plans: dict[int, Plan], written, adjustments) -> None:
+    """New flags inserted, flags found again kept (with their status) and pointed at the new lines."""
+    existing: dict[tuple[int, str, str], tuple[int, int | None]] = {
+        (settlement_id, kind, key): (pk, line_id)
+        for settlement_id, kind, key, pk, line_id in Flag.objects.filter(
+            settlement_id__in=[settlement.pk for _a, settlement in chosen]
+        ).values_list("settlement_id", "kind", "key", "pk", "line_id")
+    }
+    new: dict[tuple[int, str, str], Flag] = {}
+    relinked: list[Flag] = []
+    for advisor, settlement in chosen:
+        line_of = {
+            (line.record_type, line.record_pk): line.pk
+            for line in written[settlement.pk] + adjustments[settlement.pk]
+            if line.record_pk is not None
         }
-        new: dict[tuple[str, str], Flag] = {}
-        for draft in plan.flags:
+        for draft in plans[advisor.lawyer_id].flags:
             line_pk = line_of.get(draft.record) if draft.record else None
-            found = existing.get((draft.kind, draft.key))
+            key = (settlement.pk, draft.kind, draft.key)
+            found = existing.get(key)
             if found is None:
                 new.setdefault(
-                    (draft.kind, draft.key),
+                    key,
                     Flag(
                         settlement=settlement,
                         kind=draft.kind,
@@ -653,33 +783,15 @@ def _write(ctx: Context, advisor: Advisor, plan: Plan, paid: set, by) -> Settlem
                     ),
                 )
             elif found[1] != line_pk:  # recomputed lines have new ids
-                Flag.objects.filter(pk=found[0]).update(line_id=line_pk)
-        Flag.objects.bulk_create(new.values())
-        settlement.computed_at = timezone.now()
-        settlement.revision += 1
-        Settlement.objects.filter(pk=settlement.pk).update(
-            computed_at=settlement.computed_at, revision=settlement.revision
-        )
-        audit.record(
-            actor=by,
-            action="subsidy.settlement.compute",
-            obj=settlement,
-            new={"total": settlement.total, "lines": len(lines)},
-        )
-    return settlement
+                relinked.append(Flag(pk=found[0], line_id=line_pk))
+                existing[key] = (found[0], line_pk)
+    Flag.objects.bulk_create(new.values())
+    if relinked:
+        Flag.objects.bulk_update(relinked, ["line_id"])
 
 
 def settle_advisors(ctx: Context, advisors: list[Advisor], *, by=None) -> list[Settlement]:
-    plans = plan_batch(ctx, advisors)
-    paid = _paid_elsewhere([a.lawyer_id for a in advisors], ctx.month)
-    written = []
-    # One transaction per batch: a commit per advisor would cost more than the advisor's lines.
-    with transaction.atomic():
-        for advisor in advisors:
-            settlement = _write(ctx, advisor, plans[advisor.lawyer_id], paid, by)
-            if settlement is not None:
-                written.append(settlement)
-    return written
+    return _write_batch(ctx, advisors, plan_batch(ctx, advisors), by)
 
 
 def settle_district_month(

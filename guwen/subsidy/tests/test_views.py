@@ -148,3 +148,19 @@ def test_bureau_copies_edits_and_adopts_a_version_then_what_if_compares(world, s
     assert bureau.post(f"/subsidy/rules/{draft.pk}/adopt/").status_code == 302
     assert bureau.post(f"/subsidy/rules/{draft.pk}/", body).status_code == 409  # frozen once adopted
     assert verified_client(world.user("office")).post(f"/subsidy/rules/{draft.pk}/adopt/").status_code == 403
+
+
+def test_case_page_links_to_the_settlement_lines_that_paid_it_in_scope(world, settlement):
+    line_a = settlement.lines.get(kind=LineKind.CASE)
+    line_b = SettlementLine.objects.get(
+        lawyer=world.lawyer_b, record_type="mediation.mediationcase", record_pk=line_a.record_pk
+    )
+    case_url = line_a.record_url
+    office = verified_client(world.user("office")).get(case_url).content.decode()
+    for line in (line_a, line_b):
+        assert f"/subsidy/settlements/{line.settlement_id}/#line-{line.pk}" in office
+    # Advisor B co-mediated the case: their own line only, not A's settlement.
+    mine = verified_client(world.user("advisor_b")).get(case_url).content.decode()
+    assert f"#line-{line_b.pk}" in mine and f"#line-{line_a.pk}" not in mine
+    page = verified_client(world.user("office")).get(f"/subsidy/settlements/{settlement.pk}/")
+    assert f'id="line-{line_a.pk}"' in page.content.decode()

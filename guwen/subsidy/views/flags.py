@@ -30,6 +30,7 @@ def flag_list(request):
         rows = rows.filter(status=tab)
     else:
         tab = "all"
+    rows = selectors.narrowed(rows, request.GET, prefix="settlement__")
     page = paginate(request, rows.order_by("-settlement__month", "pk"))
     for flag in page.object_list:
         flag.may_decide = bool(flag_roles(request.user, flag))
@@ -40,6 +41,9 @@ def flag_list(request):
             "page": page,
             "tab": tab,
             "statuses": FlagStatus.choices,
+            "filters": selectors.filter_query(request.GET),
+            "filter_items": selectors.filter_items(request.GET),
+            "filter_note": selectors.filter_note(request.GET),
             "decide_form": forms.FlagDecideForm(),
             "callback_form": forms.CallbackForm(),
             "show_rules": selectors.districts_for(request.user).exists(),

@@ -53,6 +53,7 @@ def settlement_list(request):
         tab = "all"
     if month:
         rows = rows.filter(month=month)
+    rows = selectors.narrowed(rows, request.GET)
     page = paginate(request, selectors.with_counts(rows).order_by("-month", "lawyer__name", "pk"))
     districts = selectors.districts_for(request.user)
     context = {
@@ -61,6 +62,9 @@ def settlement_list(request):
         "has_queue": bool(queue),
         "statuses": SettlementStatus.choices,
         "month": request.GET.get("month", ""),
+        "filters": selectors.filter_query(request.GET),
+        "filter_items": selectors.filter_items(request.GET),
+        "filter_note": selectors.filter_note(request.GET),
         "run_form": forms.RunForm(
             districts=districts,
             initial={"month": f"{timezone.localdate():%Y-%m}", "district": districts.first()},
