@@ -164,3 +164,19 @@ def test_case_page_links_to_the_settlement_lines_that_paid_it_in_scope(world, se
     assert f"#line-{line_b.pk}" in mine and f"#line-{line_a.pk}" not in mine
     page = verified_client(world.user("office")).get(f"/subsidy/settlements/{settlement.pk}/")
     assert f'id="line-{line_a.pk}"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("1110"), "1,110.00"),
+        (Decimal("-400.5"), "-400.50"),
+        (Decimal("0"), "0.00"),
+        (None, ""),
+        ("—", "—"),
+    ],
+)
+def test_yuan_amounts_are_written_as_finance_writes_them(value, shown):
+    from guwen.subsidy.templatetags.subsidy import yuan
+
+    assert yuan(value) == shown
