@@ -71,14 +71,26 @@ def default_period(today: date | None = None) -> Period:
     return Period(start, today)
 
 
+# No record predates the service (2000 is well before the first advisors); a year beyond next is a typo.
+FIRST_YEAR = 2000
+
+
 def parse_period(date_from: str | date | None, date_to: str | date | None) -> Period:
     """The period a request names; either end may be left out. Refused in Chinese when the end
-    comes before the start or the span is longer than three years."""
+    comes before the start, the span is longer than three years, or a date falls outside 2000 to next
+    year."""
     start = date_from if isinstance(date_from, date) else _date(date_from, "date_from")
     end = date_to if isinstance(date_to, date) else _date(date_to, "date_to")
     default = default_period()
     end = end or default.end
     start = start or (default.start if end >= default.start else end.replace(day=1))
+    last_year = default.end.year + 1
+    for day, field in ((start, "date_from"), (end, "date_to")):
+        if not FIRST_YEAR <= day.year <= last_year:
+            raise DomainError(
+                _("日期须在 %(first)d 年至 %(last)d 年之间") % {"first": FIRST_YEAR, "last": last_year},
+                field=field,
+            )
     if start > end:
         raise DomainError(_("结束日期不能早于开始日期"), field="date_to")
     if (end - start).days > MAX_DAYS:

@@ -57,6 +57,10 @@ def test_out_of_scope_is_404_and_bad_periods_are_refused(world, records, client_
     assert api.status_code == 422 and api.json()["field"] == "date_to"
     assert client_for("office").get("/reports/?date_from=2026-13-01").status_code == 422
     assert client_for("office").get("/reports/?date_from=2020-01-01&date_to=2026-03-01").status_code == 422
+    # A year no record can have (a typo, or a fuzzer's 956): refused on the field, never a 500.
+    ancient = client_for("office").get("/api/v1/reports/summary?date_from=0956-05-01&date_to=0956-06-01")
+    assert ancient.status_code == 422 and ancient.json()["field"] == "date_from"
+    assert "2000 年" in client_for("office").get("/reports/?date_to=9999-01-01").content.decode()
 
 
 def test_figures_drill_down_to_their_records(world, records, client_for):
