@@ -1,5 +1,6 @@
-"""The menu on every screen: for each demo role, at phone, tablet and desktop widths, every menu item
-opens its page and 退出登录 is within reach; at the end it signs the user out.
+"""The menu on every screen: for each demo role, at phone, tablet and desktop widths, the menu lists
+the role's pages and 退出登录 is within reach; every item opens its page (on the phone, where most
+use it; at the other widths one item shows the current page is marked); at the end it signs out.
 
 One browser for the module and one sign-in per role: the widths are the same session, resized.
 """
@@ -92,7 +93,9 @@ def test_every_menu_item_opens_and_logout_is_reachable_at_every_width(
             labels = [text.strip() for text in open_menu(page).get_by_role("link").all_inner_texts()]
             assert labels == MENUS[username], f"{width}px"
 
-            for label in labels:
+            # Every item is opened on the phone; the pages are the same at other widths, where the
+            # menu's items, the marking of the current one and 退出登录 are checked.
+            for label in labels if width == WIDTHS[0] else labels[1:2]:
                 if page.locator("#site-nav").count() == 0:  # back from a page outside the layout
                     page.goto(f"{url}/")
                 link = open_menu(page).get_by_role("link", name=label, exact=True)

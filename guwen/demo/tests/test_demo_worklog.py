@@ -3,9 +3,10 @@
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from guwen.accounts.models import User
+from guwen.demo.management.commands.load_demo import STEPS
+from guwen.demo.nanwan import load as load_people
 from guwen.evaluation.worklog import worklog
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.time_machine("2026-12-03T10:20:00+08:00")
 def test_demo_advisor_log_shows_every_kind():
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # The demo up to the modules the log reads (the subsidy and the appraisal only read it).
+    load_people()
+    for label, step in STEPS:
+        if label not in ("以案定补", "评价考核"):
+            step()
     advisor = User.objects.get(username="advisor").lawyer
     entries = worklog(lawyer=advisor, date_from=date(2025, 12, 4), date_to=date(2026, 12, 3))
     kinds = {entry.kind for entry in entries}
