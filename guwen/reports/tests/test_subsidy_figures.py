@@ -59,7 +59,7 @@ def test_section_sums_by_status_in_scope_and_links_to_the_filtered_list(world, m
     # The figure's link lists exactly the settlements it counts.
     office = client_for("office")
     html = office.get(figures["已发放"].url).content.decode()
-    assert "甲律师" in html and "¥1200.00" in html and "¥500.50" not in html
+    assert "甲律师" in html and "¥1,200.00" in html and "¥500.50" not in html
     assert "乙律师" not in html and "筛选：南湾街道，2026-01 至 2026-02" in html
     everything = office.get(figures["已结算"].url).content.decode()
     assert everything.count('class="sub-item"') == 3
