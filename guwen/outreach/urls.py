@@ -13,6 +13,7 @@ urlpatterns = [
         activities.activity_photo,
         name="activity_photo",
     ),
+    path("outreach/activities/<int:pk>/files/<slug:which>/", activities.activity_file, name="activity_file"),
     path("outreach/activities/<int:pk>/hold/", activities.activity_hold, name="activity_hold"),
     path("outreach/activities/<int:pk>/confirm/", activities.activity_confirm, name="activity_confirm"),
     path("outreach/activities/<int:pk>/cancel/", activities.activity_cancel, name="activity_cancel"),

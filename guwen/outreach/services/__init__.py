@@ -5,6 +5,7 @@ from guwen.outreach.services.activities import (
     activity_confirm,
     activity_create,
     activity_mark_held,
+    activity_sign_in_sheet_read,
 )
 from guwen.outreach.services.checks import (
     enterprise_create,
@@ -27,6 +28,7 @@ __all__ = [
     "activity_confirm",
     "activity_create",
     "activity_mark_held",
+    "activity_sign_in_sheet_read",
     "coverage_remind",
     "enterprise_create",
     "finding_add",

@@ -197,3 +197,15 @@ def activity_cancel(*, activity: Activity, by, reason: str = "") -> Activity:
             context={"reason": reason},
         )
     return activity
+
+
+def activity_sign_in_sheet_read(*, activity: Activity, by, request=None) -> None:
+    """Record that ``by`` downloaded the activity's sign-in sheet scan: it names the residents who
+    came, so every full read is audited like other personal data."""
+    audit.record(
+        actor=by,
+        action="outreach_activity.read_sign_in_sheet",
+        obj=activity,
+        new={"community": activity.community.code},
+        request=request,
+    )

@@ -115,6 +115,17 @@ def _photo_path(w: World, role: str, inside: bool, size: str) -> str:
     return f"/outreach/activities/{activity.pk}/photos/{photo.pk}/{size}/"
 
 
+def _file_path(w: World, role: str, inside: bool, which: str) -> str:
+    """The place's shared activity with its material and sign-in sheet stored (once)."""
+    from django.core.files.base import ContentFile
+
+    activity = _kept(w, role, inside, "activity")
+    if not activity.sign_in_sheet:
+        activity.materials.save("material.pdf", ContentFile(b"%PDF-1.4 material"), save=False)
+        activity.sign_in_sheet.save("sheet.pdf", ContentFile(b"%PDF-1.4 sheet"), save=True)
+    return f"/outreach/activities/{activity.pk}/files/{which}/"
+
+
 def _activity_body(w: World, role: str, inside: bool) -> dict:
     community, lawyer = _place(w, role, inside)
     return {
@@ -211,6 +222,22 @@ ROWS: list[Row] = [
         "outreach:activity_photo",
         "GET",
         lambda w, r, i: _photo_path(w, r, i, "full"),
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+    Row(
+        "outreach:activity_file",
+        "GET",
+        lambda w, r, i: _file_path(w, r, i, "materials"),
+        page(SEES_A),
+        page(ONLY_SYSADMIN),
+        setup=setup,
+    ),
+    Row(
+        "outreach:activity_file",
+        "GET",
+        lambda w, r, i: _file_path(w, r, i, "sign-in-sheet"),
         page(SEES_A),
         page(ONLY_SYSADMIN),
         setup=setup,

@@ -94,3 +94,34 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_saved(world):
         )
     assert refused.value.field == "photos"
     assert not ActivityPhoto.objects.exists()
+
+
+def test_material_and_sign_in_sheet_download_in_scope_and_the_sheet_read_is_audited(world, client_for):
+    from django.core.files.base import ContentFile
+
+    from guwen.core.models import AuditEvent
+
+    activity = lecture(world)
+    staff = client_for("staff_a")
+    page = staff.get(f"/outreach/activities/{activity.pk}/").content.decode()
+    assert "下载签到表" not in page  # nothing stored, no link
+    assert staff.get(f"/outreach/activities/{activity.pk}/files/sign-in-sheet/").status_code == 404
+    activity.materials.save("m.pdf", ContentFile(b"%PDF-1.4 material"), save=False)
+    activity.sign_in_sheet.save("s.pdf", ContentFile(b"%PDF-1.4 sheet"), save=True)
+    page = staff.get(f"/outreach/activities/{activity.pk}/").content.decode()
+    base = f"/outreach/activities/{activity.pk}/files"
+    assert f'href="{base}/materials/"' in page and f'href="{base}/sign-in-sheet/"' in page
+
+    material = staff.get(f"{base}/materials/")
+    assert material.status_code == 200 and _body(material) == b"%PDF-1.4 material"
+    assert material["Content-Type"] == "application/pdf" and "attachment" in material["Content-Disposition"]
+    assert not AuditEvent.objects.filter(action="outreach_activity.read_sign_in_sheet").exists()
+    sheet = staff.get(f"{base}/sign-in-sheet/")
+    assert sheet.status_code == 200 and _body(sheet) == b"%PDF-1.4 sheet"
+    assert "sandbox" in sheet["Content-Security-Policy"] and "no-store" in sheet["Cache-Control"]
+    event = AuditEvent.objects.get(action="outreach_activity.read_sign_in_sheet")
+    assert event.actor == world.user("staff_a") and event.object_id == str(activity.pk)
+
+    assert staff.get(f"{base}/photos/").status_code == 404  # not a file an activity has
+    assert client_for("outsider").get(f"{base}/sign-in-sheet/").status_code == 404
+    assert AuditEvent.objects.filter(action="outreach_activity.read_sign_in_sheet").count() == 1

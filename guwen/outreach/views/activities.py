@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -75,6 +77,40 @@ def activity_create(request):
         messages.success(request, _("活动已登记"))
         return redirect("outreach:activity_detail", pk=activity.pk)
     return form_page(request, form, _("登记普法活动"))
+
+
+# The files an activity may carry besides its photos: (model field, name in the download).
+ACTIVITY_FILES = {"materials": ("materials", "宣传材料"), "sign-in-sheet": ("sign_in_sheet", "签到表")}
+
+
+@login_required
+def activity_file(request, pk: int, which: str):
+    """The activity's publicity material or sign-in sheet scan, as a download, within its scope
+    (404 otherwise). The sign-in sheet names the residents who came, so each download of it is
+    audited."""
+    activity = _activity(request, pk)
+    if which not in ACTIVITY_FILES:
+        raise Http404
+    field, label = ACTIVITY_FILES[which]
+    stored = getattr(activity, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    if field == "sign_in_sheet":
+        services.activity_sign_in_sheet_read(activity=activity, by=request.user, request=request)
+    extension = stored.name[stored.name.rfind(".") :] if "." in stored.name else ""
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{activity.date:%Y%m%d}-{activity.community.name}-{label}{extension}",
+        content_type=mimetypes.guess_type(stored.name)[0] or "application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _activity(request, pk: int) -> Activity:
