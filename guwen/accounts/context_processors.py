@@ -41,9 +41,8 @@ def menu_items(user) -> list[tuple[str, str]]:
             items.append((_("以案定补"), reverse("subsidy:settlement_list")))
         if roles & REPORTS:
             items.append((_("统计报表"), reverse("reports:dashboard")))
-        items.append((_("区域与社区"), reverse("regions:region_list")))
-        items.append((_("律师"), reverse("regions:lawyer_list")))
-        items.append((_("律师事务所"), reverse("regions:firm_list")))
+        # One entry for the directory: its three lists link to each other (regions/_tabs.html).
+        items.append((_("区域与律师"), reverse("regions:region_list")))
         items.append((_("知识库"), reverse("knowledge:search")))
     if roles & EVALUATION:
         items.append((_("评价考核"), reverse("evaluation:home")))
@@ -52,16 +51,31 @@ def menu_items(user) -> list[tuple[str, str]]:
         items.append((_("账号管理"), reverse("accounts:manage_list")))
     if Role.SYSADMIN in roles or user.is_staff:
         items.append((_("系统管理"), reverse("admin:index")))
+    # 修改密码 is on 我的账号: the bar must hold a region's whole menu on one line at 1,280 px.
     items.append((_("我的账号"), reverse("accounts:profile")))
-    items.append((_("修改密码"), reverse("accounts:password_change")))
     return items
 
 
+def _sections() -> dict[str, tuple[str, ...]]:
+    """Pages that belong to a menu item whose address they do not start with."""
+    return {
+        reverse("regions:region_list"): (reverse("regions:lawyer_list"), reverse("regions:firm_list")),
+        reverse("accounts:profile"): (reverse("accounts:password_change"),),
+    }
+
+
 def _current_url(urls: list[str], path: str) -> str | None:
-    """The menu item the page belongs to: the longest item address the path starts with (the home
-    page only for itself), so /consultations/settings/ marks 咨询设置, not 法律咨询 as well."""
-    matches = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
-    return max(matches, key=len, default=None)
+    """The menu item the page belongs to: the longest item address (or address of a page of its
+    section) the path starts with (the home page only for itself), so /consultations/settings/
+    marks 咨询设置, not 法律咨询 as well, and /lawyers/3/ marks 区域与律师."""
+    sections = _sections()
+    matches = [
+        (len(prefix), url)
+        for url in urls
+        for prefix in (url, *sections.get(url, ()))
+        if (path == prefix if prefix == "/" else path.startswith(prefix))
+    ]
+    return max(matches, default=(0, None))[1]
 
 
 def navigation(request) -> dict:

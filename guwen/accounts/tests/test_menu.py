@@ -9,11 +9,11 @@ import pytest
 from guwen.accounts.context_processors import menu_items
 from guwen.testing import verified_client
 
-FIRM_WORK = ["驻点值班", "普法与体检", "区域与社区", "律师", "律师事务所", "知识库", "评价考核", "法律法规"]
+FIRM_WORK = ["驻点值班", "普法与体检", "区域与律师", "知识库", "评价考核", "法律法规"]
 OFFICE_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", *FIRM_WORK[2:]]
 # Those who run the service in a region also read its reports (统计报表), after 以案定补.
 REGION_WORK = ["驻点值班", "人民调解", "普法与体检", "以案定补", "统计报表", *FIRM_WORK[2:]]
-OWN = ["我的账号", "修改密码"]
+OWN = ["我的账号"]
 EXPECTED = {
     "advisor_a": ["工作台", "法律咨询", *OFFICE_WORK, *OWN],
     "staff_a": ["工作台", *REGION_WORK, *OWN],
@@ -51,3 +51,26 @@ def test_the_menu_is_not_hidden_inside_a_closed_disclosure(world):
     html = verified_client(world.user("office")).get("/").content.decode()
     assert "<details" not in html.split("</header>")[0]
     assert '<nav id="site-nav"' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "marked"),
+    [("/lawyers/", "/regions/"), ("/firms/", "/regions/"), ("/accounts/password/", "/accounts/me/")],
+)
+def test_a_page_of_a_section_marks_its_menu_item(world, path, marked):
+    """The directory's lawyer and firm lists belong to 区域与律师, the password page to 我的账号."""
+    html = verified_client(world.user("office")).get(path).content.decode()
+    header = html.split("</header>")[0]
+    assert f'<a href="{marked}" aria-current="page">' in header
+    assert header.count('aria-current="page"') == 1
+
+
+def test_the_directory_lists_link_to_each_other_and_the_profile_to_the_password_page(world):
+    client = verified_client(world.user("office"))
+    for path in ("/regions/", "/lawyers/", "/firms/"):
+        main = client.get(path).content.decode().split("</header>")[1]
+        for href in ("/regions/", "/lawyers/", "/firms/"):
+            assert f'href="{href}"' in main, f"{path} links to {href}"
+        assert f'<a href="{path}" class="on" aria-current="page">' in main
+    profile = client.get("/accounts/me/").content.decode().split("</header>")[1]
+    assert 'href="/accounts/password/"' in profile
