@@ -185,13 +185,18 @@ def fit(examples: list[Example], *, note: str = "", embeddings: bool = True) -> 
 def evaluate(artefact: dict[str, Any], examples: list[Example], *, fast: bool = False) -> Metrics:
     """Figures on ``examples``, read as residents ask (the question alone); ``fast``: the TF-IDF
     half alone, as triage answers without the embedding."""
-    import numpy as np
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-
-    classes = list(artefact["meta"]["classes"])
     texts = [model_input(example.text) for example in examples]  # the question alone, as residents ask
     truth = [example.category for example in examples]
     probabilities = predict_proba(artefact, texts, fast=fast)
+    return metrics_of(probabilities, list(artefact["meta"]["classes"]), truth)
+
+
+def metrics_of(probabilities, classes: list[str], truth: list[str]) -> Metrics:
+    """Figures of answers already computed (one row of ``probabilities`` over ``classes`` per
+    question whose label is in ``truth``): the benchmark embeds its questions once."""
+    import numpy as np
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
     order = np.argsort(-probabilities, axis=1)[:, :3]
     predicted = [classes[row[0]] for row in order]
     in_top3 = [truth[i] in {classes[j] for j in order[i]} for i in range(len(truth))]
