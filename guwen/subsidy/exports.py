@@ -99,6 +99,7 @@ def finance_xlsx(batch: Batch, settlements: list[Settlement]) -> bytes:
 
 
 GRADE_NAMES = {"simple": "简易", "ordinary": "普通", "major": "重大", "special": "特别重大"}
+SIGNERS = ("顾问律师", "社区确认", "司法所审核", "区司法局审批")
 
 
 def statement_pdf(settlement: Settlement) -> bytes:
@@ -160,6 +161,20 @@ def statement_pdf(settlement: Settlement) -> bytes:
             y - 12 * mm,
             f"发放日期：{settlement.paid_on:%Y-%m-%d}    财务凭证号：{settlement.finance_reference}",
         )
+    # The approval chain signs the paper copy kept in the file: advisor, community, office, district.
+    y -= 24 * mm
+    if y < 40 * mm:
+        pdf.showPage()
+        y = height - 30 * mm
+    pdf.setFont(font, 10)
+    for row, signer in enumerate(SIGNERS):
+        x = left if row % 2 == 0 else left + (right - left) / 2
+        line_y = y - (row // 2) * 16 * mm
+        pdf.drawString(x, line_y, f"{signer}：")
+        pdf.line(x + 30 * mm, line_y - 1 * mm, x + 78 * mm, line_y - 1 * mm)
+        pdf.setFont(font, 8)
+        pdf.drawString(x + 30 * mm, line_y - 5 * mm, "（签名）        年    月    日")
+        pdf.setFont(font, 10)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

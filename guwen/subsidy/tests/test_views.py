@@ -1,4 +1,7 @@
 import io
+import os
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -180,3 +183,23 @@ def test_yuan_amounts_are_written_as_finance_writes_them(value, shown):
     from guwen.subsidy.templatetags.subsidy import yuan
 
     assert yuan(value) == shown
+
+
+def test_the_statement_has_its_lines_total_and_a_signature_line_for_each_step(world, settlement, tmp_path):
+    """The printed statement is signed by the advisor, the community, the office and the district."""
+    if not shutil.which("pdftotext"):
+        if os.environ.get("GUWEN_REQUIRE_BROWSER") == "1":
+            pytest.fail("GUWEN_REQUIRE_BROWSER=1 but pdftotext is missing (make system-deps)")
+        pytest.skip("pdftotext missing: statement text not checked")
+    pdf = tmp_path / "statement.pdf"
+    pdf.write_bytes(
+        verified_client(world.user("advisor_a"))
+        .get(f"/subsidy/settlements/{settlement.pk}/statement.pdf")
+        .content
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "以案定补结算单" in text and "合计" in text and f"{settlement.total:,.2f}" in text
+    for signer in ("顾问律师：", "社区确认：", "司法所审核：", "区司法局审批："):
+        assert signer in text, signer
