@@ -43,8 +43,27 @@ def bar_chart(title: str, labels: list[str], values: list[float | int | None]) -
         draw.rectangle((x0, y, x1, bottom), fill=BAR)
         text = f"{value:g}"
         draw.text(((x0 + x1) / 2, y - 8), text, fill=INK, font=label_font, anchor="ms")
-        short = label if len(label) <= 8 else label[:7] + "…"
-        draw.text(((x0 + x1) / 2, bottom + 16), short, fill=INK, font=label_font, anchor="mt")
+        for row, line in enumerate(_fit(label, label_font, slot * 0.94)):
+            draw.text(((x0 + x1) / 2, bottom + 12 + row * 34), line, fill=INK, font=label_font, anchor="mt")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _fit(label: str, font, width: float, lines: int = 2) -> list[str]:
+    """``label`` broken into at most ``lines`` lines no wider than ``width`` (the bar's slot), the
+    last one cut with … when the label is longer still: labels never run into their neighbours."""
+    rows: list[str] = []
+    rest = label
+    while rest and len(rows) < lines:
+        size = len(rest)
+        while size > 1 and font.getlength(rest[:size]) > width:
+            size -= 1
+        rows.append(rest[:size])
+        rest = rest[size:]
+    if rest:
+        last = rows[-1]
+        while len(last) > 1 and font.getlength(last + "…") > width:
+            last = last[:-1]
+        rows[-1] = last + "…"
+    return rows
