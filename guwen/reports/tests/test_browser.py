@@ -1,5 +1,6 @@
 """The office's journey on a 390 px phone in Debian's Chromium: open 统计报表 from the menu, see the
-charts drawn, drill down from a figure to the records, and download a ledger written by the worker.
+charts drawn, drill down from a figure to the records, download a ledger written by the worker, and
+download a table as it is shown.
 Screenshots at 390 and 1280 px go to GUWEN_SCREENSHOTS when set, to be looked at."""
 
 from __future__ import annotations
@@ -63,3 +64,20 @@ def test_office_drills_down_and_downloads_a_ledger(live_server, transactional_db
     download.value.save_as(path)
     rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
     assert rows[2][1:5] == (held_on.isoformat(), "南龙社区", "法治讲座", "《民法典》婚姻家庭编讲座")
+
+    # Any table on a work page downloads as it is shown (CSV that Excel opens in Chinese).
+    page.goto(f"{live_server.url}/lawyers/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载表格（CSV）").click()
+    assert download.value.suggested_filename.startswith(
+        "律师-"
+    ) and download.value.suggested_filename.endswith(".csv")
+    csv_path = tmp_path / "lawyers.csv"
+    download.value.save_as(csv_path)
+    data = csv_path.read_bytes()
+    assert data.startswith("\ufeff".encode())
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "姓名,律所,执业证号,擅长领域"
+    assert any(
+        line.startswith(world.lawyer_a.name) and world.lawyer_a.licence_number in line for line in lines[1:]
+    )
