@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guwen.core import formtools
@@ -155,7 +156,7 @@ class TableVersionForm(formtools.Form):
     district = forms.ModelChoiceField(
         label=_("适用范围"), queryset=None, error_messages={**REQUIRED, "invalid_choice": _("请选择本区")}
     )
-    year = forms.IntegerField(label=_("适用年度"), min_value=2000, max_value=2100, error_messages=YEAR_ERRORS)
+    year = forms.IntegerField(label=_("适用年度"), error_messages=YEAR_ERRORS)
     note = forms.CharField(
         label=_("修订说明"),
         max_length=200,
@@ -165,6 +166,15 @@ class TableVersionForm(formtools.Form):
 
     def __init__(self, *args, districts, city: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        # The years a version may be made for: last year (still being appraised), this and next.
+        this_year = timezone.localdate().year
+        span = _("适用年度须在 %(a)d 到 %(b)d 年之间") % {"a": this_year - 1, "b": this_year + 1}
+        self.fields["year"] = forms.IntegerField(
+            label=_("适用年度"),
+            min_value=this_year - 1,
+            max_value=this_year + 1,
+            error_messages={**YEAR_ERRORS, "min_value": span, "max_value": span},
+        )
         field = self.fields["district"]
         field.queryset = districts
         field.required = not city
@@ -182,6 +192,10 @@ class QuestionnaireVersionForm(TableVersionForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages=REQUIRED,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["title", "questions", "district", "year", "note"])
 
     def clean_questions(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
