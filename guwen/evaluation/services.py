@@ -331,7 +331,7 @@ PREVIEW = "evaluation.preview"
 
 
 def preview_seconds() -> int:
-    return int(getattr(settings, "GUWEN_APPRAISAL_PREVIEW_SECONDS", 300))
+    return int(settings.GUWEN_APPRAISAL_PREVIEW_SECONDS)
 
 
 def preview_cache_bump() -> None:
