@@ -304,7 +304,7 @@ def overdue_complaints(today):
     consultations, which keeps the rating link; the sweep that tells the office reads them here."""
     return (
         Complaint.objects.filter(status=ComplaintStatus.OPEN, due_on__lt=today)
-        .select_related("community__parent", "lawyer")
+        .select_related("rating", "community__parent", "lawyer")
         .exclude(pk__in=ComplaintOverdueNotice.objects.values("complaint_id"))
         .order_by("due_on", "pk")
     )

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guwen.core.errors import DomainError
 from guwen.core.models import AuditEvent
@@ -194,3 +196,20 @@ def test_a_version_in_use_is_marked_and_cannot_be_edited_in_the_admin(world):
     )
     page = verified_client(world.user("bureau")).get(f"/evaluation/tables/scheme/{scheme.pk}/")
     assert "不再修改" in page.content.decode()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=8))
+def test_form_rows_are_accepted_exactly_when_each_weight_is_positive_and_they_add_up_to_100(weights):
+    from guwen.evaluation.forms import EvaluationFormVersionForm
+    from guwen.regions.models import Region
+
+    data = {"district": "", "year": str(timezone.localdate().year), "note": "调整"}
+    data |= {f"label_{i}": f"项目{i}" for i in range(len(weights))}
+    data |= {f"weight_{i}": str(w) for i, w in enumerate(weights)}
+    form = EvaluationFormVersionForm(data, items=[], spare=8, districts=Region.objects.none(), city=True)
+    valid = all(weights) and sum(weights) == 100
+    assert form.is_valid() == valid, form.errors
+    if valid:
+        assert [i["weight"] for i in form.cleaned_data["items"]] == weights
+        assert len({i["key"] for i in form.cleaned_data["items"]}) == len(weights)
