@@ -201,6 +201,9 @@ GUWEN_RATE_LIMITS = {
 }
 # Questionnaires a community needs per quarter before its survey score counts as representative.
 GUWEN_SURVEY_MIN_SAMPLE = env_int("GUWEN_SURVEY_MIN_SAMPLE", 20)
+# How long the appraisal's live preview may lag the other modules' records (the shared cache keeps
+# it; evaluation's own inputs, ratings and assignments refresh it at once).
+GUWEN_APPRAISAL_PREVIEW_SECONDS = env_int("GUWEN_APPRAISAL_PREVIEW_SECONDS", 300)
 RATELIMIT_USE_CACHE = "default"
 # django-ratelimit knows only third-party Redis clients by name (W001, for Django's own Redis
 # cache, whose incr is atomic), and calls the database cache's incr not atomic (E003): without

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from guwen.core import formtools
 from guwen.core.errors import DomainError
-from guwen.evaluation import rules
+from guwen.evaluation import rules, selectors
 from guwen.evaluation.models import (
     Appraisal,
     AppraisalScheme,
@@ -54,8 +54,19 @@ class SchemeForm(formtools.ModelForm):
         return data
 
 
+class VersionAdmin(admin.ModelAdmin):
+    """A version that records refer to is never edited nor deleted: a change is a new version
+    (the district makes one on /evaluation/tables/)."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and selectors.table_in_use(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and selectors.table_in_use(obj))
+
+
 @admin.register(EvaluationForm)
-class EvaluationFormAdmin(admin.ModelAdmin):
+class EvaluationFormAdmin(VersionAdmin):
     form = EvaluationFormForm
     list_display = ["district", "year", "version", "created_at"]
     list_filter = ["district", "year"]
@@ -63,7 +74,7 @@ class EvaluationFormAdmin(admin.ModelAdmin):
 
 
 @admin.register(AppraisalScheme)
-class AppraisalSchemeAdmin(admin.ModelAdmin):
+class AppraisalSchemeAdmin(VersionAdmin):
     form = SchemeForm
     list_display = ["district", "year", "version", "excellent_from", "qualified_from", "basic_from"]
     list_filter = ["district", "year"]
@@ -71,7 +82,7 @@ class AppraisalSchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(VersionAdmin):
     list_display = ["title", "district", "year", "version"]
     list_filter = ["district", "year"]
     raw_id_fields = ["district"]

@@ -245,3 +245,20 @@ class EvaluationReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} {self.lawyer} {self.quarter} {self.stage}"
+
+
+class ComplaintOverdueNotice(models.Model):
+    """The office was told that a complaint passed its deadline unresolved: one row per complaint,
+    so a second run of the sweep, or a second worker, tells nobody again."""
+
+    complaint = models.OneToOneField(
+        "consultations.Complaint", verbose_name=_("差评投诉"), on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("提醒时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("投诉逾期提醒")
+        verbose_name_plural = _("投诉逾期提醒")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.sent_at:%Y-%m-%d}"

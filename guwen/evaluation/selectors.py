@@ -8,20 +8,23 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
 
-from guwen.accounts.models import Role
+from guwen.accounts.models import Membership, Role
 from guwen.accounts.scope import communities_visible_to, current_memberships, is_sysadmin, roles_of
+from guwen.consultations.models import Complaint, ComplaintStatus
 from guwen.evaluation.models import (
     Appraisal,
     AppraisalScheme,
     CommunityEvaluation,
+    ComplaintOverdueNotice,
     EvaluationForm,
     Questionnaire,
     SurveyResponse,
 )
 from guwen.outreach.selectors import Quarter
 from guwen.regions.models import Assignment, AssignmentRole, Lawyer, Region
-from guwen.regions.selectors import current_assignments
+from guwen.regions.selectors import current_assignments, in_force_on
 
 OFFICE_ROLES = {Role.OFFICE, Role.BUREAU, Role.SYSADMIN}
 EVALUATORS = {Role.COMMUNITY_STAFF, Role.OFFICE, Role.SYSADMIN}
@@ -210,3 +213,98 @@ def current_assignments_of_communities(communities: QuerySet[Region]) -> QuerySe
 def survey_communities(user) -> QuerySet[Region]:
     """Communities whose survey progress the user may follow."""
     return communities_visible_to(user).filter(is_active=True).order_by("code")
+
+
+# --- versioned tables -----------------------------------------------------------------------------
+
+TABLE_EDITORS = {Role.BUREAU, Role.SYSADMIN}
+
+
+def table_districts(user) -> QuerySet[Region]:
+    """Districts whose tables the user keeps: the bureau its own, the system admin every one."""
+    if is_sysadmin(user):
+        return Region.objects.filter(level="district").order_by("code")
+    ids = [
+        m.region_id
+        for m in current_memberships(user)
+        if m.role == Role.BUREAU and m.region is not None and m.region.level == "district"
+    ]
+    return Region.objects.filter(pk__in=ids).order_by("code")
+
+
+def tables_visible_to(user, model) -> QuerySet:
+    """Versions of a table the user may read: the city default and their districts' own."""
+    if not roles_of(user) & TABLE_EDITORS:
+        return model.objects.none()
+    rows = model.objects.select_related("district")
+    if is_sysadmin(user):
+        return rows
+    return rows.filter(Q(district=None) | Q(district__in=table_districts(user)))
+
+
+def table_in_force(model, district: Region | None, year: int):
+    """The version of a table in force for a district (or the city, with None) and year."""
+    return _in_force(model, district, year)
+
+
+def tables_in_use(model, ids) -> set[int]:
+    """The versions among ``ids`` that records refer to (never edited: a change is a new version)."""
+    ids = list(ids)
+    if model is Questionnaire:
+        used = SurveyResponse.objects.filter(questionnaire_id__in=ids).values_list(
+            "questionnaire_id", flat=True
+        )
+    elif model is EvaluationForm:
+        used = CommunityEvaluation.objects.filter(form_id__in=ids).values_list("form_id", flat=True)
+    else:
+        used = Appraisal.objects.filter(scheme_id__in=ids).values_list("scheme_id", flat=True)
+    return set(used)
+
+
+def table_in_use(row) -> bool:
+    return row.pk is not None and row.pk in tables_in_use(type(row), [row.pk])
+
+
+# --- who is told ----------------------------------------------------------------------------------
+
+
+def firm_admins(firm_id: int | None) -> list[int]:
+    """The users who administer a firm today."""
+    if firm_id is None:
+        return []
+    today = timezone.localdate()
+    return list(
+        Membership.objects.filter(
+            in_force_on(today), role=Role.FIRM_ADMIN, firm_id=firm_id, user__is_active=True
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def office_users_for(community: Region | None) -> list[int]:
+    """The judicial office (司法所) of the community's street today: who follows its complaints."""
+    if community is None:
+        return []
+    street = community if community.level == "street" else community.parent
+    if street is None:
+        return []
+    today = timezone.localdate()
+    return list(
+        Membership.objects.filter(in_force_on(today), role=Role.OFFICE, region=street, user__is_active=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def overdue_complaints(today):
+    """Complaints (差评投诉) still open after their deadline, oldest deadline first. They belong to
+    consultations, which keeps the rating link; the sweep that tells the office reads them here."""
+    return (
+        Complaint.objects.filter(status=ComplaintStatus.OPEN, due_on__lt=today)
+        .select_related("rating", "community__parent", "lawyer")
+        .exclude(pk__in=ComplaintOverdueNotice.objects.values("complaint_id"))
+        .order_by("due_on", "pk")
+    )

@@ -10,3 +10,9 @@ from guwen.evaluation import reminders
 def community_evaluation_reminders() -> int:
     """Remind community staff whose quarterly evaluation of their advisor is missing."""
     return reminders.evaluation_remind()
+
+
+@sweeps.register("evaluation.complaints_overdue", every_seconds=3600)
+def complaints_overdue() -> int:
+    """Tell the office, once per complaint, that a complaint passed its deadline unresolved."""
+    return reminders.complaints_overdue_notify()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.evaluation.views import appraisals, community, feedback
+from guwen.evaluation.views import appraisals, community, feedback, tables
 
 app_name = "evaluation"
 urlpatterns = [
@@ -23,4 +23,7 @@ urlpatterns = [
     path("evaluation/evaluations/", community.evaluations, name="evaluations"),
     path("evaluation/evaluations/new/", community.evaluation_create, name="evaluation_create"),
     path("evaluation/surveys/", community.surveys, name="surveys"),
+    path("evaluation/tables/", tables.tables, name="tables"),
+    path("evaluation/tables/<slug:kind>/new/", tables.table_create, name="table_create"),
+    path("evaluation/tables/<slug:kind>/<int:pk>/", tables.table, name="table"),
 ]

@@ -125,6 +125,45 @@ def _tables(w: World) -> None:
     default_tables_ensure()
 
 
+def _version(w: World, role: str, inside: bool):
+    """A scheme version of the bureau's district (in scope) or of the other district."""
+    from guwen.evaluation import rules
+    from guwen.evaluation.models import AppraisalScheme
+
+    return AppraisalScheme.objects.create(
+        district=w.district if inside else w.district2,
+        year=timezone.localdate().year,
+        version=next(_serial),
+        weights=rules.DEFAULT_WEIGHTS,
+    )
+
+
+def _table_body(kind: str):
+    def body(w: World, role: str, inside: bool) -> dict:
+        from guwen.evaluation import rules
+
+        common = {
+            "district": (w.district if inside else w.district2).pk,
+            "year": str(timezone.localdate().year),
+            "note": "按区里新要求调整",
+        }
+        if kind == "questionnaire":
+            return common | {"title": "满意度问卷", "questions": "服务态度\n总体满意度"}
+        if kind == "form":
+            return common | {"label_0": "服务态度", "weight_0": "60", "label_1": "响应及时", "weight_1": "40"}
+        return common | {
+            **{f"w_{k}": str(v) for k, v in rules.DEFAULT_WEIGHTS.items()},
+            "excellent_from": "90",
+            "qualified_from": "75",
+            "basic_from": "60",
+        }
+
+    return body
+
+
+TABLE_EDITORS = {"bureau": 200, "sysadmin": 200}
+
+
 def expect(allowed: dict[str, int], default: int) -> dict[str, int]:
     """Roles that see the record get ``default`` (refused by role) unless named in ``allowed``."""
     result = {role: default for role in ROLES}
@@ -251,6 +290,33 @@ ROWS: list[Row] = [
         lambda w, r, i: f"/e/{w.community_a.code}/survey-qr.svg",
         everyone(200),
     ),
+    Row("evaluation:tables", "GET", fixed("/evaluation/tables/"), page(TABLE_EDITORS), setup=_tables),
+    Row(
+        "evaluation:table",
+        "GET",
+        lambda w, r, i: f"/evaluation/tables/scheme/{_version(w, r, i).pk}/",
+        page(TABLE_EDITORS),
+        page(ONLY_SYSADMIN),
+    ),
+    Row(
+        "evaluation:table_create",
+        "GET",
+        fixed("/evaluation/tables/form/new/"),
+        page(TABLE_EDITORS),
+        setup=_tables,
+    ),
+    *[
+        Row(
+            "evaluation:table_create",
+            "POST",
+            fixed(f"/evaluation/tables/{kind}/new/"),
+            page({"bureau": 302, "sysadmin": 302}),
+            page({"bureau": 422, "sysadmin": 302}),
+            body=_table_body(kind),
+            setup=_tables,
+        )
+        for kind in ("questionnaire", "form", "scheme")
+    ],
     Row(
         "api:evaluation_list_appraisals",
         "GET",

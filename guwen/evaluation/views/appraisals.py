@@ -121,6 +121,7 @@ def _page(request, appraisal, forms=None, status=200):
         {
             "a": appraisal,
             "p": services.appraisal_preview(appraisal),
+            "preview_minutes": max(1, services.preview_seconds() // 60),
             "adjustments": appraisal.adjustments.select_related("by"),
             "adjust_form": forms.get("adjust") or AdjustForm() if office and draft else None,
             "review_form": forms.get("review") or ReviewForm() if office and draft else None,
