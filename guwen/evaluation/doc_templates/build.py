@@ -10,128 +10,32 @@ for the advisor, the law firm and the judicial office. The variables are those
 ``guwen/evaluation/documents.py`` offers; ``test_documents.py`` renders the template with the
 sample context, so a tag naming something not offered fails there.
 
-The primitives mirror ``guwen/outreach/doc_templates/build.py`` (the same fonts and table grid, so
-the documents look alike); both are scripts.
+The primitives are ``guwen/core/docbuild.py`` (the same fonts and table grid as the other official
+documents).
 """
 
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+
+from guwen.core.docbuild import SMALL_PT, TITLE_PT, head, heading, label, new_document, save
+from guwen.core.docbuild import Grid as _Grid
+from guwen.core.docbuild import para as _para
 
 HERE = Path(__file__).resolve().parent
-SERIF = "Noto Serif CJK SC"
-BODY_PT = 12
-SMALL_PT = 10.5
-TITLE_PT = 18
-LEFT_CM, RIGHT_CM = 2.6, 2.4
-TEXT_WIDTH_CM = 21.0 - LEFT_CM - RIGHT_CM
 
 
-def _fonts(element, name: str) -> None:
-    properties = element.get_or_add_rPr()
-    fonts = properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        properties.insert(0, fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
+def para(container, text: str = "", *, indent: bool = False, **options):
+    """A paragraph; ``indent`` sets the first line in by two characters."""
+    return _para(container, text, indent_chars=2 if indent else 0, **options)
 
 
-def new_document() -> Document:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
-    section.left_margin, section.right_margin = Cm(LEFT_CM), Cm(RIGHT_CM)
-    normal = document.styles["Normal"]
-    normal.font.name = SERIF
-    normal.font.size = Pt(BODY_PT)
-    _fonts(normal.element, SERIF)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.line_spacing = 1.25
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    normal.element.get_or_add_rPr().append(lang)
-    return document
-
-
-def para(container, text: str = "", *, size=BODY_PT, bold=False, align=None, before=0, after=0, indent=False):
-    paragraph = container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_before = Pt(before)
-    paragraph.paragraph_format.space_after = Pt(after)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    if text:
-        run = paragraph.add_run(text)
-        run.font.size = Pt(size)
-        run.bold = bold
-        _fonts(run._element, SERIF)
-    return paragraph
-
-
-def heading(document, text: str) -> None:
-    para(document, text, bold=True, before=10, after=4)
-
-
-class Grid:
-    """A bordered table of fixed column widths (cm), built row by row from ``(text, span, options)``."""
-
-    def __init__(self, document, widths: list[float], *, size: float = BODY_PT):
-        assert sum(widths) <= TEXT_WIDTH_CM + 0.01, (widths, sum(widths))
-        self.widths, self.size = widths, size
-        self.table = document.add_table(rows=0, cols=len(widths))
-        self.table.style = document.styles["Table Grid"]
-        self.table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        self.table.autofit = False
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        self.table._tbl.tblPr.append(layout)
-        for column, width in zip(self.table.columns, widths, strict=True):
-            column.width = Cm(width)
-
-    def row(self, cells: list[tuple]):
-        row = self.table.add_row()
-        row.height = Cm(0.8)
-        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        for index, width in enumerate(self.widths):
-            row.cells[index].width = Cm(width)
-        column = 0
-        for text, span, *rest in cells:
-            options = rest[0] if rest else {}
-            cell = row.cells[column]
-            if span > 1:
-                cell = cell.merge(row.cells[column + span - 1])
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            paragraph = cell.paragraphs[0]
-            if options.get("center"):
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = paragraph.add_run(text)
-            run.bold = options.get("bold", False)
-            run.font.size = Pt(options.get("size", self.size))
-            _fonts(run._element, SERIF)
-            column += span
-        assert column == len(self.widths), (cells, column)
-        return row
-
-
-def label(text: str, span: int = 1) -> tuple:
-    return (text, span, {"center": True})
-
-
-def head(text: str) -> tuple:
-    return (text, 1, {"center": True, "bold": True})
+Grid = partial(_Grid, row_cm=0.8)  # rows a little lower than the mediation forms'
 
 
 def form() -> Document:
@@ -189,31 +93,9 @@ def form() -> Document:
     return d
 
 
-def _freeze(path: Path) -> None:
-    """Fixed zip timestamps, so a rebuild without changes leaves the committed file as it was."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
-        data = {info.filename: archive.read(info.filename) for info in archive.infolist()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(data):
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data[name])
-
-
 def main() -> int:
-    import datetime
-
     target = HERE / "appraisal_form.docx"
-    document = form()
-    properties = document.core_properties
-    properties.author = properties.last_modified_by = "顾问 Guwen"
-    properties.title = "社区法律顾问年度考核表"
-    properties.created = properties.modified = datetime.datetime(2026, 1, 1)
-    properties.revision = 1
-    document.save(target)
-    _freeze(target)
+    save(form(), target, "社区法律顾问年度考核表")
     print(f"wrote {target.relative_to(HERE.parent.parent.parent)}")
     return 0
 

@@ -21,176 +21,37 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
+
+from guwen.core.docbuild import (
+    SERIF,
+    TITLE_PT,
+    Grid,
+    head,
+    label,
+    para,
+    save,
+    set_fonts,
+    value,
+)
+from guwen.core.docbuild import new_document as a4_document
 
 HERE = Path(__file__).resolve().parent
-SERIF = "Noto Serif CJK SC"
-SANS = "Noto Sans CJK SC"
-BODY_PT = 12  # 小四
-TITLE_PT = 18  # 小二
-PAGE_WIDTH_CM = 21.0
-LEFT_CM, RIGHT_CM = 2.6, 2.4
-TEXT_WIDTH_CM = PAGE_WIDTH_CM - LEFT_CM - RIGHT_CM  # 16.0
-
-
-# --- primitives ---------------------------------------------------------------------------------
-
-
-def _fonts(element, name: str) -> None:
-    """Name ``name`` for every script of a run or style (East Asian text among them)."""
-    properties = element.get_or_add_rPr()
-    fonts = properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        properties.insert(0, fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
 
 
 def new_document() -> Document:
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
-    section.left_margin, section.right_margin = Cm(LEFT_CM), Cm(RIGHT_CM)
-    section.header_distance = section.footer_distance = Cm(1.2)
-    normal = document.styles["Normal"]
-    normal.font.name = SERIF
-    normal.font.size = Pt(BODY_PT)
-    _fonts(normal.element, SERIF)
-    # Chinese text in forms: no extra space after paragraphs, lines a little apart.
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.line_spacing = 1.25
-    language = normal.element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    language.append(lang)
-    return document
+    """A form with the page footer placed (the committee's address and phone print there)."""
+    return a4_document(header_cm=1.2)
 
 
-def para(
-    container,
-    text: str = "",
-    *,
-    size: float = BODY_PT,
-    bold: bool = False,
-    align=None,
-    indent_chars: float = 0,
-    before: float = 0,
-    after: float = 0,
-    font: str = SERIF,
-):
-    paragraph = container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_before = Pt(before)
-    paragraph.paragraph_format.space_after = Pt(after)
-    if indent_chars:
-        paragraph.paragraph_format.first_line_indent = Pt(size * indent_chars)
-    if text:
-        run = paragraph.add_run(text)
-        run.font.size = Pt(size)
-        run.bold = bold
-        _fonts(run._element, font)
-    return paragraph
+# --- primitives of the mediation forms ------------------------------------------------------------
 
 
 def title(document, text: str, *, number: bool = True) -> None:
     para(document, text, size=TITLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
     if number:
         para(document, "{{ case.number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=6)
-
-
-RIGHT = "\u2192"  # a line of a cell that starts with → is set flush right (seal and date lines)
-
-
-def _cell_text(cell, text: str, *, bold: bool = False, align=None, size: float = BODY_PT) -> None:
-    lines = text.split("\n")
-    first = cell.paragraphs[0]
-    for index, line in enumerate(lines):
-        paragraph = first if index == 0 else cell.add_paragraph()
-        if line.startswith(RIGHT):
-            line = line[1:]
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        elif align is not None:
-            paragraph.alignment = align
-        if line:
-            run = paragraph.add_run(line)
-            run.bold = bold
-            run.font.size = Pt(size)
-            _fonts(run._element, SERIF)
-
-
-class Grid:
-    """A bordered table of ``widths`` (cm) built row by row; a row is a list of
-    ``(text, span)`` or ``(text, span, {"bold": True, "align": ...})``."""
-
-    def __init__(self, document, widths: list[float], *, size: float = BODY_PT):
-        assert sum(widths) <= TEXT_WIDTH_CM + 0.01, (widths, sum(widths))  # never wider than the page
-        self.widths = widths
-        self.size = size
-        self.table = document.add_table(rows=0, cols=len(widths))
-        self.table.style = document.styles["Table Grid"]
-        self.table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        self.table.autofit = False
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        self.table._tbl.tblPr.append(layout)
-        # LibreOffice lays a table out by its grid columns, not by the cells' own widths.
-        for column, width in zip(self.table.columns, widths, strict=True):
-            column.width = Cm(width)
-
-    def row(self, cells: list[tuple], *, height: float | None = None, exact: bool = False):
-        row = self.table.add_row()
-        if height:
-            row.height = Cm(height)
-            row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if exact else WD_ROW_HEIGHT_RULE.AT_LEAST
-        else:
-            row.height = Cm(0.9)
-            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        for index, width in enumerate(self.widths):
-            row.cells[index].width = Cm(width)
-        column = 0
-        for spec in cells:
-            text, span = spec[0], spec[1]
-            options = spec[2] if len(spec) > 2 else {}
-            cell = row.cells[column]
-            if span > 1:
-                cell = cell.merge(row.cells[column + span - 1])
-            cell.vertical_alignment = options.get("valign", WD_CELL_VERTICAL_ALIGNMENT.CENTER)
-            _cell_text(
-                cell,
-                text,
-                bold=options.get("bold", False),
-                align=options.get("align"),
-                size=options.get("size", self.size),
-            )
-            column += span
-        assert column == len(self.widths), (cells, column)
-        return row
-
-    def loop(self, opening: str, cells: list[tuple], closing: str = "{%tr endfor %}") -> None:
-        """A row repeated for each item: docxtpl replaces the tag rows by the loop."""
-        self.row([(opening, len(self.widths))])
-        self.row(cells)
-        self.row([(closing, len(self.widths))])
-
-
-def label(text: str, span: int = 1) -> tuple:
-    return (text, span, {"align": WD_ALIGN_PARAGRAPH.CENTER})
-
-
-def value(text: str, span: int = 1, *, top: bool = False) -> tuple:
-    options = {"valign": WD_CELL_VERTICAL_ALIGNMENT.TOP} if top else {}
-    return (text, span, options)
 
 
 def signature_block(container, lines: list[str], *, seal: bool = True, date: str = "") -> None:
@@ -233,14 +94,12 @@ def committee_contact(document) -> None:
         "{% if committee.phone %}　电话：{{ committee.phone }}{% endif %}"
     )
     run.font.size = Pt(9)
-    _fonts(run._element, SERIF)
+    set_fonts(run._element, SERIF)
 
 
 def party_table(document, collection: str = "parties") -> None:
     grid = Grid(document, PARTY_WIDTHS, size=10.5)
-    grid.row(
-        [(text, span, {"align": WD_ALIGN_PARAGRAPH.CENTER, "bold": True}) for text, span, _o in PARTY_HEAD]
-    )
+    grid.row([head(text, span) for text, span, _o in PARTY_HEAD])
     grid.loop(f"{{%tr for p in {collection} %}}", PARTY_ROW)
 
 
@@ -692,7 +551,7 @@ def cover() -> Document:
         ("保管期限", "{{ file.retention }}"),
         ("备　　注", "{{ file.notes }}"),
     ):
-        grid.row([(text, 1, {"align": WD_ALIGN_PARAGRAPH.CENTER, "bold": True}), value(variable)], height=1.3)
+        grid.row([head(text), value(variable)], height=1.3)
     return d
 
 
@@ -743,35 +602,10 @@ BUILDERS = {
 }
 
 
-def _reproducible(path: Path) -> None:
-    """Fixed timestamps in the zip and the core properties, so a rebuild without changes leaves
-    the committed files as they were."""
-    import zipfile
-
-    data = {}
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            data[info.filename] = archive.read(info.filename)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(data):
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data[name])
-
-
 def main() -> None:
-    import datetime
-
     for name, builder in BUILDERS.items():
-        document = builder()
-        properties = document.core_properties
-        properties.author = properties.last_modified_by = "顾问 Guwen"
-        properties.title = (builder.__doc__ or "").split(" ")[0]
-        properties.created = properties.modified = datetime.datetime(2026, 1, 1)
-        properties.revision = 1
         path = HERE / name
-        document.save(path)
-        _reproducible(path)
+        save(builder(), path, (builder.__doc__ or "").split(" ")[0])
         print(f"wrote {path.relative_to(HERE.parents[2])}", file=sys.stderr)
 
 

@@ -5,7 +5,7 @@ Run from the repository root, after changing the layout or a variable:
     .venv/bin/python guwen/reports/doc_templates/build.py
 
 and commit the .docx it writes beside itself. A4, the fonts of the other official documents
-(guwen/mediation/doc_templates/build.py), the report's five parts, the charts as pictures
+(guwen/core/docbuild.py), the report's five parts, the charts as pictures
 (``{{ images.name }}``). The variables are those ``guwen/reports/documents.py`` offers.
 """
 
@@ -16,36 +16,27 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+
+from guwen.core.docbuild import new_document, save
+from guwen.core.docbuild import para as _para
 
 HERE = Path(__file__).resolve().parent
-SERIF = "Noto Serif CJK SC"
-
-
-def _fonts(run, name: str = SERIF) -> None:
-    properties = run._element.get_or_add_rPr()
-    fonts = properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        properties.insert(0, fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
 
 
 def para(document, text: str = "", *, size=12, bold=False, center=False, indent=True, after=4):
-    paragraph = document.add_paragraph()
-    run = paragraph.add_run(text)
-    run.font.size, run.bold = Pt(size), bold
-    _fonts(run)
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    paragraph.paragraph_format.space_after = Pt(after)
-    paragraph.paragraph_format.line_spacing = 1.4
-    return paragraph
+    """Body text of a report: lines 1.4 apart, the first line in by two characters."""
+    align = WD_ALIGN_PARAGRAPH.CENTER if center else None
+    indent_chars = 2 if indent and not center else 0
+    return _para(
+        document,
+        text,
+        size=size,
+        bold=bold,
+        align=align,
+        indent_chars=indent_chars,
+        after=after,
+        line_spacing=1.4,
+    )
 
 
 def heading(document, text: str) -> None:
@@ -53,11 +44,7 @@ def heading(document, text: str) -> None:
 
 
 def summary() -> Document:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin, section.right_margin = Cm(2.6), Cm(2.4)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.5)
+    document = new_document(bottom_cm=2.5, form=False)
     para(document, "{{ summary.title }}", size=18, bold=True, center=True, after=6)
     para(document, "（{{ summary.period }}）", size=12, center=True, after=12)
     heading(document, "一、总体情况")
@@ -86,7 +73,7 @@ def summary() -> Document:
 
 
 def main() -> int:
-    summary().save(HERE / "quarterly_summary.docx")
+    save(summary(), HERE / "quarterly_summary.docx", "业务综述")
     print(f"wrote {HERE / 'quarterly_summary.docx'}")
     return 0
 
