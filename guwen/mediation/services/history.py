@@ -7,7 +7,8 @@ when it closed. What it does not say stays empty: no mediators, no grade (so no 
 for history), no sessions. A party's 身份证号 and phone are sealed as at intake (encrypted, a keyed
 hash to find the same person across cases, a masked copy); a name arrives as the register has it,
 masked or not. The committee's case counter is moved past every imported serial, so a number is
-never given twice.
+never given twice. History raises no alarms: the overdue and judicial-confirmation reminders are
+marked as already sent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from guwen.core import audit
 from guwen.core.crypto import seal
@@ -43,6 +45,7 @@ def cases_import(*, rows: list[dict], by, source: str) -> int:
     """Create the cases, each a dict of MediationCase fields plus ``parties`` (dicts of role, kind,
     name, id_number, phone) and ``outcome`` (a dict of Outcome fields, or None); the limit is the
     usual 30 days from intake. One audit event names the file."""
+    now = timezone.now()
     with transaction.atomic():
         made = 0
         tops: dict[tuple[int, int], int] = {}
@@ -53,6 +56,7 @@ def cases_import(*, rows: list[dict], by, source: str) -> int:
                     MediationCase(
                         created_by=by,
                         due_on=due_date(row["intake_on"]),
+                        overdue_notified_at=now,
                         **{k: v for k, v in row.items() if k not in ("parties", "outcome")},
                     )
                     for row in chunk
@@ -67,7 +71,7 @@ def cases_import(*, rows: list[dict], by, source: str) -> int:
             )
             Outcome.objects.bulk_create(
                 [
-                    Outcome(case=case, recorded_by=by, **row["outcome"])
+                    Outcome(case=case, recorded_by=by, confirmation_reminded_at=now, **row["outcome"])
                     for case, row in zip(cases, chunk, strict=True)
                     if row.get("outcome")
                 ]

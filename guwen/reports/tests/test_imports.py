@@ -260,6 +260,7 @@ def test_a_hand_kept_register_seals_id_numbers_keeps_masked_names_and_moves_the_
     assert imported.status_code == 200 and "导入完成" in imported.content.decode()
     case = MediationCase.objects.get()
     assert (case.year, case.serial, case.grade, case.outcome.kind) == (2025, 7, "", "written")
+    assert case.overdue_notified_at and case.outcome.confirmation_reminded_at  # history raises no alarms
     applicant = case.parties.get(role="applicant")
     assert (
         applicant.name == "王*"
