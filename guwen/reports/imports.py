@@ -42,6 +42,7 @@ from guwen.duty.services import history as duty_history
 from guwen.mediation.models import CaseStatus, DisputeType, MediationCase, OutcomeKind, PartyKind, PartyRole
 from guwen.mediation.services import history as mediation_history
 from guwen.outreach.models import Activity, ActivityKind, ActivityStatus, CheckStatus, Enterprise, HealthCheck
+from guwen.outreach.models import Channel as OutreachChannel
 from guwen.outreach.services import history as outreach_history
 from guwen.regions.models import Level
 from guwen.reports.ledgers import LEDGERS
@@ -53,6 +54,8 @@ MAX_LISTED = 200  # errors listed; the count says how many more
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 IMPORTABLE = ("consultations", "duty", "activities", "mediation", "checks")
+# Columns the export writes that a ledger kept before they were added may lack.
+OPTIONAL = {"宣传形式"}
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,9 @@ def _context(user) -> Context:
 # --- one parser per ledger: a row (column → value) to the owning model's fields and a duplicate key
 
 
+# Several lawyers in one cell, as the export joins them (、) or as people type them; never on a
+# space, which a name may hold (演示律师 赵一).
+LAWYERS = re.compile(r"[、，,;；]+")
 MASKED_PHONE = re.compile(r"^[0-9]{3}\*{4}[0-9]{4}$")
 
 
@@ -296,7 +302,7 @@ def _existing_shifts(communities, start: date, end: date) -> set[tuple]:
 def _activity(row: dict, ctx: Context) -> tuple[dict, tuple]:
     community = ctx.community(row)
     day = _date(row, "活动日期")
-    names = [n.strip() for n in re.split(r"[、，,;；\s]+", _text(row, "主讲律师")) if n.strip()]
+    names = [n.strip() for n in LAWYERS.split(_text(row, "主讲律师")) if n.strip()]
     advisors = [ctx.lawyer(name, "主讲律师") for name in names]
     status = _choice(row, "状态", ActivityStatus.choices)
     audience = _count(row, "参与人数")
@@ -304,9 +310,17 @@ def _activity(row: dict, ctx: Context) -> tuple[dict, tuple]:
         raise CellError("参与人数", _("已开展的活动应填写参与人数"))
     topic = _text(row, "主题", max_length=120)
     kind = _choice(row, "活动类型", ActivityKind.choices)
+    channel = _choice(row, "宣传形式", OutreachChannel.choices, required=False)
+    if kind == ActivityKind.PUBLICITY and not channel:
+        raise CellError(
+            "宣传形式",
+            _("普法宣传应填写宣传形式（%(options)s）")
+            % {"options": "、".join(str(label) for label in OutreachChannel.labels)},
+        )
     fields = {
         "community": community,
         "kind": kind,
+        "channel": channel,
         "date": day,
         "topic": topic,
         "place": _text(row, "地点", required=False, max_length=120),
@@ -531,7 +545,7 @@ def _health_check(row: dict, ctx: Context) -> tuple[dict, tuple]:
     community = ctx.community(row)
     day = _date(row, "体检日期")
     enterprise = _enterprise(row, ctx, community)
-    names = [n.strip() for n in re.split(r"[、，,;；\s]+", _text(row, "体检律师")) if n.strip()]
+    names = [n.strip() for n in LAWYERS.split(_text(row, "体检律师")) if n.strip()]
     advisors = [ctx.lawyer(name, "体检律师") for name in names]
     found = _count(row, "发现问题") or 0
     high = _count(row, "高风险问题") or 0
@@ -662,7 +676,9 @@ def check(
         if header is None:
             if values and str(values[0] or "").strip() == "序号":
                 header = {i: str(v).strip() for i, v in enumerate(values) if v is not None}
-                missing = [name for name in ledger.headers if name not in header.values()]
+                missing = [
+                    name for name in ledger.headers if name not in header.values() and name not in OPTIONAL
+                ]
                 for name in missing:
                     result.errors.append(RowError(sheet.title, number, name, _("表头缺少该列")))
                 if missing:

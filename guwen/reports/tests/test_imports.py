@@ -100,13 +100,14 @@ def test_row_errors_are_listed_and_nothing_is_imported(world, client_for):
         [5, "2026-03-05", "南龙社区", "法治讲座", "讲座五", "", "无名律师", 30, "已开展"],
         [6, "2026-03-06", "南龙社区", "法治讲座", "讲座六", "", "甲律师", "=10*3", "已举办"],
         [7, "2026-03-07", "南龙社区", "法治讲座", "讲座七", "", "甲律师", None, "已开展"],
+        [8, "2026-03-08", "南龙社区", "普法宣传", "宣传八", "", "甲律师", 50, "已开展"],
         good,
     ]
     response = _post(
         client_for("office"), "activities", _sheet("普法宣传活动台账", ACTIVITY_HEADERS, rows), "import"
     )
     html = response.content.decode()
-    assert response.status_code == 422 and "发现 6 处错误，未导入任何数据" in html
+    assert response.status_code == 422 and "发现 7 处错误，未导入任何数据" in html
     for reason in (
         "日期“2026/13/45”无法识别",
         "“松园社区”不是您范围内的社区",
@@ -114,6 +115,7 @@ def test_row_errors_are_listed_and_nothing_is_imported(world, client_for):
         "找不到律师“无名律师”",
         "此处应为数值，不能是公式",
         "已开展的活动应填写参与人数",
+        "普法宣传应填写宣传形式（横幅展板、",
     ):
         assert reason in html, reason
     assert "与文件中前面的行重复" in html
