@@ -80,7 +80,8 @@ def _evaluation(communities, quarter: Quarter, period: Period) -> tuple[list[str
     reviewed = sum(e.grades.values())
     rated = f"居民评价 {e.ratings} 次，平均 {e.rating_mean} 星" if e.ratings else "本季度尚无居民评价"
     results = [
-        f"群众评价：{rated}；差评投诉 {e.complaints_opened} 件，处理 {e.complaints_resolved} 件；"
+        f"群众评价：{rated}；新收差评投诉 {e.complaints_opened} 件，"
+        f"本季度处理投诉 {e.complaints_resolved} 件；"
         f"满意度问卷回收 {e.survey_responses} 份，{len(e.surveys_reached)} 个社区达到最低样本量"
         f"（{required} 份，共 {len(e.surveys)} 个社区）。",
     ]
@@ -106,7 +107,12 @@ def _evaluation(communities, quarter: Quarter, period: Period) -> tuple[list[str
         shortcomings.append(
             f"年度考核基本合格 {e.grades['基本合格']} 名、不合格 {e.grades['不合格']} 名，需跟进整改。"
         )
-    chart = bar_chart(f"{quarter.year}年度考核等次（已审核，名）", list(e.grades), list(e.grades.values()))
+    # Nothing reviewed yet: no chart of zeros, the sentence says so (an empty picture is left out).
+    chart = (
+        bar_chart(f"{quarter.year}年度考核等次（已审核，名）", list(e.grades), list(e.grades.values()))
+        if reviewed
+        else ""
+    )
     return results, shortcomings, chart
 
 

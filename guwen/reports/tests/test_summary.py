@@ -37,7 +37,8 @@ def test_the_street_summary_reads_like_the_report(world, records, client_for, tm
     assert "驻点缺勤 1 次" in text  # a shortcoming the data shows
     assert "以案定补：本季度各月尚无补贴结算。" in text and "本季度尚无居民评价" in text
     assert "2026年度考核尚未审核（待审核 0 名）。" in text
-    assert len(Document(io.BytesIO(data)).inline_shapes) == 5  # the charts, as pictures
+    # The charts, as pictures; no appraisal reviewed yet, so no chart of grades.
+    assert len(Document(io.BytesIO(data)).inline_shapes) == 4
     if documents.soffice_path() and shutil.which("pdftoppm"):
         pages = _pages(data, tmp_path, "summary")
         assert pages and pages[0].stat().st_size > 5000
@@ -158,11 +159,12 @@ def test_the_summary_reports_subsidy_and_evaluation_where_the_report_puts_them(
     text = _text(data)
     if os.environ.get("GUWEN_SCREENSHOTS") and documents.soffice_path() and shutil.which("pdftoppm"):
         _pages(data, tmp_path, "summary-evaluation")
+    assert len(Document(io.BytesIO(data)).inline_shapes) == 5  # with the appraisal grades
     results, shortcomings = text.split("三、工作成效")[1].split("四、存在的不足")
     for sentence in (
         "以案定补：本季度各月结算补贴 2,000.00 元，已发放 1,200.00 元；"
         "按案件等级计补调解案件 1 件（普通 1 件），计补 600.00 元。",
-        "群众评价：居民评价 3 次，平均 2.67 星；差评投诉 2 件，处理 0 件；"
+        "群众评价：居民评价 3 次，平均 2.67 星；新收差评投诉 2 件，本季度处理投诉 0 件；"
         "满意度问卷回收 1 份，0 个社区达到最低样本量",
         "2026年度考核已审核 1 名：优秀 0 名、合格 1 名、基本合格 0 名、不合格 0 名；待审核 1 名。",
     ):
