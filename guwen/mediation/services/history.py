@@ -13,13 +13,15 @@ marked as already sent.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guwen.core import audit
 from guwen.core.crypto import seal
+from guwen.core.errors import Conflict
 from guwen.core.masking import mask_id_number, mask_phone
 from guwen.core.validators import clean_mobile
 from guwen.mediation.models import CaseCounter, MediationCase, Outcome, Party
@@ -42,6 +44,17 @@ def _party(case: MediationCase, party: dict) -> Party:
 
 
 def cases_import(*, rows: list[dict], by, source: str) -> int:
+    """See ``_cases_import``; a number taken by an intake between the check and the import refuses
+    the whole file (409) instead of failing in the database."""
+    try:
+        return _cases_import(rows=rows, by=by, source=source)
+    except IntegrityError:
+        raise Conflict(
+            _("导入期间有案号已被新登记的案件占用，未导入任何数据：请重新检查后再导入"), field="file"
+        ) from None
+
+
+def _cases_import(*, rows: list[dict], by, source: str) -> int:
     """Create the cases, each a dict of MediationCase fields plus ``parties`` (dicts of role, kind,
     name, id_number, phone) and ``outcome`` (a dict of Outcome fields, or None); the limit is the
     usual 30 days from intake. One audit event names the file."""

@@ -375,3 +375,23 @@ def test_every_case_number_the_committee_gives_reads_back(year, serial, name):
 def test_amounts_read_back_exactly(amount):
     assert imports._amount({"金额": str(amount)}, "金额") == amount
     assert imports._amount({"金额": float(amount)}, "金额") == amount
+
+
+def test_a_number_taken_between_check_and_import_refuses_the_whole_file(world):
+    from guwen.core.errors import Conflict
+    from guwen.mediation.services import history
+    from guwen.mediation.tests.helpers import intake
+
+    taken = intake(world)
+    rows = [_case_row(1, "（2025）南龙人调字第0040号"), _case_row(2, f"（{taken.year}）南龙人调字第0001号")]
+    checked = imports.check(
+        handle=io.BytesIO(data := _sheet("人民调解案件登记台账", MEDIATION_HEADERS, rows)),
+        size=len(data),
+        kind="mediation",
+        user=world.user("office"),
+    )
+    assert len(checked.duplicates) == 1 and len(checked.records) == 1
+    clash = dict(checked.records[0], year=taken.year, serial=taken.serial)  # as if taken meanwhile
+    with pytest.raises(Conflict, match="未导入任何数据"):
+        history.cases_import(rows=[checked.records[0], clash], by=world.user("office"), source="x.xlsx")
+    assert MediationCase.objects.count() == 1
