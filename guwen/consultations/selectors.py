@@ -15,6 +15,7 @@ from guwen.consultations.models import (
     AdvisorAway,
     Attachment,
     Complaint,
+    ComplaintStatus,
     Consultation,
     GroupChannel,
     Level,
@@ -474,6 +475,32 @@ def rating_figures(*, lawyer_id: int, start: datetime, end: datetime) -> tuple[i
     )
     mean = figures["mean"]
     return figures["n"], (Decimal(str(mean)).quantize(Decimal("0.01")) if mean is not None else None)
+
+
+def ratings_by_community(*, community_ids: list[int], start: datetime, end: datetime) -> dict[int, tuple]:
+    """``{community id: (count, mean score 1–5, ratings of 2 stars or fewer)}`` of the residents'
+    ratings given in [start, end) in the given communities (one grouped query)."""
+    rows = (
+        Rating.objects.filter(community_id__in=community_ids, created_at__gte=start, created_at__lt=end)
+        .values("community_id")
+        .annotate(n=Count("pk"), mean=Avg("score"), low=Count("pk", filter=Q(score__lte=2)))
+    )
+    return {
+        row["community_id"]: (row["n"], Decimal(str(row["mean"])).quantize(Decimal("0.01")), row["low"])
+        for row in rows
+    }
+
+
+def complaint_counts(*, community_ids: list[int], start: datetime, end: datetime) -> tuple[int, int, int]:
+    """(opened in [start, end), resolved in [start, end), open and past their deadline today) of the
+    complaints about the given communities' work."""
+    rows = Complaint.objects.filter(community_id__in=community_ids)
+    figures = rows.aggregate(
+        opened=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        resolved=Count("pk", filter=Q(resolved_at__gte=start, resolved_at__lt=end)),
+        overdue=Count("pk", filter=Q(status=ComplaintStatus.OPEN, due_on__lt=timezone.localdate())),
+    )
+    return figures["opened"], figures["resolved"], figures["overdue"]
 
 
 def ratings_visible_to(user) -> QuerySet[Rating]:

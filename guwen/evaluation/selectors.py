@@ -4,6 +4,7 @@ may see, and the table versions in force for a community and year."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,16 +13,19 @@ from django.utils import timezone
 
 from guwen.accounts.models import Membership, Role
 from guwen.accounts.scope import communities_visible_to, current_memberships, is_sysadmin, roles_of
+from guwen.consultations import selectors as consultations
 from guwen.consultations.models import Complaint, ComplaintStatus
 from guwen.evaluation.models import (
     Appraisal,
     AppraisalScheme,
+    AppraisalStatus,
     CommunityEvaluation,
     ComplaintOverdueNotice,
     EvaluationForm,
     Questionnaire,
     SurveyResponse,
 )
+from guwen.evaluation.rules import GRADES
 from guwen.outreach.selectors import Quarter
 from guwen.regions.models import Assignment, AssignmentRole, Lawyer, Region
 from guwen.regions.selectors import current_assignments, in_force_on
@@ -307,4 +311,101 @@ def overdue_complaints(today):
         .select_related("rating", "community__parent", "lawyer")
         .exclude(pk__in=ComplaintOverdueNotice.objects.values("complaint_id"))
         .order_by("due_on", "pk")
+    )
+
+
+# --- for the reports (aggregates; the reports module scopes the region) ---------------------------
+
+LOW_MEAN = Decimal("3.50")  # a community whose residents rate under 3.5 stars on average is named
+
+
+@dataclass(frozen=True)
+class RegionEvaluation:
+    """A region's evaluation figures for a quarter, as the quarterly summary writes them."""
+
+    ratings: int
+    rating_mean: Decimal | None
+    low_ratings: int  # 2 stars or fewer: each opened a complaint
+    low_rated: list[tuple[str, int, Decimal]]  # (community, ratings, mean) under LOW_MEAN
+    complaints_opened: int
+    complaints_resolved: int
+    complaints_overdue: int  # open and past their deadline today
+    surveys: list[SurveyProgress]  # one per community, in code order
+    grades: dict[str, int]  # reviewed appraisals of the year by grade, every grade present
+    appraisals_draft: int
+
+    @property
+    def surveys_reached(self) -> list[SurveyProgress]:
+        return [s for s in self.surveys if s.reached]
+
+    @property
+    def surveys_behind(self) -> list[SurveyProgress]:
+        return [s for s in self.surveys if not s.reached]
+
+    @property
+    def survey_responses(self) -> int:
+        return sum(s.responses for s in self.surveys)
+
+
+def region_figures(communities: QuerySet[Region], quarter: Quarter, start, end) -> RegionEvaluation:
+    """Ratings and complaints in [start, end) (aware datetimes), survey progress for ``quarter``
+    and the appraisals of its year of the advisors who served the communities in that year: five
+    grouped queries."""
+    communities = list(communities.order_by("code"))
+    ids = [c.pk for c in communities]
+    by_community = consultations.ratings_by_community(community_ids=ids, start=start, end=end)
+    count = sum(n for n, _mean, _low in by_community.values())
+    total = sum(n * mean for n, mean, _low in by_community.values())
+    names = {c.pk: c.name for c in communities}
+    low_rated = sorted(
+        (names[pk], n, mean) for pk, (n, mean, _low) in by_community.items() if mean < LOW_MEAN
+    )
+    opened, resolved, overdue = consultations.complaint_counts(community_ids=ids, start=start, end=end)
+    answers = {
+        row["community_id"]: row
+        for row in SurveyResponse.objects.filter(
+            community_id__in=ids, year=quarter.year, quarter=quarter.number
+        )
+        .values("community_id")
+        .annotate(n=Count("pk"), mean=Avg("score"))
+    }
+    required = min_sample()
+    surveys = [
+        SurveyProgress(
+            c,
+            quarter,
+            answers[c.pk]["n"] if c.pk in answers else 0,
+            required,
+            Decimal(str(answers[c.pk]["mean"])).quantize(Decimal("0.01")) if c.pk in answers else None,
+        )
+        for c in communities
+    ]
+    year_start, year_end = date(quarter.year, 1, 1), date(quarter.year, 12, 31)
+    served = (
+        Assignment.objects.filter(community_id__in=ids, starts_on__lte=year_end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+        .values("lawyer_id")
+    )
+    grades = dict.fromkeys(GRADES, 0)
+    draft = 0
+    for row in (
+        Appraisal.objects.filter(year=quarter.year, lawyer_id__in=served)
+        .values("status", "grade")
+        .annotate(n=Count("pk"))
+    ):
+        if row["status"] == AppraisalStatus.REVIEWED and row["grade"] in grades:
+            grades[row["grade"]] += row["n"]
+        else:
+            draft += row["n"]
+    return RegionEvaluation(
+        ratings=count,
+        rating_mean=(total / count).quantize(Decimal("0.01")) if count else None,
+        low_ratings=sum(low for _n, _mean, low in by_community.values()),
+        low_rated=low_rated,
+        complaints_opened=opened,
+        complaints_resolved=resolved,
+        complaints_overdue=overdue,
+        surveys=surveys,
+        grades=grades,
+        appraisals_draft=draft,
     )

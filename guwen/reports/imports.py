@@ -17,7 +17,9 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -26,10 +28,21 @@ from guwen.accounts.scope import lawyers_visible_to
 from guwen.consultations.models import Channel, Consultation, Status
 from guwen.consultations.services import history as consultation_history
 from guwen.core.errors import DomainError
+from guwen.core.validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    normalize_mobile,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
 from guwen.core.workcalendar import CHINA_TZ
 from guwen.duty.models import DutyShift, ShiftStatus
 from guwen.duty.services import history as duty_history
-from guwen.outreach.models import Activity, ActivityKind, ActivityStatus
+from guwen.mediation.models import CaseStatus, DisputeType, MediationCase, OutcomeKind, PartyKind, PartyRole
+from guwen.mediation.services import history as mediation_history
+from guwen.outreach.models import Activity, ActivityKind, ActivityStatus, CheckStatus, Enterprise, HealthCheck
+from guwen.outreach.models import Channel as OutreachChannel
 from guwen.outreach.services import history as outreach_history
 from guwen.regions.models import Level
 from guwen.reports.ledgers import LEDGERS
@@ -40,7 +53,9 @@ MAX_ROWS = 100_000
 MAX_LISTED = 200  # errors listed; the count says how many more
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-IMPORTABLE = ("consultations", "duty", "activities")
+IMPORTABLE = ("consultations", "duty", "activities", "mediation", "checks")
+# Columns the export writes that a ledger kept before they were added may lack.
+OPTIONAL = {"宣传形式"}
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,8 @@ class Context:
     communities: dict[str, object]
     lawyers: dict[str, object]
     ambiguous_lawyers: set[str]
+    dispute_types: dict[str, object] = field(default_factory=dict)
+    enterprises: dict[str, object] = field(default_factory=dict)  # credit code → Enterprise | None
 
     def community(self, row: dict, column: str = "社区"):
         name = _text(row, column)
@@ -185,12 +202,17 @@ def _context(user) -> Context:
         if lawyer.name in lawyers:
             ambiguous.add(lawyer.name)
         lawyers[lawyer.name] = lawyer
-    return Context(communities, lawyers, ambiguous)
+    # An inactive type still names the cases recorded under it; an active one wins a shared name.
+    types = {t.name: t for t in DisputeType.objects.order_by("is_active", "sort", "pk")}
+    return Context(communities, lawyers, ambiguous, types)
 
 
 # --- one parser per ledger: a row (column → value) to the owning model's fields and a duplicate key
 
 
+# Several lawyers in one cell, as the export joins them (、) or as people type them; never on a
+# space, which a name may hold (演示律师 赵一).
+LAWYERS = re.compile(r"[、，,;；]+")
 MASKED_PHONE = re.compile(r"^[0-9]{3}\*{4}[0-9]{4}$")
 
 
@@ -280,7 +302,7 @@ def _existing_shifts(communities, start: date, end: date) -> set[tuple]:
 def _activity(row: dict, ctx: Context) -> tuple[dict, tuple]:
     community = ctx.community(row)
     day = _date(row, "活动日期")
-    names = [n.strip() for n in re.split(r"[、，,;；\s]+", _text(row, "主讲律师")) if n.strip()]
+    names = [n.strip() for n in LAWYERS.split(_text(row, "主讲律师")) if n.strip()]
     advisors = [ctx.lawyer(name, "主讲律师") for name in names]
     status = _choice(row, "状态", ActivityStatus.choices)
     audience = _count(row, "参与人数")
@@ -288,9 +310,17 @@ def _activity(row: dict, ctx: Context) -> tuple[dict, tuple]:
         raise CellError("参与人数", _("已开展的活动应填写参与人数"))
     topic = _text(row, "主题", max_length=120)
     kind = _choice(row, "活动类型", ActivityKind.choices)
+    channel = _choice(row, "宣传形式", OutreachChannel.choices, required=False)
+    if kind == ActivityKind.PUBLICITY and not channel:
+        raise CellError(
+            "宣传形式",
+            _("普法宣传应填写宣传形式（%(options)s）")
+            % {"options": "、".join(str(label) for label in OutreachChannel.labels)},
+        )
     fields = {
         "community": community,
         "kind": kind,
+        "channel": channel,
         "date": day,
         "topic": topic,
         "place": _text(row, "地点", required=False, max_length=120),
@@ -304,6 +334,246 @@ def _activity(row: dict, ctx: Context) -> tuple[dict, tuple]:
 def _existing_activities(communities, start: date, end: date) -> set[tuple]:
     rows = Activity.objects.filter(community__in=communities, date__gte=start, date__lte=end)
     return set(rows.values_list("community_id", "date", "kind", "topic"))
+
+
+# --- mediation cases --------------------------------------------------------------------------
+
+# （2026）南龙人调字第0001号, or a hand-kept register's 南龙人调〔2025〕12号: the year in brackets and
+# the serial before 号.
+CASE_NUMBER = re.compile(r"[（(〔\[【]\s*(\d{4})\s*[）)〕\]】].*?(\d{1,6})\s*号\s*$")
+NAMES = re.compile(r"[、，,;；/]+")
+ORGANISATION = re.compile(
+    r"(公司|集团|企业|工厂|厂|商行|店|中心|医院|学校|幼儿园|银行|合作社|委员会|物业|协会)$"
+)
+AGREEMENTS = (OutcomeKind.WRITTEN, OutcomeKind.ORAL)
+AFTER_AGREEMENT = (CaseStatus.AGREED, CaseStatus.PERFORMING, CaseStatus.CALLBACK_DONE)
+BEFORE_OUTCOME = (
+    CaseStatus.REGISTERED,
+    CaseStatus.REFUSED,
+    CaseStatus.ACCEPTED,
+    CaseStatus.INVESTIGATING,
+    CaseStatus.MEDIATING,
+)
+MAX_AMOUNT = Decimal("100000000000")
+
+
+def _amount(row: dict, column: str) -> Decimal | None:
+    value = row.get(column)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise CellError(column, _("应为金额（元），如 3000 或 3000.50"))
+    text = str(value).strip().replace(",", "").replace("，", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise CellError(column, _("应为金额（元），如 3000 或 3000.50")) from None
+    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+        raise CellError(column, _("金额应不小于 0 且小于一千亿元"))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise CellError(column, _("金额最多保留两位小数"))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _sealable(row: dict, column: str, count: int, *, what: str, normalize, validate) -> list[str]:
+    """An optional column of a hand-kept register (身份证号 or 联系电话), one value per party named,
+    in the same order. A masked value cannot become a real one: it is refused, not guessed."""
+    text = _text(row, column, required=False)
+    if not text:
+        return [""] * count
+    values = [v.strip() for v in NAMES.split(text)]
+    if len(values) != count:
+        raise CellError(
+            column,
+            _("应与当事人一一对应：%(n)d 位当事人，%(m)d 个%(what)s")
+            % {"n": count, "m": len(values), "what": what},
+        )
+    cleaned = []
+    for value in values:
+        if not value:
+            cleaned.append("")
+            continue
+        if "*" in value or "＊" in value:
+            raise CellError(
+                column,
+                _("“%(value)s”是脱敏的%(what)s，无法导入为真实号码：请填写完整号码或留空")
+                % {"value": value[:20], "what": what},
+            )
+        number = normalize(value)
+        try:
+            validate(number)
+        except ValidationError as exc:
+            raise CellError(column, " ".join(str(m) for m in exc.messages)) from None
+        cleaned.append(number)
+    return cleaned
+
+
+def _parties(row: dict, role: str, column: str) -> list[dict]:
+    names = [n.strip() for n in NAMES.split(_text(row, column)) if n.strip()]
+    for name in names:
+        if len(name) > 80:
+            raise CellError(column, _("当事人姓名或名称不能超过 80 个字"))
+    prefix = column
+    ids = _sealable(
+        row,
+        f"{prefix}身份证号",
+        len(names),
+        what=_("身份证号"),
+        normalize=normalize_id_number,
+        validate=validate_id_number,
+    )
+    phones = _sealable(
+        row,
+        f"{prefix}联系电话",
+        len(names),
+        what=_("手机号"),
+        normalize=normalize_mobile,
+        validate=validate_mobile,
+    )
+    parties = []
+    for name, number, phone in zip(names, ids, phones, strict=True):
+        organisation = bool(ORGANISATION.search(name))
+        if organisation and number:
+            raise CellError(
+                f"{prefix}身份证号", _("“%(name)s”是单位，不应填写身份证号") % {"name": name[:30]}
+            )
+        parties.append(
+            {
+                "role": role,
+                "kind": PartyKind.ORGANISATION if organisation else PartyKind.PERSON,
+                "name": name,
+                "id_number": number,
+                "phone": phone,
+            }
+        )
+    return parties
+
+
+def _case(row: dict, ctx: Context) -> tuple[dict, tuple]:
+    number = _text(row, "案号", max_length=40)
+    match = CASE_NUMBER.search(number)
+    if match is None:
+        raise CellError("案号", _("无法识别年度和序号，应如“（2026）南龙人调字第0001号”"))
+    year, serial = int(match.group(1)), int(match.group(2))
+    if not 1990 <= year <= 2100 or serial < 1:
+        raise CellError("案号", _("案号中的年度或序号不正确"))
+    intake_on = _date(row, "受理日期")
+    community = ctx.community(row)
+    type_name = _text(row, "纠纷类型")
+    dispute_type = ctx.dispute_types.get(type_name)
+    if dispute_type is None:
+        raise CellError(
+            "纠纷类型",
+            _("“%(value)s”不是可选值（%(options)s）")
+            % {"value": type_name[:20], "options": "、".join(list(ctx.dispute_types)[:30])},
+        )
+    title = _text(row, "纠纷名称", max_length=100)
+    parties = _parties(row, PartyRole.APPLICANT, "申请人") + _parties(row, PartyRole.RESPONDENT, "被申请人")
+    amount = _amount(row, "涉及金额（元）")
+    status = _choice(row, "状态", CaseStatus.choices)
+    outcome_kind = _choice(row, "调解结果", OutcomeKind.choices, required=False)
+    closed = _datetime(row, "结案时间", required=False)
+    if closed and closed.astimezone(CHINA_TZ).date() < intake_on:
+        raise CellError("结案时间", _("早于受理日期"))
+    if outcome_kind and status in BEFORE_OUTCOME:
+        raise CellError(
+            "调解结果", _("状态为“%(status)s”的案件还没有调解结果") % {"status": CaseStatus(status).label}
+        )
+    if status in AFTER_AGREEMENT and outcome_kind not in AGREEMENTS:
+        raise CellError("调解结果", _("已达成协议的案件应填写“书面协议”或“口头协议”"))
+    if status == CaseStatus.TERMINATED and outcome_kind != OutcomeKind.TERMINATED:
+        raise CellError("调解结果", _("调解终止的案件应填写“调解终止”"))
+    if status == CaseStatus.CLOSED and not outcome_kind:
+        raise CellError("调解结果", _("已结案归档的案件应填写调解结果"))
+    outcome = None
+    if outcome_kind:
+        decided = closed.astimezone(CHINA_TZ).date() if closed else intake_on
+        outcome = {"kind": outcome_kind, "decided_on": decided}
+        if outcome_kind == OutcomeKind.TERMINATED:
+            outcome["termination_reason"] = _("自历史台账导入，原台账未记录终止原因")
+    fields = {
+        "community": community,
+        "year": year,
+        "serial": serial,
+        "number": number,
+        "source": "application",  # the register does not say; most cases come by application
+        "dispute_type": dispute_type,
+        "title": title,
+        "summary": _("自历史台账导入，原台账未记录纠纷简要情况。"),
+        "amount": amount,
+        "people_affected": max(2, len(parties)),
+        "status": status,
+        "intake_on": intake_on,
+        "closed_at": closed,
+        "parties": parties,
+        "outcome": outcome,
+    }
+    return fields, (community.pk, year, serial)
+
+
+def _existing_cases(communities, start: date, end: date) -> set[tuple]:
+    # The number is the committee's and the year's, whatever the intake date: look at the years.
+    rows = MediationCase.objects.filter(
+        community__in=communities, year__gte=start.year - 1, year__lte=end.year + 1
+    )
+    return set(rows.values_list("community_id", "year", "serial"))
+
+
+# --- health checks ------------------------------------------------------------------------------
+
+
+def _enterprise(row: dict, ctx: Context, community) -> object:
+    """The enterprise the credit code names: the registered one (its name must agree), or a new
+    one registered in the row's community."""
+    name = _text(row, "企业名称", max_length=120)
+    code = normalize_credit_code(_text(row, "统一社会信用代码"))
+    try:
+        validate_credit_code(code)
+    except ValidationError as exc:
+        raise CellError("统一社会信用代码", " ".join(str(m) for m in exc.messages)) from None
+    if code not in ctx.enterprises:
+        ctx.enterprises[code] = Enterprise.objects.filter(credit_code=code).first()
+    found = ctx.enterprises[code]
+    if found is None:  # new: registered once, as the first row naming it has it
+        found = ctx.enterprises[code] = {"name": name, "credit_code": code, "community": community}
+    if _enterprise_name(found) != name:
+        raise CellError("企业名称", _("与该统一社会信用代码已登记（或前面的行）的企业名称不一致"))
+    return found
+
+
+def _health_check(row: dict, ctx: Context) -> tuple[dict, tuple]:
+    community = ctx.community(row)
+    day = _date(row, "体检日期")
+    enterprise = _enterprise(row, ctx, community)
+    names = [n.strip() for n in LAWYERS.split(_text(row, "体检律师")) if n.strip()]
+    advisors = [ctx.lawyer(name, "体检律师") for name in names]
+    found = _count(row, "发现问题") or 0
+    high = _count(row, "高风险问题") or 0
+    if high > found:
+        raise CellError("高风险问题", _("不能多于发现问题的数量"))
+    if found > 200:
+        raise CellError("发现问题", _("一次体检最多记录 200 个问题"))
+    fields = {
+        "community": community,
+        "date": day,
+        "enterprise": enterprise,
+        "advisors": advisors,
+        "status": _choice(row, "状态", CheckStatus.choices),
+        "findings": found,
+        "high": high,
+    }
+    code = enterprise["credit_code"] if isinstance(enterprise, dict) else enterprise.credit_code
+    return fields, (code, day)
+
+
+def _existing_checks(communities, start: date, end: date) -> set[tuple]:
+    # The same enterprise checked on the same day is one check, whichever community recorded it.
+    rows = HealthCheck.objects.filter(date__gte=start, date__lte=end)
+    return set(rows.values_list("enterprise__credit_code", "date"))
+
+
+def _enterprise_name(enterprise) -> str:
+    return enterprise["name"] if isinstance(enterprise, dict) else enterprise.name
 
 
 @dataclass(frozen=True)
@@ -336,6 +606,20 @@ IMPORTERS = {
         _existing_activities,
         outreach_history.activities_import,
         lambda f: f"{f['community'].name} {f['date']:%Y-%m-%d} {f['topic'][:20]}",
+    ),
+    "mediation": Importer(
+        _case,
+        lambda f: f["intake_on"],
+        _existing_cases,
+        mediation_history.cases_import,
+        lambda f: f"{f['community'].name} {f['number']}",
+    ),
+    "checks": Importer(
+        _health_check,
+        lambda f: f["date"],
+        _existing_checks,
+        outreach_history.health_checks_import,
+        lambda f: f"{f['community'].name} {f['date']:%Y-%m-%d} {_enterprise_name(f['enterprise'])}",
     ),
 }
 
@@ -392,7 +676,9 @@ def check(
         if header is None:
             if values and str(values[0] or "").strip() == "序号":
                 header = {i: str(v).strip() for i, v in enumerate(values) if v is not None}
-                missing = [name for name in ledger.headers if name not in header.values()]
+                missing = [
+                    name for name in ledger.headers if name not in header.values() and name not in OPTIONAL
+                ]
                 for name in missing:
                     result.errors.append(RowError(sheet.title, number, name, _("表头缺少该列")))
                 if missing:

@@ -142,6 +142,7 @@ def _activity_rows(communities, start, end) -> Iterator[list]:
             "、".join(lawyer.name for lawyer in a.advisors.all()),
             a.audience_count if a.audience_count is not None else "",
             a.get_status_display(),
+            a.get_channel_display() if a.channel else "",
         ]
 
 
@@ -241,8 +242,8 @@ LEDGERS: dict[str, Ledger] = {
         Ledger(
             "activities",
             _("普法宣传活动台账"),
-            ("活动日期", "社区", "活动类型", "主题", "地点", "主讲律师", "参与人数", "状态"),
-            (12, 12, 12, 36, 20, 16, 10, 10),
+            ("活动日期", "社区", "活动类型", "主题", "地点", "主讲律师", "参与人数", "状态", "宣传形式"),
+            (12, 12, 12, 36, 20, 16, 10, 10, 12),
             _activity_rows,
             lambda c, s, e: _activities(c, s, e).count(),
         ),

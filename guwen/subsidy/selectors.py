@@ -12,7 +12,15 @@ from django.db.models import Count, Q, QuerySet
 from guwen.accounts.models import Role
 from guwen.accounts.scope import current_memberships, is_sysadmin
 from guwen.regions.models import Region
-from guwen.subsidy.models import Flag, FlagStatus, RuleSet, Settlement, SettlementLine, SettlementStatus
+from guwen.subsidy.models import (
+    Flag,
+    FlagStatus,
+    LineKind,
+    RuleSet,
+    Settlement,
+    SettlementLine,
+    SettlementStatus,
+)
 
 STAFF = (Role.COMMUNITY_STAFF, Role.OFFICE, Role.BUREAU)
 
@@ -134,6 +142,18 @@ def open_flags_in(region_path: str, start: date, end: date) -> int:
     return Flag.objects.filter(
         settlement__in=settlements_in(region_path, start, end), status=FlagStatus.OPEN
     ).count()
+
+
+def case_lines_by_grade(region_path: str, start: date, end: date) -> dict[str, tuple[int, Decimal]]:
+    """``{grade: (case lines, amount)}`` of the mediation cases subsidised in the settlements of the
+    period (every status, as the settled total counts them); a case without a grade is ``""``."""
+    out: dict[str, tuple[int, Decimal]] = {}
+    for grade, amount in SettlementLine.objects.filter(
+        settlement__in=settlements_in(region_path, start, end), kind=LineKind.CASE
+    ).values_list("grade", "amount"):
+        count, total = out.get(grade, (0, Decimal(0)))
+        out[grade] = (count + 1, total + amount)
+    return out
 
 
 def paid_by_lawyer(lawyer_ids, region_path: str, start: date, end: date) -> dict[int, Decimal]:

@@ -6,7 +6,8 @@ Run from the repository root, after changing the layout or a variable:
 
 and commit the .docx it writes beside itself. A4, the fonts of the other official documents
 (guwen/core/docbuild.py), the report's five parts, the charts as pictures
-(``{{ images.name }}``). The variables are those ``guwen/reports/documents.py`` offers.
+(``{{ images.name }}``): three under the work, two (subsidised cases by grade, appraisal grades)
+under the results. The variables are those ``guwen/reports/documents.py`` offers.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def summary() -> Document:
     para(document, "{%p for r in results %}", indent=False)
     para(document, "{{ loop.index }}. {{ r }}")
     para(document, "{%p endfor %}", indent=False)
+    for name in ("subsidy", "evaluation"):
+        para(document, "{{ images." + name + " }}", center=True)
     heading(document, "四、存在的不足")
     para(document, "{%p for s in shortcomings %}", indent=False)
     para(document, "{{ loop.index }}. {{ s }}")
