@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guwen.accounts.narrowing import chips
+from guwen.accounts.narrowing import chips, period_chip
 from guwen.accounts.narrowing import from_request as narrowing_from_request
 from guwen.consultations import conversions, selectors, services, workflow
 from guwen.consultations.forms import (
@@ -45,6 +45,15 @@ TAB_LABELS = {
     "closed": _("已办结"),
     "all": _("全部"),
 }
+
+
+def _period_chip(params, filters) -> list:
+    """The dates in use, shown beside the advisor and region (the date fields sit folded away)."""
+    if not (filters.date_from or filters.date_to):
+        return []
+    label = _("首次答复日期") if filters.date_by == "answered" else _("提问日期")
+    names, text = period_chip(params, label=label)[0]
+    return [((*names, "date_by"), text)]
 
 
 def _list_page(request, queryset, *, title: str, queue: str):
@@ -81,7 +90,7 @@ def _list_page(request, queryset, *, title: str, queue: str):
             "form": form,
             "page": paginate(request, rows, 20),
             "query": query.urlencode(),
-            "chips": chips(request.GET, narrowing),
+            "chips": chips(request.GET, narrowing, extra=_period_chip(request.GET, filters)),
             "narrowing": narrowing,
             "can_log": selectors.advisor_communities(user).exists(),
         },

@@ -166,3 +166,9 @@ def test_the_filters_add_a_lookup_each_not_a_query_per_row(world, records, clien
         # A look-up for the lawyer and one for the region; the attendance page swaps its table per
         # community for the advisor's total.
         assert len(narrowed) <= len(plain) + 2, (url, len(plain), len(narrowed))
+
+
+def test_the_inbox_names_the_dates_it_is_narrowed_to(world, client_for):
+    page = client_for("office").get("/consultations/?tab=all&date_by=answered&date_from=2026-01-01")
+    chip = next(c for c in page.context["chips"] if c["label"].startswith("首次答复日期"))
+    assert "date_from" not in chip["query"] and "date_by" not in chip["query"]
