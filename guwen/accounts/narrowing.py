@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from guwen.accounts.scope import lawyers_visible_to, regions_visible_to
-from guwen.core.errors import DomainError
+from guwen.core.errors import DomainError, refusal_status
 from guwen.regions.models import Lawyer, Region
 
 CODE_RE = re.compile(r"\d{12}")
@@ -73,10 +74,6 @@ def narrowing_from(params, user) -> Narrowing:
 
 def refused(request, exc: DomainError):
     """The page for a bad drill-down filter: the message and a link to the list without it (422)."""
-    from django.shortcuts import render
-
-    from guwen.core.errors import refusal_status
-
     query = request.GET.copy()
     for name in (exc.field or "", "page"):
         query.pop(name, None)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guwen.accounts.narrowing import chips, period_chip
 from guwen.accounts.narrowing import from_request as narrowing_from_request
+from guwen.accounts.scope import communities_visible_to
 from guwen.consultations import services as consultation_services
 from guwen.consultations.selectors import consultations_visible_to
 from guwen.core import documents as core_documents
@@ -61,7 +62,8 @@ def _chips(request, narrowing) -> list[dict]:
     if request.GET.get("status") in CaseStatus.values:
         extra.append((("status",), _("状态：%(s)s") % {"s": CaseStatus(request.GET["status"]).label}))
     if code := request.GET.get("community"):
-        extra.append((("community",), _("社区：%(c)s") % {"c": code}))
+        place = communities_visible_to(request.user).filter(code=code).first()
+        extra.append((("community",), _("社区：%(c)s") % {"c": place.name if place else code}))
     return chips(request.GET, narrowing, extra=extra)
 
 
