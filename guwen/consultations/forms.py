@@ -205,6 +205,11 @@ class FilterForm(formtools.Form):
         widget=DateInput(),
         error_messages=DATE_ERRORS,
     )
+    date_by = forms.ChoiceField(
+        label=_("日期按"),
+        required=False,
+        choices=[("", _("提问日期")), ("answered", _("首次答复日期"))],
+    )
     waited_days = forms.IntegerField(
         label=_("等待超过（天）"),
         required=False,

@@ -105,6 +105,10 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     waited_days: int | None = None
+    # ``answered``: the dates are those of the first answer (as the appraisal counts), else of asking.
+    date_by: str = ""
+    owner_id: int | None = None  # the advisor's account: what they first answered or now handle
+    region_path: str = ""  # any level, by path prefix
 
 
 def inbox(
@@ -126,10 +130,15 @@ def inbox(
         rows = rows.filter(community__code=f.community)
     if f.level:
         rows = rows.filter(level=f.level)
+    if f.region_path:
+        rows = rows.filter(community__path__startswith=f.region_path)
+    if f.owner_id is not None:
+        rows = rows.filter(owner_id=f.owner_id)
+    day = "first_response_at__date" if f.date_by == "answered" else "created_at__date"
     if f.date_from:
-        rows = rows.filter(created_at__date__gte=f.date_from)
+        rows = rows.filter(**{f"{day}__gte": f.date_from})
     if f.date_to:
-        rows = rows.filter(created_at__date__lte=f.date_to)
+        rows = rows.filter(**{f"{day}__lte": f.date_to})
     if f.waited_days is not None:
         rows = rows.filter(waited_condition(f.waited_days, now))
     order = (

@@ -266,6 +266,29 @@ def parse_month(value: str | None, default: date) -> date:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
+MAX_SPAN_DAYS = 366  # a year, leap or not: the appraisal's period
+
+
+def parse_span(first: str | None, last: str | None) -> tuple[date, date] | None:
+    """``date_from`` and ``date_to`` (YYYY-MM-DD, both or neither) → (first, last) or None;
+    ValueError with a Chinese message for a malformed day, a missing end, an end before the start
+    or a span over a year."""
+    first, last = (first or "").strip(), (last or "").strip()
+    if not first and not last:
+        return None
+    if not first or not last:
+        raise ValueError(str(_("请同时填写起始日期和截止日期")))
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        raise ValueError(str(_("日期格式应为 YYYY-MM-DD，例如 2026-03-01"))) from None
+    if end < start:
+        raise ValueError(str(_("截止日期不能早于起始日期")))
+    if (end - start).days + 1 > MAX_SPAN_DAYS:
+        raise ValueError(str(_("日期范围不能超过一年")))
+    return start, end
+
+
 DAY_LINE = re.compile(
     r"^(?P<first>\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:~|～|至|到|—)\s*(?P<last>\d{4}-\d{1,2}-\d{1,2}))?\s*(?P<name>.*)$"
 )

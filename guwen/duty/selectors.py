@@ -318,14 +318,22 @@ def required_minutes(*, community: Region, start: date, end: date, lawyer: Lawye
 
 
 def attendance(
-    *, start: date, end: date, lawyer: Lawyer | None = None, community: Region | None = None
+    *,
+    start: date,
+    end: date,
+    lawyer: Lawyer | None = None,
+    community: Region | None = None,
+    communities: QuerySet[Region] | None = None,
 ) -> Attendance:
-    """Attendance of one advisor, one community, or one advisor in one community, over [start, end]."""
+    """Attendance of one advisor, one community, or one advisor in one community, over [start, end];
+    an advisor's may be kept to ``communities`` (a page's scope)."""
     rows = DutyShift.objects.filter(date__gte=start, date__lte=end)
     if lawyer is not None:
         rows = rows.filter(lawyer=lawyer)
     if community is not None:
         rows = rows.filter(community=community)
+    if communities is not None:
+        rows = rows.filter(community__in=communities)
     result = Attendance(
         **_figures(rows),
         scheduled_minutes=_scheduled_minutes(rows),
@@ -336,10 +344,15 @@ def attendance(
     if community is not None:
         result.required_minutes = required_minutes(community=community, start=start, end=end, lawyer=lawyer)
     elif lawyer is not None:
-        served = Assignment.objects.filter(lawyer=lawyer, role=AssignmentRole.PRIMARY).values("community_id")
+        served = Region.objects.filter(
+            pk__in=Assignment.objects.filter(lawyer=lawyer, role=AssignmentRole.PRIMARY).values(
+                "community_id"
+            )
+        )
+        if communities is not None:
+            served = served.filter(pk__in=communities.values("pk"))
         result.required_minutes = sum(
-            required_minutes(community=c, start=start, end=end, lawyer=lawyer)
-            for c in Region.objects.filter(pk__in=served)
+            required_minutes(community=c, start=start, end=end, lawyer=lawyer) for c in served
         )
     return result
 
@@ -353,13 +366,15 @@ def attendance_by_community(*, communities: QuerySet[Region], start: date, end: 
     return out
 
 
-def attendance_by_advisor(*, communities: QuerySet[Region], start: date, end: date) -> list[Attendance]:
-    """One row per advisor and community with shifts in the period, in the given communities."""
-    pairs = (
-        DutyShift.objects.filter(community__in=communities, date__gte=start, date__lte=end)
-        .values_list("lawyer_id", "community_id")
-        .distinct()
-    )
+def attendance_by_advisor(
+    *, communities: QuerySet[Region], start: date, end: date, lawyer: Lawyer | None = None
+) -> list[Attendance]:
+    """One row per advisor (or only ``lawyer``) and community with shifts in the period, in the given
+    communities."""
+    shifts = DutyShift.objects.filter(community__in=communities, date__gte=start, date__lte=end)
+    if lawyer is not None:
+        shifts = shifts.filter(lawyer=lawyer)
+    pairs = shifts.values_list("lawyer_id", "community_id").distinct()
     lawyers = {lw.pk: lw for lw in Lawyer.objects.filter(pk__in={p[0] for p in pairs}).select_related("firm")}
     places = {c.pk: c for c in Region.objects.filter(pk__in={p[1] for p in pairs})}
     out = []

@@ -71,26 +71,30 @@ def compute(
     communities = _communities(lawyer, start, end)
     user_id = lawyer.user_id
     found: dict[str, tuple[str, Decimal | None, str]] = {}
+    # Each link opens the list behind the figure narrowed to this advisor and period.
+    dates = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+    # The escalation figure counts the advisor's communities' consultations (one community: its own).
+    served = {"region": communities[0].code} if len(communities) == 1 else {}
+    decided = {"tab": "all", "lawyer": lawyer.pk, "date_by": "decided", **dates}
 
     held = duty.attendance(start=start, end=end, lawyer=lawyer)
     found["onsite_hours"] = (
         f"{held.held_hours} / {held.required_hours} 小时",
         rules.ratio(held.held_minutes, held.required_minutes),
-        _url("duty:attendance", month=end.strftime("%Y-%m")),
+        _url("duty:attendance", lawyer=lawyer.pk, **dates),
     )
     lectures = outreach.lectures_held_count(lawyer_id=lawyer.pk, start=start, end=end)
     required = sum(outreach.lectures_required(community=c, start=start, end=end) for c in communities)
     found["lectures"] = (
         f"{lectures} / {required} 场",
         rules.ratio(lectures, required),
-        _url("outreach:activity_list", kind="lecture"),
+        _url("outreach:activity_list", kind="lecture", status="done", lawyer=lawyer.pk, **dates),
     )
     answered, in_time = consultations.answered_in_time_counts(user_id=user_id, start=since, end=until)
-    inbox = {"tab": "all", "date_from": start.isoformat(), "date_to": end.isoformat()}
     found["answered_in_time"] = (
         f"{in_time} / {answered} 件",
         rules.ratio(in_time, answered),
-        _url("consultations:inbox", **inbox),
+        _url("consultations:inbox", tab="all", lawyer=lawyer.pk, date_by="answered", **dates),
     )
     received, escalated = consultations.escalation_counts(
         community_ids=[c.pk for c in communities], start=since, end=until
@@ -98,25 +102,25 @@ def compute(
     found["escalation"] = (
         f"上交 {escalated} / 受理 {received} 件",
         rules.ratio(received - escalated, received),
-        _url("consultations:inbox", **inbox),
+        _url("consultations:inbox", tab="all", **served, **dates),
     )
     cases = mediation.mediation_figures(user_id=user_id, start=start, end=end)
     found["mediation_success"] = (
         f"成功 {cases['agreed']} / 办结 {cases['decided']} 件",
         rules.ratio(cases["agreed"], cases["decided"]),
-        _url("mediation:case_list", tab="closed"),
+        _url("mediation:case_list", **decided),
     )
     found["callbacks"] = (
         f"已回访 {cases['called_back']} / 达成协议 {cases['agreed']} 件",
         rules.ratio(cases["called_back"], cases["agreed"]),
-        _url("mediation:case_list", tab="closed"),
+        _url("mediation:case_list", outcome="agreed", **decided),
     )
     weeks = max(1, ((end - start).days + 1) // 7)
     logged = {entry.at.isocalendar()[:2] for entry in worklog(lawyer=lawyer, date_from=start, date_to=end)}
     found["worklog"] = (
         f"有记录 {len(logged)} / {weeks} 周",
         rules.ratio(len(logged), weeks),
-        _url("reports:worklog", lawyer_id=lawyer.pk, date_from=start.isoformat(), date_to=end.isoformat()),
+        _url("reports:worklog", lawyer_id=lawyer.pk, **dates),
     )
     n, mean = consultations.rating_figures(lawyer_id=lawyer.pk, start=since, end=until)
     found["resident_rating"] = (

@@ -17,6 +17,7 @@ from django.utils import timezone
 from guwen.accounts.models import Role
 from guwen.accounts.scope import current_memberships, is_sysadmin
 from guwen.mediation.models import (
+    CaseMediator,
     CaseStatus,
     DisputeLead,
     FileItem,
@@ -199,15 +200,25 @@ AGREED = Q(outcome__kind__in=[OutcomeKind.WRITTEN, OutcomeKind.ORAL])
 OUTCOME_FILTERS = {"agreed": AGREED, "terminated": Q(outcome__kind=OutcomeKind.TERMINATED)}
 
 
-def narrowed(queryset: QuerySet[MediationCase], params) -> QuerySet[MediationCase]:
-    """The filters the reports' figures link with: a community (by code), intake dates, a status
-    and an outcome (agreed or terminated). A value that is not one is ignored, as an unknown tab is."""
+def narrowed(queryset: QuerySet[MediationCase], params, narrowing=None) -> QuerySet[MediationCase]:
+    """The filters the reports' and the appraisal's figures link with: a community (by code), a
+    region of any level and a primary mediator (``narrowing``, checked against the user's scope by
+    the view), dates, a status and an outcome (agreed or terminated). The dates
+    are the intake dates, or with ``date_by=decided`` the dates the outcome was decided on (as the
+    appraisal counts). A value that is not one is ignored, as an unknown tab is."""
     if params.get("community"):
         queryset = queryset.filter(community__code=params["community"])
+    if narrowing is not None:
+        queryset = queryset.filter(narrowing.region_q())
+        if narrowing.lawyer is not None:
+            # As ``mediation_figures`` counts: the cases the advisor's account hosts (主持调解员).
+            hosted = CaseMediator.objects.filter(user_id=narrowing.lawyer.user_id, is_primary=True)
+            queryset = queryset.filter(pk__in=hosted.values("case_id"))
+    field = "outcome__decided_on" if params.get("date_by") == "decided" else "intake_on"
     if start := _day(params.get("date_from")):
-        queryset = queryset.filter(intake_on__gte=start)
+        queryset = queryset.filter(**{f"{field}__gte": start})
     if end := _day(params.get("date_to")):
-        queryset = queryset.filter(intake_on__lte=end)
+        queryset = queryset.filter(**{f"{field}__lte": end})
     if params.get("status") in CaseStatus.values:
         queryset = queryset.filter(status=params["status"])
     if params.get("outcome") in OUTCOME_FILTERS:

@@ -1,4 +1,5 @@
-"""Addresses of the records behind a figure: the owning module's list page with its filters."""
+"""Addresses of the records behind a figure: the owning module's list page with its filters. Every
+list takes ``region=<code>`` at any level (a street's figure opens that street's records only)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,8 @@ def _url(name: str, params: dict, *, args=None) -> str:
     return reverse(name, args=args) + (f"?{query}" if query else "")
 
 
-def _community(region: Region) -> str:
-    return region.code if region.level == Level.COMMUNITY else ""
-
-
 def consultations(region: Region, period: Period | None, tab: str = "all", **filters) -> str:
-    params = {"tab": tab, "community": _community(region)}
+    params = {"tab": tab, "region": region.code}
     if period is not None:
         params.update(date_from=period.start.isoformat(), date_to=period.end.isoformat())
     return _url("consultations:inbox", {**params, **filters})
@@ -28,7 +25,7 @@ def consultations(region: Region, period: Period | None, tab: str = "all", **fil
 
 def activities(region: Region, period: Period, **filters) -> str:
     params = {
-        "community": _community(region),
+        "region": region.code,
         "date_from": period.start.isoformat(),
         "date_to": period.end.isoformat(),
     }
@@ -41,7 +38,7 @@ def coverage(quarter: str) -> str:
 
 def checks(region: Region, period: Period, **filters) -> str:
     params = {
-        "community": _community(region),
+        "region": region.code,
         "date_from": period.start.isoformat(),
         "date_to": period.end.isoformat(),
     }
@@ -51,7 +48,7 @@ def checks(region: Region, period: Period, **filters) -> str:
 def cases(region: Region, period: Period, **filters) -> str:
     params = {
         "tab": "all",
-        "community": _community(region),
+        "region": region.code,
         "date_from": period.start.isoformat(),
         "date_to": period.end.isoformat(),
     }
@@ -61,7 +58,7 @@ def cases(region: Region, period: Period, **filters) -> str:
 def attendance(region: Region, month: str) -> str:
     if region.level == Level.COMMUNITY:
         return _url("duty:community", {"month": month}, args=[region.code])
-    return _url("duty:attendance", {"month": month})
+    return _url("duty:attendance", {"month": month, "region": region.code})
 
 
 def dashboard(region: Region, period: Period) -> str:

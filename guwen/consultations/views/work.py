@@ -4,6 +4,8 @@ phone or walk-in question, and the advisor's away periods. Every fetch goes thro
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -13,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guwen.accounts.narrowing import chips, period_chip
+from guwen.accounts.narrowing import from_request as narrowing_from_request
 from guwen.consultations import conversions, selectors, services, workflow
 from guwen.consultations.forms import (
     AskInfoForm,
@@ -43,8 +47,20 @@ TAB_LABELS = {
 }
 
 
+def _period_chip(params, filters) -> list:
+    """The dates in use, shown beside the advisor and region (the date fields sit folded away)."""
+    if not (filters.date_from or filters.date_to):
+        return []
+    label = _("首次答复日期") if filters.date_by == "answered" else _("提问日期")
+    names, text = period_chip(params, label=label)[0]
+    return [((*names, "date_by"), text)]
+
+
 def _list_page(request, queryset, *, title: str, queue: str):
     user = request.user
+    narrowing, refused = narrowing_from_request(request)
+    if refused:
+        return refused
     communities = Region.objects.filter(pk__in=queryset.values("community_id")).order_by("code")
     form = FilterForm(request.GET or None, communities=communities)
     tab = request.GET.get("tab", "new")
@@ -53,6 +69,11 @@ def _list_page(request, queryset, *, title: str, queue: str):
     filters = selectors.Filters()
     if form.is_bound and form.is_valid():
         filters = selectors.Filters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+    if narrowing.lawyer is not None:
+        # A lawyer without an account has answered nothing: match no one rather than everyone.
+        filters = replace(filters, owner_id=narrowing.lawyer.user_id or 0)
+    if narrowing.region is not None:
+        filters = replace(filters, region_path=narrowing.region.path)
     rows = selectors.inbox(queryset, user, tab=tab, filters=filters)
     query = request.GET.copy()
     query.pop("page", None)
@@ -69,6 +90,8 @@ def _list_page(request, queryset, *, title: str, queue: str):
             "form": form,
             "page": paginate(request, rows, 20),
             "query": query.urlencode(),
+            "chips": chips(request.GET, narrowing, extra=_period_chip(request.GET, filters)),
+            "narrowing": narrowing,
             "can_log": selectors.advisor_communities(user).exists(),
         },
         status=form_status(form),

@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guwen.accounts.narrowing import chips
+from guwen.accounts.narrowing import from_request as narrowing_from_request
 from guwen.accounts.scope import regions_visible_to
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import form_submit, paginate
 from guwen.duty import board, selectors, services
 from guwen.duty.conf import public_base_url
-from guwen.duty.forms import GenerateForm, RotaSlotForm, RuleEndForm, RuleForm, parse_month
+from guwen.duty.forms import GenerateForm, RotaSlotForm, RuleEndForm, RuleForm, parse_month, parse_span
 from guwen.duty.rota import coverage_gaps
 from guwen.duty.views.common import form_page
 from guwen.regions.models import Level
@@ -176,20 +178,51 @@ def board_pdf(request, code: str):
 
 @login_required
 def attendance(request):
+    """Attendance per community and per advisor for a month, or for ``date_from``–``date_to`` (the
+    appraisal's period); narrowed to a region of any level and to one advisor, whose total over
+    the communities the user may see is then shown (the appraisal's 驻点时长 figure)."""
+    narrowing, refused = narrowing_from_request(request)
+    if refused:
+        return refused
     today = timezone.localdate()
     try:
         month = parse_month(request.GET.get("month"), today)
+        span = parse_span(request.GET.get("date_from"), request.GET.get("date_to"))
     except ValueError as exc:
         return render(request, "duty/error.html", {"message": str(exc)}, status=422)
     first, last, nav = _month_nav(month)
-    communities = regions_visible_to(request.user).filter(level=Level.COMMUNITY)
+    if span is not None:
+        first, last = span
+    communities = (
+        regions_visible_to(request.user).filter(level=Level.COMMUNITY).filter(narrowing.region_q(""))
+    )
+    lawyer = narrowing.lawyer
+    extra = []
+    if span is not None:
+        extra.append((("date_from", "date_to"), _("日期：%(a)s 至 %(b)s") % {"a": first, "b": last}))
+    kept = request.GET.copy()
+    for name in ("month", "date_from", "date_to", "page"):
+        kept.pop(name, None)
     return render(
         request,
         "duty/attendance.html",
         {
             **nav,
-            "by_community": selectors.attendance_by_community(communities=communities, start=first, end=last),
-            "by_advisor": selectors.attendance_by_advisor(communities=communities, start=first, end=last),
+            "span": span,
+            "first": first,
+            "last": last,
+            "kept": kept.urlencode(),
+            "chips": chips(request.GET, narrowing, extra=extra),
+            "lawyer": lawyer,
+            "total": selectors.attendance(start=first, end=last, lawyer=lawyer, communities=communities)
+            if lawyer is not None
+            else None,
+            "by_community": []
+            if lawyer is not None
+            else selectors.attendance_by_community(communities=communities, start=first, end=last),
+            "by_advisor": selectors.attendance_by_advisor(
+                communities=communities, start=first, end=last, lawyer=lawyer
+            ),
         },
     )
 

@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guwen.accounts.narrowing import chips, period_chip
+from guwen.accounts.narrowing import from_request as narrowing_from_request
+from guwen.accounts.scope import communities_visible_to
 from guwen.consultations import services as consultation_services
 from guwen.consultations.selectors import consultations_visible_to
 from guwen.core import documents as core_documents
@@ -40,9 +43,36 @@ def _case(request, pk: int) -> MediationCase:
     )
 
 
+def _kept(params, *names: str) -> str:
+    """The query string without ``names`` and the page: what the tabs and pager carry along."""
+    query = params.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _chips(request, narrowing) -> list[dict]:
+    decided = request.GET.get("date_by") == "decided"
+    extra = period_chip(request.GET, label=_("结果日期") if decided else _("受理日期"))
+    if extra:
+        extra[0] = ((*extra[0][0], "date_by"), extra[0][1])
+    if request.GET.get("outcome") in selectors.OUTCOME_FILTERS:
+        label = {"agreed": _("达成协议"), "terminated": _("调解终止")}[request.GET["outcome"]]
+        extra.append((("outcome",), _("结果：%(o)s") % {"o": label}))
+    if request.GET.get("status") in CaseStatus.values:
+        extra.append((("status",), _("状态：%(s)s") % {"s": CaseStatus(request.GET["status"]).label}))
+    if code := request.GET.get("community"):
+        place = communities_visible_to(request.user).filter(code=code).first()
+        extra.append((("community",), _("社区：%(c)s") % {"c": place.name if place else code}))
+    return chips(request.GET, narrowing, extra=extra)
+
+
 @login_required
 def case_list(request):
     """Cases in the user's scope, newest first; overdue ones flagged, a tab to list only them."""
+    narrowing, refused = narrowing_from_request(request)
+    if refused:
+        return refused
     visible = selectors.cases_visible_to(request.user)
     tab = request.GET.get("tab", "open")
     rows = {
@@ -53,7 +83,7 @@ def case_list(request):
     }.get(tab)
     if rows is None:
         tab, rows = "open", selectors.open_cases(visible)
-    rows = selectors.narrowed(rows, request.GET)
+    rows = selectors.narrowed(rows, request.GET, narrowing)
     # Running cases soonest due first; closed and all cases newest first.
     order = ("due_on", "-id") if tab in ("open", "overdue") else ("-intake_on", "-id")
     page = paginate(request, rows.select_related("community", "dispute_type").order_by(*order))
@@ -70,6 +100,8 @@ def case_list(request):
             "items": items,
             "tab": tab,
             "overdue_count": selectors.overdue_cases(visible).count(),
+            "chips": _chips(request, narrowing),
+            "keep": _kept(request.GET, "tab"),
             "can_create": selectors.communities_for_work(request.user).exists(),
         },
     )

@@ -12,13 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guwen.accounts.narrowing import from_request as narrowing_from_request
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
 from guwen.outreach import photos, selectors, services
 from guwen.outreach.forms import ActivityForm, CancelForm, HoldForm
 from guwen.outreach.models import Activity, ActivityKind, ActivityStatus
-from guwen.outreach.views.common import form_page, narrowed, recording_communities, serving_lawyers
+from guwen.outreach.views.common import (
+    filter_chips,
+    form_page,
+    narrowed,
+    recording_communities,
+    serving_lawyers,
+)
 from guwen.outreach.workflow import ACTIVITY, record_roles
+
+# The statuses the appraisal counts a lecture in (held, or held and confirmed by the community).
+HELD_OR_CONFIRMED = "done"
 
 
 @login_required
@@ -26,22 +36,33 @@ def activity_list(request):
     activities = (
         selectors.activities_visible_to(request.user).select_related("community").prefetch_related("advisors")
     )
+    narrowing, refused = narrowing_from_request(request)
+    if refused:
+        return refused
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     if kind in ActivityKind.values:
         activities = activities.filter(kind=kind)
     if status in ActivityStatus.values:
         activities = activities.filter(status=status)
-    activities = narrowed(activities, request.GET)
+    elif status == HELD_OR_CONFIRMED:
+        activities = activities.filter(status__in=[ActivityStatus.HELD, ActivityStatus.CONFIRMED])
+    activities = narrowed(activities, request.GET, narrowing)
+    # The kind and status links keep the drill-down filters (advisor, region, dates) in place.
+    keep = request.GET.copy()
+    for name in ("kind", "status", "page"):
+        keep.pop(name, None)
     return render(
         request,
         "outreach/activity_list.html",
         {
             "page": paginate(request, activities),
             "kinds": ActivityKind.choices,
-            "statuses": ActivityStatus.choices,
+            "statuses": [*ActivityStatus.choices, (HELD_OR_CONFIRMED, _("已开展或已确认"))],
             "kind": kind,
             "status": status,
+            "keep": keep.urlencode(),
+            "chips": filter_chips(request, narrowing),
         },
     )
 

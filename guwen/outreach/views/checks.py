@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guwen.accounts.narrowing import from_request as narrowing_from_request
 from guwen.core import documents
 from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
@@ -20,24 +21,42 @@ from guwen.outreach.documents import KEY
 from guwen.outreach.forms import CloseForm, EnterpriseForm, FindingForm, FollowUpForm, HealthCheckForm
 from guwen.outreach.models import CheckStatus, Finding, HealthCheck, RiskLevel
 from guwen.outreach.report import check_documents, report_context
-from guwen.outreach.views.common import CHECKERS, form_page, narrowed, recording_communities, serving_lawyers
+from guwen.outreach.views.common import (
+    CHECKERS,
+    filter_chips,
+    form_page,
+    narrowed,
+    recording_communities,
+    serving_lawyers,
+)
 from guwen.outreach.workflow import HEALTH_CHECK, record_roles
 
 
 @login_required
 def enterprise_list(request):
+    narrowing, refused = narrowing_from_request(request)
+    if refused:
+        return refused
     enterprises = (
         selectors.enterprises_visible_to(request.user)
+        .filter(narrowing.region_q())
         .select_related("community")
         .annotate(check_count=Count("checks"))
         .order_by("name")
     )
-    checks = narrowed(selectors.checks_visible_to(request.user), request.GET)
+    checks = narrowed(selectors.checks_visible_to(request.user), request.GET, narrowing)
     if request.GET.get("risk") in RiskLevel.values:
         checks = checks.filter(findings__risk_level=request.GET["risk"]).distinct()
-    checks = checks.select_related("enterprise", "community").order_by("-date", "-id")[:20]
+    checks = checks.select_related("enterprise", "community").order_by("-date", "-id")
     return render(
-        request, "outreach/enterprise_list.html", {"page": paginate(request, enterprises), "checks": checks}
+        request,
+        "outreach/enterprise_list.html",
+        {
+            "page": paginate(request, enterprises),
+            "checks": checks[:20],
+            "checks_total": checks.count(),
+            "chips": filter_chips(request, narrowing),
+        },
     )
 
 

@@ -67,12 +67,15 @@ def outreach_section(region: Region, period: Period) -> SectionData:
     lectures = kinds.get(ActivityKind.LECTURE, {})
     figures = [
         Figure(
-            _("法治讲座"), lectures.get("n", 0), links.activities(region, period, kind="lecture"), _("场")
+            _("法治讲座"),
+            lectures.get("n", 0),
+            links.activities(region, period, kind="lecture", status="done"),
+            _("场"),
         ),
         Figure(
             _("讲座受众"),
             lectures.get("audience", 0),
-            links.activities(region, period, kind="lecture"),
+            links.activities(region, period, kind="lecture", status="done"),
             _("人次"),
         ),
         Figure(
@@ -98,7 +101,7 @@ def outreach_section(region: Region, period: Period) -> SectionData:
                 (_("场次"), [kinds.get(v, {}).get("n", 0) for v, _label in ActivityKind.choices]),
                 (_("受众人次"), [kinds.get(v, {}).get("audience", 0) for v, _label in ActivityKind.choices]),
             ],
-            [links.activities(region, period, kind=v) for v, _label in ActivityKind.choices],
+            [links.activities(region, period, kind=v, status="done") for v, _label in ActivityKind.choices],
         ),
         Chart(
             "outreach_risks",

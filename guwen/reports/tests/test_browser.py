@@ -52,6 +52,8 @@ def test_office_drills_down_and_downloads_a_ledger(live_server, transactional_db
     shoot(page, "reports-dashboard")
     page.locator("#section-outreach a.figure", has_text="法治讲座").first.click()
     expect(page.locator("main")).to_contain_text("《民法典》婚姻家庭编讲座")
+    expect(page.locator(".chip", has_text="区域：南湾街道")).to_have_count(1)  # narrowed to the street
+    shoot(page, "reports-drilldown")
     page.goto(f"{live_server.url}/reports/ledgers/")
     page.get_by_label("台账").select_option(label="普法宣传活动台账")
     page.get_by_label("开始日期").fill((held_on - timedelta(days=1)).isoformat())
