@@ -197,8 +197,9 @@ def _in_order(queryset: QuerySet, ids: list[int]) -> list:
 # most like the question (SIMILAR_VOTERS of them, each weighted by its match against the best).
 # The weights are a logistic regression's over those six scaled scores of the 40 strongest
 # candidates, fitted out of fold by cross-validation on the training part of the consultation corpus
-# (rounded, the learned model's as 1); bench_suggestions.py measures them on the held-out part
-# (docs/performance.md).
+# (rounded, the learned model's as 1; the hand-written matters' kept at 1.5 rather than the fitted
+# 0.75, within noise on the folds and what keeps 劳动合同法 30 for unpaid wages);
+# bench_suggestions.py measures them on the held-out part (docs/performance.md).
 SIMILAR_VOTERS = 20
 WEIGHTS = {"learned": 1.0, "topics": 1.5, "matters": 0.6, "category": 0.9, "search": 0.8, "answered": 0.75}
 LEARNED_CANDIDATES = 60

@@ -129,6 +129,10 @@ def test_shipped_model_is_small_and_keeps_no_text():
     assert all(len(word) <= 20 for word in artefact["idf"])
     keys = {key for entries in artefact["terms"].values() for key, _ in entries}
     assert all(citing.split_key(key)[1] > 0 for key in keys)
+    # Per hand-written matter (named by its first word), articles and shares only.
+    assert set(artefact["matters"]) <= {words[0] for words, _ in citing.topics()}
+    assert all(0 < share <= 1 for entries in artefact["matters"].values() for _, share in entries)
+    assert "labor-contract-law:82" in dict(artefact["matters"]["没签合同"])
 
 
 @settings(max_examples=40, deadline=None)
