@@ -2,6 +2,10 @@
 real questions: article@5 (the article the published answer cites is among the five suggested) and
 law@5 (its law is), beside plain full-text retrieval of the statutes measured in the same run.
 
+What is learned from the corpus (the citing model's words, the articles each category's and each
+hand-written matter's answers cite) and the weights that mix the signals were chosen by 5-fold
+cross-validation on the training part only (docs/performance.md); this run asks the held-out part.
+
 The corpus ../shared/data/consultations/train.jsonl is split as the triage model splits it
 (stratified, seeded). From the training part only (plus the unlabelled LawBench 3-8 questions, never
 asked here) the benchmark trains its own citing model and its own triage model, and fills the
@@ -126,7 +130,7 @@ def main() -> int:
         return likely_articles(question, SHOWN, categories=categories[question], model=model, **kwargs)
 
     measure("baseline: plain full-text retrieval of the statutes", statutes_alone)
-    measure("learned model, topics, category, search (no answers)", lambda q: suggested(q, similar=[]))
+    measure("learned model, matters, category, search (no answers)", lambda q: suggested(q, similar=[]))
     measure("suggested, as the answer box and manage.py cite", suggested)
     return 0
 

@@ -4,8 +4,9 @@ Training reads questions whose published answer cites shipped articles (the cons
 outside the repository) and keeps only statistics: for each word, the articles whose citing
 questions use it and how strongly (the sum of those questions' TF-IDF weights, so the score of an
 article for a new question is the summed similarity to every training question that cited it), and
-for each category the articles its answers cite most. No question or answer text is kept: the
-artefact is a gzip'd JSON of words, article numbers and weights.
+for each category the articles its answers cite most, and for each hand-written matter of
+topics.txt (below) the articles the answers to the questions naming it cite most. No question or
+answer text is kept: the artefact is a gzip'd JSON of words, article numbers and weights.
 
 Beside it, data/citing/topics.txt holds matters written by hand from the statutes (高空抛物 →
 民法典 1254): what the corpus cites is not always what a lawyer should (its answers cite 民法典 579
@@ -15,7 +16,8 @@ citations of the articles that replaced them.
 
 selectors.likely_articles mixes these with the category, the full-text search of the statutes and
 the deployment's own earlier answers (``combine``), each signal scaled to its best article first,
-and shows the best of them (``spread``). The weights and the rule of ``spread`` were chosen by 5-fold
+and shows the best of them (``spread``). The weights were fitted by a logistic regression over the
+signals of each candidate article, out of fold, and the rule of ``spread`` chosen, by 5-fold
 cross-validation on the training part of the corpus; bench_suggestions.py measures them on the
 held-out part.
 """
@@ -38,7 +40,8 @@ from guwen.knowledge.text import DATA_DIR, STOPWORDS, normalize, segment
 log = logging.getLogger(__name__)
 
 MODEL_PATH = DATA_DIR / "citing" / "citing.json.gz"
-ARTEFACT_FORMAT = 1
+# 2: the per-matter article shares ("matters") were added; a format-1 file is retrained.
+ARTEFACT_FORMAT = 2
 RETRAIN = "python manage.py train_citing"
 
 # Per word, only the strongest articles are kept (the rest change no top five on the training
@@ -46,16 +49,21 @@ RETRAIN = "python manage.py train_citing"
 MAX_ARTICLES_PER_TERM = 60
 MIN_DF = 2
 CATEGORY_ARTICLES = 40
+MATTER_ARTICLES = 20
 
 # The five shown: the FIRST_SHOWN best articles, then the best article of each of the LAWS_SHOWN
 # strongest laws not among them yet (a law scoring under LAW_LEAST of the strongest law's score is
 # left out), then the best of the rest. Chosen by 5-fold cross-validation on the training part
-# (docs/performance.md): law@5 +2 points over "the best article of the two strongest laws" at the
-# same article@5; showing more laws raised law@5 further but cost article@5 and left no room for
-# the four articles of one law a matter such as unpaid wages without a contract needs.
-FIRST_SHOWN = 4
-LAWS_SHOWN = 3
-LAW_LEAST = 0.05
+# (docs/performance.md): with the fitted weights, three best articles and up to five other laws
+# (each at least a tenth of the strongest) gave law@5 90 % against 87 % for four and three (5 %),
+# at the same article@5; a law too weak to pass the tenth leaves its place to the strongest law's
+# next article.
+FIRST_SHOWN = 3
+LAWS_SHOWN = 5
+LAW_LEAST = 0.1
+# An article a hand-written matter names keeps its place when it is among the KEPT_WITHIN best
+# (unpaid wages: 劳动合同法 30 beside 82); on the folds this changed no figure by more than noise.
+KEPT_WITHIN = 4
 # Words of a question the model reads: the first MAX_CHARS characters.
 MAX_CHARS = 2_000
 
@@ -196,8 +204,22 @@ def read_cited(rows: Iterable[dict], laws: ShippedLaws) -> list[CitedQuestion]:
     return found
 
 
+def matters_of(text: str | None) -> list[str]:
+    """The matters of topics.txt ``text`` names, each by its first word (高空抛物)."""
+    clean = normalize(text)[:MAX_CHARS] if text else ""
+    if not clean:
+        return []
+    return [matter[0] for matter, _ in topics() if _names(clean, matter)]
+
+
+def _names(clean: str, matter: tuple[str, ...]) -> bool:
+    # 拖欠+工资: every part somewhere in the question (拖欠了我三个月的工资).
+    return any(all(part in clean for part in word.split("+")) for word in matter)
+
+
 def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
-    """The artefact: idf per word, article weights per word, article shares per category."""
+    """The artefact: idf per word, article weights per word, article shares per category and per
+    hand-written matter."""
     counted = [words(example.question) for example in examples]
     df: Counter = Counter()
     for counts in counted:
@@ -206,7 +228,14 @@ def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
     idf = {word: math.log((1 + n) / (1 + d)) + 1 for word, d in df.items() if d >= MIN_DF}
     by_term: dict[str, Counter] = defaultdict(Counter)
     by_category: dict[str, Counter] = defaultdict(Counter)
+    by_matter: dict[str, Counter] = defaultdict(Counter)
+    naming: Counter = Counter()  # questions naming each matter
     for example, counts in zip(examples, counted, strict=True):
+        named = matters_of(example.question)
+        naming.update(named)
+        for matter in named:
+            for article in example.articles:
+                by_matter[matter][f"{article[0]}:{article[1]}"] += 1 / math.sqrt(len(example.articles))
         vector = _weighted(counts, idf)
         # An answer citing ten articles says less about each than one citing two; the first cited
         # is usually the one the answer rests on.
@@ -227,11 +256,18 @@ def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
         total = sum(counter.values())
         top = counter.most_common(CATEGORY_ARTICLES)
         categories[name] = [[key, round(value / total, 4)] for key, value in top]
+    # What the answers to the questions naming a matter cite, as a share of those questions: the
+    # hand-written articles of a matter say what a lawyer should cite, these what answers did.
+    matters = {
+        name: [[key, round(value / naming[name], 4)] for key, value in counter.most_common(MATTER_ARTICLES)]
+        for name, counter in by_matter.items()
+    }
     return {
         "meta": {"format": ARTEFACT_FORMAT, "n_train": n, "note": note},
         "idf": {word: round(value, 4) for word, value in idf.items()},
         "terms": terms,
         "categories": categories,
+        "matters": matters,
     }
 
 
@@ -354,6 +390,20 @@ def topics() -> tuple[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], ...]:
     return tuple(found)
 
 
+def matter_scores(text: str | None, artefact: dict | None = None) -> dict[str, float]:
+    """ "law-code:number" → the share of the questions naming the same matters whose answers cite
+    it, summed over the matters ``text`` names."""
+    artefact = artefact if artefact is not None else _shipped()
+    if not artefact:
+        return {}
+    scores: dict[str, float] = defaultdict(float)
+    learned = artefact.get("matters", {})
+    for matter in matters_of(text):
+        for key, share in learned.get(matter, ()):
+            scores[key] += share
+    return dict(scores)
+
+
 def topic_scores(text: str | None) -> dict[str, float]:
     """ "law-code:number" → score, for the matters whose words ``text`` contains: the first article
     of a matter scores 1, later ones a little less, and an article two matters name scores more."""
@@ -362,8 +412,7 @@ def topic_scores(text: str | None) -> dict[str, float]:
     if not clean:
         return {}
     for matter, articles in topics():
-        # 拖欠+工资: every part somewhere in the question (拖欠了我三个月的工资).
-        if any(all(part in clean for part in word.split("+")) for word in matter):
+        if _names(clean, matter):
             for position, (code, number) in enumerate(articles):
                 scores[f"{code}:{number}"] += 1 / (1 + 0.1 * position)
     return dict(scores)
@@ -395,12 +444,17 @@ def spread(
     first: int = FIRST_SHOWN,
     laws: int = LAWS_SHOWN,
     least: float = LAW_LEAST,
+    keep: frozenset | set = frozenset(),
+    kept_within: int = KEPT_WITHIN,
 ) -> list:
-    """The ``first`` best keys, then the best key of each of the ``laws`` strongest laws not yet
-    among them (a law's strength: the sum of its articles' scores; a law below ``least`` of the
-    strongest's is left out), then the best of the rest, ``limit`` in all, in score order. Five
-    articles of one law leave an advisor nothing when the question turns on another."""
-    chosen = [key for key, _ in ranked if key in law_of][:first]
+    """The ``first`` best keys (and those of ``keep`` among the ``kept_within`` best), then the
+    best key of each of the ``laws`` strongest laws not yet among them (a law's strength: the sum
+    of its articles' scores; a law below ``least`` of the strongest's is left out), then the best of
+    the rest, ``limit`` in all, in score order. Five articles of one law leave an advisor nothing
+    when the question turns on another; ``keep`` (the articles a hand-written matter names) are
+    not pushed out by another law's best article."""
+    known = [key for key, _ in ranked if key in law_of]
+    chosen = known[:first] + [key for key in known[first:kept_within] if key in keep]
     strength: dict = defaultdict(float)
     for key, score in ranked[:30]:
         if key in law_of:

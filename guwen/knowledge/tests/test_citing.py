@@ -20,6 +20,7 @@ from guwen.knowledge.statutes import read_laws
 LABOUR = "中华人民共和国劳动合同法"
 CIVIL = "中华人民共和国民法典"
 EXPROPRIATION = "国有土地上房屋征收与补偿条例"
+MIGRANT_WAGES = "保障农民工工资支付条例"
 
 EXAMPLES = [
     {"id": "wages", "question": "我在工地干了半年，老板一直拖欠工资不发，也没有签劳动合同，我该怎么办？"},
@@ -75,7 +76,11 @@ def test_cite_prints_the_five_articles_a_lawyer_would_cite(db, tmp_path):
         for item in row["articles"]:
             assert set(item) == {"law", "article"} and isinstance(item["article"], int)
     wages = {(item["law"], item["article"]) for item in by_id["wages"]["articles"]}
-    assert {(LABOUR, 82), (LABOUR, 38), (LABOUR, 46), (LABOUR, 30)} <= wages
+    # No written contract (82), wages paid in full (30), and the wage-arrears article the published
+    # answers for work on a site cite (保障农民工工资支付条例 16); never what issue #16 found instead.
+    assert {(LABOUR, 82), (LABOUR, 30), (MIGRANT_WAGES, 16)} <= wages
+    assert not {law for law, _ in wages} & {"工伤保险条例"}
+    assert not wages & {(CIVIL, 76), (CIVIL, 577), (CIVIL, 585)}
     assert (CIVIL, 1254) in {(item["law"], item["article"]) for item in by_id["falling"]["articles"]}
     demolition = by_id["demolition"]["articles"]
     assert demolition[0]["law"] == EXPROPRIATION
@@ -124,6 +129,10 @@ def test_shipped_model_is_small_and_keeps_no_text():
     assert all(len(word) <= 20 for word in artefact["idf"])
     keys = {key for entries in artefact["terms"].values() for key, _ in entries}
     assert all(citing.split_key(key)[1] > 0 for key in keys)
+    # Per hand-written matter (named by its first word), articles and shares only.
+    assert set(artefact["matters"]) <= {words[0] for words, _ in citing.topics()}
+    assert all(0 < share <= 1 for entries in artefact["matters"].values() for _, share in entries)
+    assert "labor-contract-law:82" in dict(artefact["matters"]["没签合同"])
 
 
 @settings(max_examples=40, deadline=None)
@@ -169,6 +178,22 @@ def test_train_citing_learns_from_answers_and_keeps_no_sentences(tmp_path):
     scores = citing.learned_scores("拖欠工资怎么办", artefact)
     assert max(scores, key=scores.get) == "labor-contract-law:30"
     assert artefact["categories"]["劳动争议"][0][0] == "labor-contract-law:30"
+    # Every training question names the wage matter of topics.txt (拖欠+工资) and its answer cites 30.
+    assert artefact["matters"]["拖欠工资"] == [["labor-contract-law:30", 1.0]]
+    assert citing.matter_scores("工资被拖欠了", artefact) == {"labor-contract-law:30": 1.0}
+    assert citing.matter_scores("今天天气很好", artefact) == {}
+
+
+def test_a_model_of_an_earlier_format_is_refused_and_retrained(tmp_path):
+    old = tmp_path / "citing.json.gz"
+    citing.save({"meta": {"format": 1}, "idf": {}, "terms": {}, "categories": {}}, old)
+    with pytest.raises(citing.CitingModelError, match="格式不符"):
+        citing.load(old)
+    source = tmp_path / "train.jsonl"
+    source.write_text("\n".join(_training_rows(30)), encoding="utf-8")
+    out = io.StringIO()
+    call_command("train_citing", "--if-stale", "--input", str(source), "--output", str(old), stdout=out)
+    assert "需要重新训练" in out.getvalue() and "matters" in citing.load(old)
 
 
 def test_train_citing_refuses_too_few_citing_answers(tmp_path):
@@ -248,10 +273,14 @@ def test_a_bad_repealed_table_fails_loudly(shipped_laws, tmp_path, line, message
 def test_spread_keeps_the_best_articles_and_adds_other_laws():
     ranked = [("a1", 1.0), ("a2", 0.9), ("a3", 0.8), ("a4", 0.7), ("a5", 0.6), ("b1", 0.5), ("c1", 0.01)]
     law_of = {"a1": "A", "a2": "A", "a3": "A", "a4": "A", "a5": "A", "b1": "B", "c1": "C"}
-    # The four best, then the strongest other law; C scores under 5 % of A and is left out.
+    # The three best, then the strongest other laws; C scores under a tenth of A and is left out,
+    # so its place goes to A's next article.
     assert citing.spread(ranked, law_of, limit=5) == ["a1", "a2", "a3", "a4", "b1"]
+    assert citing.spread(ranked, law_of, limit=5, least=0) == ["a1", "a2", "a3", "b1", "c1"]
     assert citing.spread(ranked, law_of, limit=5, first=5) == ["a1", "a2", "a3", "a4", "a5"]
-    assert citing.spread(ranked, law_of, limit=5, first=3, least=0) == ["a1", "a2", "a3", "b1", "c1"]
+    # An article a hand-written matter names keeps its place among the four best.
+    assert citing.spread(ranked, law_of, limit=5, least=0, keep={"a4"}) == ["a1", "a2", "a3", "a4", "b1"]
+    assert citing.spread(ranked, law_of, limit=5, least=0, keep={"a5"}) == ["a1", "a2", "a3", "b1", "c1"]
 
 
 def test_a_question_citing_a_repealed_law_is_shown_the_article_that_replaced_it(statutes):
