@@ -161,7 +161,8 @@ class SettlementStatus(models.TextChoices):
 
 
 class Settlement(models.Model):
-    """An advisor's subsidy for one month: lines derived from verified work; unique per month."""
+    """An advisor's subsidy for one month in one district: lines derived from verified work, paid
+    under the district's rules. A lawyer appointed in two districts has one settlement in each."""
 
     lawyer = models.ForeignKey(
         "regions.Lawyer", verbose_name=_("顾问律师"), on_delete=models.PROTECT, related_name="+"
@@ -192,7 +193,11 @@ class Settlement(models.Model):
         verbose_name = _("补贴结算单")
         verbose_name_plural = _("补贴结算单")
         ordering = ["-month", "lawyer_id"]
-        constraints = [models.UniqueConstraint(fields=["lawyer", "month"], name="subsidy_settlement_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lawyer", "month", "district"], name="subsidy_settlement_month_district"
+            )
+        ]
         indexes = [models.Index(fields=["district", "month"], name="subsidy_settlement_dm")]
 
     def __str__(self) -> str:

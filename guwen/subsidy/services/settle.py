@@ -500,10 +500,12 @@ def _sample(ctx: Context, advisor: Advisor, plan: Plan) -> list[DraftFlag]:
 # --- writing --------------------------------------------------------------------------------------
 
 
-def _paid_elsewhere(lawyer_ids: list[int], month: date) -> set[tuple[int, str, int]]:
+def _paid_elsewhere(lawyer_ids: list[int], month: date, district: Region) -> set[tuple[int, str, int]]:
+    """Records already on another settlement of the advisor (another month, or the same month in
+    another district), which this one must not pay again."""
     return set(
         SettlementLine.objects.filter(lawyer_id__in=lawyer_ids, record_pk__isnull=False)
-        .exclude(settlement__month=month)
+        .exclude(settlement__month=month, settlement__district=district)
         .exclude(kind__in=[LineKind.CAP, LineKind.ADJUSTMENT])
         .values_list("lawyer_id", "record_type", "record_pk")
     )
@@ -577,11 +579,12 @@ def _cap_lines(settlement: Settlement, rules: RuleSet | None, caps, position: in
     ]
 
 
-def _year_before(lawyer_ids: list[int], month: date) -> dict[int, Decimal]:
-    """Each advisor's settled total in the other months of the year (summed in Decimal)."""
+def _year_before(lawyer_ids: list[int], month: date, district_id: int) -> dict[int, Decimal]:
+    """Each advisor's settled total in the other months of the year in the district (summed in
+    Decimal): a district's yearly cap counts only what the district itself pays."""
     before: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for lawyer_id, total in (
-        Settlement.objects.filter(lawyer_id__in=lawyer_ids, month__year=month.year)
+        Settlement.objects.filter(lawyer_id__in=lawyer_ids, month__year=month.year, district_id=district_id)
         .exclude(month=month)
         .values_list("lawyer_id", "total")
     ):
@@ -607,7 +610,9 @@ def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
     if rules is None:
         return
     lines = list(settlement.lines.all())
-    before = _year_before([settlement.lawyer_id], settlement.month)[settlement.lawyer_id]
+    before = _year_before([settlement.lawyer_id], settlement.month, settlement.district_id)[
+        settlement.lawyer_id
+    ]
     used = _community_used(
         {line.community_id for line in lines if line.community_id}, settlement.month, [settlement.pk]
     )
@@ -650,12 +655,12 @@ def _write_batch(ctx: Context, advisors: list[Advisor], plans: dict[int, Plan], 
     are capped in order, each seeing the community budget used by those before it."""
     lawyer_ids = [a.lawyer_id for a in advisors]
     rules = ctx.month_rules
-    paid = _paid_elsewhere(lawyer_ids, ctx.month)
+    paid = _paid_elsewhere(lawyer_ids, ctx.month, ctx.district)
     with transaction.atomic():
         current = {
             settlement.lawyer_id: settlement
             for settlement in Settlement.objects.select_for_update().filter(
-                lawyer_id__in=lawyer_ids, month=ctx.month
+                lawyer_id__in=lawyer_ids, month=ctx.month, district=ctx.district
             )
         }
         missing = [a for a in advisors if a.lawyer_id not in current]
@@ -672,12 +677,8 @@ def _write_batch(ctx: Context, advisors: list[Advisor], plans: dict[int, Plan], 
         ]
         Settlement.objects.bulk_create(fresh)  # primary keys come back (PostgreSQL, SQLite ≥ 3.35)
         current.update((settlement.lawyer_id, settlement) for settlement in fresh)
-        # Submitted ones, or those settled by another district's run, are never overwritten.
-        chosen = [
-            (a, current[a.lawyer_id])
-            for a in advisors
-            if current[a.lawyer_id].status in EDITABLE and current[a.lawyer_id].district_id == ctx.district.pk
-        ]
+        # Submitted ones are never overwritten.
+        chosen = [(a, current[a.lawyer_id]) for a in advisors if current[a.lawyer_id].status in EDITABLE]
         keys = [settlement.pk for _a, settlement in chosen]
         SettlementLine.objects.filter(settlement_id__in=keys).exclude(kind=LineKind.ADJUSTMENT).delete()
         adjustments: dict[int, list[SettlementLine]] = defaultdict(list)
@@ -697,7 +698,11 @@ def _write_batch(ctx: Context, advisors: list[Advisor], plans: dict[int, Plan], 
             or rules.cap_advisor_year is not None
             or rules.cap_community_month is not None
         )
-        before = _year_before(lawyer_ids, ctx.month) if capped and rules.cap_advisor_year is not None else {}
+        before = (
+            _year_before(lawyer_ids, ctx.month, ctx.district.pk)
+            if capped and rules.cap_advisor_year is not None
+            else {}
+        )
         used: dict[int, Decimal] = {}
         if capped and rules.cap_community_month is not None:
             communities = {
