@@ -362,3 +362,66 @@ class SettlementRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_id} {self.month:%Y-%m}"
+
+
+class FeeKind(models.TextChoices):
+    RETAINER = "retainer", _("顾问费")
+    SERVICE = "service", _("专项服务费")
+    OTHER = "other", _("其他费用")
+
+
+class FeeIncome(models.Model):
+    """What an advisor is paid besides the subsidy: the street's or community's retainer (顾问费) paid
+    to the firm for a period under the advisor contract, and other fees. Entered by the judicial
+    office or the district bureau; the workload view sets it beside the work done."""
+
+    lawyer = models.ForeignKey(
+        "regions.Lawyer",
+        verbose_name=_("顾问律师"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    firm = models.ForeignKey(
+        "regions.LawFirm",
+        verbose_name=_("律所"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=FeeKind.choices, default=FeeKind.RETAINER)
+    period_start = models.DateField(_("所属期间起"))
+    period_end = models.DateField(_("所属期间止"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    reference = models.CharField(_("合同或凭证号"), max_length=60, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("顾问费收入")
+        verbose_name_plural = _("顾问费收入")
+        ordering = ["-period_start", "community_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lawyer__isnull=False, firm__isnull=True)
+                | Q(lawyer__isnull=True, firm__isnull=False),
+                name="subsidy_fee_lawyer_or_firm",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="subsidy_fee_positive"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="subsidy_fee_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "period_start"], name="subsidy_fee_community")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
