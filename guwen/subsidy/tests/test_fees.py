@@ -1,5 +1,5 @@
 """Fee income (顾问费收入): entered by the office or the bureau, refused in Chinese when wrong, and
-counted beside the subsidy in the workload view for the days of the period it covers."""
+counted for the days of the period it covers (the workload view's use: guwen/reports/tests)."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,8 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guwen.core.models import AuditEvent
-from guwen.reports import workload
-from guwen.reports.scope import parse_period
 from guwen.subsidy import selectors, services
 from guwen.subsidy.models import FeeIncome
 from guwen.testing import verified_client
@@ -99,36 +97,6 @@ def test_a_wrong_entry_is_deleted_with_a_reason(world):
     assert office.post(f"/subsidy/fees/{fee.pk}/delete/", {"reason": "重复登记"}).status_code == 302
     assert not FeeIncome.objects.exists()
     assert AuditEvent.objects.filter(action="subsidy.fee.delete", object_id=str(fee.pk)).exists()
-
-
-def test_workload_counts_fees_for_the_days_of_the_period_beside_the_subsidy(world):
-    bureau = world.user("bureau")
-    # A year's retainer to firm A for community A (lawyer A is its only lawyer there): 100 a day.
-    services.fee_record(
-        by=bureau,
-        community=world.community_a,
-        firm=world.firm_a,
-        kind="retainer",
-        period_start=date(2026, 1, 1),
-        period_end=date(2026, 12, 31),
-        amount=Decimal("36500"),
-    )
-    # A fee paid to lawyer B himself, wholly inside January.
-    services.fee_record(
-        by=bureau,
-        community=world.community_b,
-        lawyer=world.lawyer_b,
-        kind="other",
-        period_start=date(2026, 1, 10),
-        period_end=date(2026, 1, 20),
-        amount=Decimal("123.45"),
-    )
-    period = parse_period("2026-01-01", "2026-01-31")
-    loads = {load.lawyer.name: load for load in workload.workload(world.district, period)}
-    assert loads["甲律师"].pay == Decimal("3100.00")
-    assert loads["乙律师"].pay == Decimal("123.45")
-    assert loads["丙律师"].pay is None  # nothing recorded for lawyer C
-    assert selectors.fees_by_lawyer([world.lawyer_a.pk], world.district2.path, period.start, period.end) == {}
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
