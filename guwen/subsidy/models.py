@@ -425,3 +425,28 @@ class FeeIncome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class PhotoPrint(models.Model):
+    """The perceptual hash (dHash, 64 bits) of one lecture photo of the outreach module, kept so a
+    month's photos are compared with the last twelve months' city-wide through an index instead of
+    reading every file again. Two photos within 3 bits agree on at least one of the four 16-bit
+    bands, so the indexed bands find every candidate; the distance is then checked exactly.
+    ``value`` is empty for a file that could not be read (so it is not read again)."""
+
+    photo_pk = models.PositiveBigIntegerField(unique=True)
+    activity_pk = models.PositiveBigIntegerField(db_index=True)
+    community = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    taken_on = models.DateField(db_index=True)  # the lecture's date
+    value = models.CharField(max_length=16, blank=True)
+    band0 = models.CharField(max_length=4, blank=True, db_index=True)
+    band1 = models.CharField(max_length=4, blank=True, db_index=True)
+    band2 = models.CharField(max_length=4, blank=True, db_index=True)
+    band3 = models.CharField(max_length=4, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("照片指纹")
+        verbose_name_plural = _("照片指纹")
+
+    def __str__(self) -> str:
+        return f"{self.photo_pk} {self.value}"
