@@ -233,7 +233,9 @@ class FeeForm(Form):
         self.fields["lawyer"].queryset = lawyers
         self.fields["firm"].queryset = firms
         self.fields["community"].label_from_instance = lambda region: region.name
-        self.fields["lawyer"].label_from_instance = lambda lawyer: f"{lawyer.name}（{lawyer.firm.name}）"
+        self.fields["lawyer"].label_from_instance = lambda lawyer: (
+            f"{lawyer.name}（{lawyer.firm.name}）" if lawyer.firm_id else lawyer.name
+        )
 
     def clean(self):
         data = super().clean()
