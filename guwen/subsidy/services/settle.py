@@ -214,12 +214,17 @@ def refresh_prints(first: date, last: date) -> set[int]:
     from guwen.subsidy.models import PhotoPrint
 
     live = {photo.pk: photo for photo in lecture_photos(start=first, end=last)}
-    known: dict[int, PhotoPrint] = {}
+    fields = ("pk", "photo_pk", "activity_pk", "community_id", "taken_on")
+    # The window's prints in one query; a print dated outside it (its lecture moved) by id.
+    known = {
+        row.photo_pk: row
+        for row in PhotoPrint.objects.filter(taken_on__gte=first, taken_on__lte=last).only(*fields)
+        if row.photo_pk in live
+    }
     ids = sorted(live)
-    for index in range(0, len(ids), 500):
-        for row in PhotoPrint.objects.filter(photo_pk__in=ids[index : index + 500]).only(
-            "pk", "photo_pk", "activity_pk", "community_id", "taken_on"
-        ):
+    elsewhere = [pk for pk in ids if pk not in known]
+    for index in range(0, len(elsewhere), 500):
+        for row in PhotoPrint.objects.filter(photo_pk__in=elsewhere[index : index + 500]).only(*fields):
             known[row.photo_pk] = row
     moved = []
     for pk, row in known.items():

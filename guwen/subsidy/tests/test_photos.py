@@ -80,3 +80,40 @@ def test_a_deleted_photo_is_no_longer_evidence(world):
     Flag.objects.all().delete()
     settle_district_month(district=world.district, month=today.replace(day=1))
     assert not Flag.objects.filter(kind=FlagKind.SAME_PHOTO).exists()
+
+
+def test_a_lecture_moved_to_another_day_is_followed(world):
+    ensure()
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    first, _last = photo_window(month)
+    same = _picture(7)
+    _lecture(world.community_a, world.lawyer_a, today, same)
+    old = _lecture(world.community_e, world.lawyer_e, first - timedelta(days=5), same)  # too old
+    settle_district_month(district=world.district, month=month)
+    assert not Flag.objects.filter(kind=FlagKind.SAME_PHOTO).exists()
+    # Its date was entered wrongly: it was held inside the window.
+    Activity.objects.filter(pk=old.pk).update(date=first + timedelta(days=5))
+    settle_district_month(district=world.district, month=month)
+    flag = Flag.objects.get(kind=FlagKind.SAME_PHOTO)
+    assert f"#{old.pk}（{(first + timedelta(days=5)).isoformat()}，松园社区）" in flag.evidence
+
+
+def test_prints_follow_a_lecture_out_of_the_window_and_back(world):
+    ensure()
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    first, _last = photo_window(month)
+    _lecture(world.community_a, world.lawyer_a, today, _picture(2))  # the month has a lecture to check
+    lecture = _lecture(world.community_e, world.lawyer_e, first + timedelta(days=1), _picture(9))
+    settle_district_month(district=world.district, month=month)
+    print_row = PhotoPrint.objects.get(activity_pk=lecture.pk)
+    for day, expected in (
+        (first - timedelta(days=3), first + timedelta(days=1)),  # outside: left as it was
+        (first + timedelta(days=20), first + timedelta(days=20)),  # back inside: followed
+    ):
+        Activity.objects.filter(pk=lecture.pk).update(date=day)
+        settle_district_month(district=world.district, month=month)
+        print_row.refresh_from_db()
+        assert print_row.taken_on == expected
+    assert PhotoPrint.objects.count() == 2
