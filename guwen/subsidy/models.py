@@ -297,8 +297,11 @@ class Flag(models.Model):
     """A fraud check's finding on a settlement: never dropped, cleared or rejected with a reason."""
 
     settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="flags")
+    # DO_NOTHING: the settlement services null the flags' line before deleting lines (one UPDATE),
+    # so recomputing a month deletes its old lines with one DELETE instead of Django loading every
+    # line to null the flags one chunk at a time. Deleting a settlement deletes both.
     line = models.ForeignKey(
-        SettlementLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags"
+        SettlementLine, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="flags"
     )
     kind = models.CharField(_("类型"), max_length=20, choices=FlagKind.choices)
     key = models.CharField(max_length=120)  # which record(s) it is about, so recomputing finds it again

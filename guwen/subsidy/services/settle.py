@@ -699,7 +699,9 @@ def _community_used(community_ids, month: date, excluding: list[int]) -> dict[in
 
 def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
     """Cap lines, recomputed from the other lines, so no cap is ever exceeded (see ``cap_cuts``)."""
-    settlement.lines.filter(kind=LineKind.CAP).delete()
+    caps = settlement.lines.filter(kind=LineKind.CAP)
+    Flag.objects.filter(line__in=caps).update(line=None)
+    caps.delete()
     if rules is None:
         return
     lines = list(settlement.lines.all())
@@ -773,7 +775,11 @@ def _write_batch(ctx: Context, advisors: list[Advisor], plans: dict[int, Plan], 
         # Submitted ones are never overwritten.
         chosen = [(a, current[a.lawyer_id]) for a in advisors if current[a.lawyer_id].status in EDITABLE]
         keys = [settlement.pk for _a, settlement in chosen]
-        SettlementLine.objects.filter(settlement_id__in=keys).exclude(kind=LineKind.ADJUSTMENT).delete()
+        stale = SettlementLine.objects.filter(settlement_id__in=keys).exclude(kind=LineKind.ADJUSTMENT)
+        Flag.objects.filter(settlement_id__in=keys, line__isnull=False).exclude(
+            line__kind=LineKind.ADJUSTMENT
+        ).update(line=None)
+        stale.delete()
         adjustments: dict[int, list[SettlementLine]] = defaultdict(list)
         for adjustment in SettlementLine.objects.filter(
             settlement_id__in=keys, kind=LineKind.ADJUSTMENT
