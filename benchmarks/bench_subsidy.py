@@ -246,6 +246,11 @@ def main() -> None:
     began = time.perf_counter()
     small = build_district("440307000000", ADVISORS, city, firm)
     large = build_district("440308000000", ADVISORS * 2, city, firm)
+    # Planner statistics, as autovacuum (PostgreSQL) or a maintained database has them: without
+    # them PostgreSQL guesses a district has two communities and walks every filed case of the
+    # district for each one (2.8 s instead of 30 ms per batch of a 1,000-advisor month).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(
         f"subsidy settlement: {ADVISORS} advisors × {RECORDS} records (and {ADVISORS * 2} × {RECORDS}), "
         f"{connection.vendor}; fixture built in {time.perf_counter() - began:.1f} s"

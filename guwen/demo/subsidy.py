@@ -1,13 +1,16 @@
 """Demo 以案定补 for Nanwan: the last twelve months settled through the whole chain and paid (the
 sampled callbacks confirmed, one flag rejected), the current month computed and waiting with its
-flags open. Runs after mediation and outreach, whose records it pays."""
+flags open; and the retainers (顾问费) the street pays the firms. Runs after mediation and outreach,
+whose records it pays."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guwen.accounts.models import User
 from guwen.regions.models import Region
@@ -17,6 +20,7 @@ from guwen.subsidy.models import CallbackResult, Flag, FlagKind, FlagStatus, Set
 from guwen.subsidy.whatif import last_twelve_months
 
 DISTRICT = "440307000000"
+STREET = "440307012000"  # 南湾街道
 
 
 def _months(today: date) -> list[date]:
@@ -114,6 +118,60 @@ def _same_photo(months: list[date]) -> None:
             photo.photo.save("demo.jpg", ContentFile(data), save=True)
 
 
+RETAINER = Decimal("20000")  # 元/社区/年: the Guangzhou 白云湖街道 2023 figure (DOMAIN.md), as an example
+
+
+def _fees(street: Region, office: User, today: date) -> int:
+    """Each Nanwan community's yearly retainer (顾问费) to its advisor's firm, for last year and this
+    year, and a contract-review fee paid to one advisor: the pay beside the subsidy."""
+    from guwen.regions.models import Assignment
+    from guwen.regions.selectors import overlapping
+    from guwen.subsidy.models import FeeIncome
+
+    made = 0
+    for year in (today.year - 1, today.year):
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        posts = (
+            Assignment.objects.filter(
+                overlapping(start, end), community__path__startswith=street.path, role="primary"
+            )
+            .select_related("community", "firm", "lawyer")
+            .order_by("community__code", "starts_on", "pk")
+        )
+        seen: set[int] = set()
+        for post in posts:
+            if post.community_id in seen or post.firm_id is None:
+                continue
+            seen.add(post.community_id)
+            services.fee_record(
+                by=office,
+                community=post.community,
+                firm=post.firm,
+                kind="retainer",
+                period_start=start,
+                period_end=end,
+                amount=RETAINER,
+                reference=f"NW-GW-{year}-{post.community.code[-3:]}",
+                note=_("%(c)s %(y)d 年度法律顾问服务费") % {"c": post.community.name, "y": year},
+            )
+            made += 1
+            if len(seen) == 1 and year == today.year:
+                services.fee_record(
+                    by=office,
+                    community=post.community,
+                    lawyer=post.lawyer,
+                    kind="service",
+                    period_start=today.replace(day=1),
+                    period_end=today,
+                    amount=Decimal("1500.00"),
+                    reference=f"NW-ZX-{today:%Y%m}-01",
+                    note=_("社区集体合同审查专项服务费"),
+                )
+                made += 1
+    FeeIncome.objects.filter(community__path__startswith=street.path).update(is_demo=True)
+    return made
+
+
 def load(*, stdout=None) -> None:
     say = stdout.write if stdout else (lambda _msg: None)
     ensure()
@@ -145,6 +203,7 @@ def load(*, stdout=None) -> None:
                     rejected = True
         services.settle_district_month(district=district, month=today, by=users["office"])
         Settlement.objects.filter(district=district).update(is_demo=True)
+        fees = _fees(Region.objects.get(code=STREET), users["office"], today)
     paid = Settlement.objects.filter(district=district, status=SettlementStatus.PAID).count()
     open_flags = Flag.objects.filter(settlement__district=district, status=FlagStatus.OPEN).count()
-    say(f"以案定补：{paid} 张结算单已发放，本月已计算，{open_flags} 条异常提示待核查")
+    say(f"以案定补：{paid} 张结算单已发放，本月已计算，{open_flags} 条异常提示待核查，{fees} 笔顾问费收入")

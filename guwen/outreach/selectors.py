@@ -224,20 +224,66 @@ class ConfirmedWork:
     photo_hashes: tuple[str, ...] = ()
 
 
-def _photo_hashes(activity_ids: list[int]) -> dict[int, list[str]]:
+def photo_hashes(photo_ids) -> dict[int, str | None]:
+    """The perceptual hash (dHash) of each photo, read from its file; None when it cannot be read."""
     from guwen.core.photohash import dhash
     from guwen.outreach.models import ActivityPhoto
 
-    hashes: dict[int, list[str]] = {pk: [] for pk in activity_ids}
-    for photo in ActivityPhoto.objects.filter(activity_id__in=activity_ids).order_by("pk"):
+    hashes: dict[int, str | None] = {}
+    for photo in ActivityPhoto.objects.filter(pk__in=list(photo_ids)).order_by("pk"):
         try:
             with photo.photo.open("rb") as handle:
-                value = dhash(handle.read())
+                hashes[photo.pk] = dhash(handle.read())
         except OSError:
-            value = None
-        if value:
-            hashes[photo.activity_id].append(value)
+            hashes[photo.pk] = None
     return hashes
+
+
+def _photo_hashes(activity_ids: list[int]) -> dict[int, list[str]]:
+    from guwen.outreach.models import ActivityPhoto
+
+    hashes: dict[int, list[str]] = {pk: [] for pk in activity_ids}
+    rows = list(
+        ActivityPhoto.objects.filter(activity_id__in=activity_ids)
+        .order_by("pk")
+        .values_list("pk", "activity_id")
+    )
+    values = photo_hashes([pk for pk, _activity in rows])
+    for pk, activity_id in rows:
+        if values.get(pk):
+            hashes[activity_id].append(values[pk])
+    return hashes
+
+
+@dataclass(frozen=True)
+class LecturePhoto:
+    """A photo of a confirmed lecture, without its file: what the photo check keeps an index of."""
+
+    pk: int
+    activity_id: int
+    community_id: int
+    date: date
+
+
+def lecture_photos(*, start: date, end: date, region_path: str = "") -> list[LecturePhoto]:
+    """The photos of lectures confirmed between ``start`` and ``end`` (city-wide when ``region_path``
+    is empty), by photo id, in one query and without opening a file."""
+    from guwen.outreach.models import ActivityPhoto
+
+    rows = ActivityPhoto.objects.filter(
+        activity__kind=ActivityKind.LECTURE,
+        activity__status=ActivityStatus.CONFIRMED,
+        activity__date__gte=start,
+        activity__date__lte=end,
+    )
+    if region_path:
+        rows = rows.filter(activity__community__path__startswith=region_path)
+    return [
+        LecturePhoto(*row)
+        for row in rows.order_by("pk").values_list(
+            "pk", "activity_id", "activity__community_id", "activity__date"
+        )
+    ]
 
 
 def confirmed_work(

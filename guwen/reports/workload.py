@@ -2,10 +2,10 @@
 on-site hours, online answers, mediation cases by grade, activities, health checks and opinions —
 in a region, or anonymised for the lawyers' association.
 
-The pay side: ``AdvisorLoad.pay`` is filled by the functions in ``PAY_SOURCES`` (the subsidy paid,
-registered by ``guwen/reports/figures/subsidy.py``), with the effective pay per hour on site and per
-case; the page shows those columns when any advisor has pay. A handful of grouped queries whatever
-the number of advisors.
+The pay side: ``AdvisorLoad.pay`` is filled by the functions in ``PAY_SOURCES`` (the subsidy paid and
+the fee income received, registered by ``guwen/reports/figures/subsidy.py``), with the effective pay
+per hour on site and per case; the page shows those columns when any advisor has pay. A handful of
+grouped queries whatever the number of advisors.
 """
 
 from __future__ import annotations

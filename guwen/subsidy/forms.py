@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guwen.core.formtools import DateInput, Form
-from guwen.subsidy.models import GRADE_ITEMS, BatchPeriod, CallbackResult, Item
+from guwen.subsidy.models import GRADE_ITEMS, BatchPeriod, CallbackResult, FeeKind, Item
 
 ERR_REQUIRED = {"required": _("请填写此项")}
 
@@ -168,3 +168,89 @@ class RuleSetForm(Form):
             self.fields[f"amount_{item.value}"] = forms.DecimalField(
                 label=_("%(i)s（元）") % {"i": item.label}, error_messages=MONEY_ERRORS, **MONEY
             )
+
+
+class FeeForm(Form):
+    """A fee paid to an advisor or to a firm for a community and a period (顾问费收入)."""
+
+    community = forms.ModelChoiceField(
+        label=_("社区"),
+        queryset=None,
+        error_messages={**ERR_REQUIRED, "invalid_choice": _("请选择管辖范围内的社区")},
+    )
+    lawyer = forms.ModelChoiceField(
+        label=_("顾问律师（付给律师本人时）"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("请选择顾问律师")},
+    )
+    firm = forms.ModelChoiceField(
+        label=_("律所（付给律所时）"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("请选择律所")},
+    )
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=FeeKind.choices,
+        error_messages={**ERR_REQUIRED, "invalid_choice": _("请选择费用类型")},
+    )
+    period_start = forms.DateField(
+        label=_("所属期间起"),
+        widget=DateInput,
+        error_messages={**ERR_REQUIRED, "invalid": _("请填写正确的日期")},
+    )
+    period_end = forms.DateField(
+        label=_("所属期间止"),
+        widget=DateInput,
+        error_messages={**ERR_REQUIRED, "invalid": _("请填写正确的日期")},
+    )
+    amount = forms.DecimalField(
+        label=_("金额（元）"),
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            **ERR_REQUIRED,
+            "invalid": _("请填写正确的金额"),
+            "max_decimal_places": _("金额最多两位小数"),
+            "max_digits": _("金额过大"),
+            "max_whole_digits": _("金额过大"),
+        },
+    )
+    reference = forms.CharField(
+        label=_("合同或凭证号"),
+        max_length=60,
+        required=False,
+        error_messages={"max_length": _("最多 60 个字")},
+    )
+    note = forms.CharField(
+        label=_("说明"), max_length=200, required=False, error_messages={"max_length": _("最多 200 个字")}
+    )
+
+    def __init__(self, *args, communities, lawyers, firms, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["lawyer"].queryset = lawyers
+        self.fields["firm"].queryset = firms
+        self.fields["community"].label_from_instance = lambda region: region.name
+        self.fields["lawyer"].label_from_instance = lambda lawyer: (
+            f"{lawyer.name}（{lawyer.firm.name}）" if lawyer.firm_id else lawyer.name
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("lawyer") is None) == (data.get("firm") is None):
+            self.add_error("lawyer", _("请选择顾问律师或律所中的一项"))
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("期间止不能早于期间起"))
+        amount = data.get("amount")
+        if amount is not None and amount <= 0:
+            self.add_error("amount", _("金额须大于零"))
+        return data
+
+
+class FeeDeleteForm(Form):
+    reason = forms.CharField(
+        label=_("删除原因"), max_length=300, error_messages={**ERR_REQUIRED, "max_length": _("最多 300 个字")}
+    )

@@ -161,7 +161,8 @@ class SettlementStatus(models.TextChoices):
 
 
 class Settlement(models.Model):
-    """An advisor's subsidy for one month: lines derived from verified work; unique per month."""
+    """An advisor's subsidy for one month in one district: lines derived from verified work, paid
+    under the district's rules. A lawyer appointed in two districts has one settlement in each."""
 
     lawyer = models.ForeignKey(
         "regions.Lawyer", verbose_name=_("顾问律师"), on_delete=models.PROTECT, related_name="+"
@@ -192,7 +193,11 @@ class Settlement(models.Model):
         verbose_name = _("补贴结算单")
         verbose_name_plural = _("补贴结算单")
         ordering = ["-month", "lawyer_id"]
-        constraints = [models.UniqueConstraint(fields=["lawyer", "month"], name="subsidy_settlement_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lawyer", "month", "district"], name="subsidy_settlement_month_district"
+            )
+        ]
         indexes = [models.Index(fields=["district", "month"], name="subsidy_settlement_dm")]
 
     def __str__(self) -> str:
@@ -292,8 +297,11 @@ class Flag(models.Model):
     """A fraud check's finding on a settlement: never dropped, cleared or rejected with a reason."""
 
     settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="flags")
+    # DO_NOTHING: the settlement services null the flags' line before deleting lines (one UPDATE),
+    # so recomputing a month deletes its old lines with one DELETE instead of Django loading every
+    # line to null the flags one chunk at a time. Deleting a settlement deletes both.
     line = models.ForeignKey(
-        SettlementLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags"
+        SettlementLine, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="flags"
     )
     kind = models.CharField(_("类型"), max_length=20, choices=FlagKind.choices)
     key = models.CharField(max_length=120)  # which record(s) it is about, so recomputing finds it again
@@ -357,3 +365,91 @@ class SettlementRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_id} {self.month:%Y-%m}"
+
+
+class FeeKind(models.TextChoices):
+    RETAINER = "retainer", _("顾问费")
+    SERVICE = "service", _("专项服务费")
+    OTHER = "other", _("其他费用")
+
+
+class FeeIncome(models.Model):
+    """What an advisor is paid besides the subsidy: the street's or community's retainer (顾问费) paid
+    to the firm for a period under the advisor contract, and other fees. Entered by the judicial
+    office or the district bureau; the workload view sets it beside the work done."""
+
+    lawyer = models.ForeignKey(
+        "regions.Lawyer",
+        verbose_name=_("顾问律师"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    firm = models.ForeignKey(
+        "regions.LawFirm",
+        verbose_name=_("律所"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=FeeKind.choices, default=FeeKind.RETAINER)
+    period_start = models.DateField(_("所属期间起"))
+    period_end = models.DateField(_("所属期间止"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    reference = models.CharField(_("合同或凭证号"), max_length=60, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("顾问费收入")
+        verbose_name_plural = _("顾问费收入")
+        ordering = ["-period_start", "community_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lawyer__isnull=False, firm__isnull=True)
+                | Q(lawyer__isnull=True, firm__isnull=False),
+                name="subsidy_fee_lawyer_or_firm",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="subsidy_fee_positive"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="subsidy_fee_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "period_start"], name="subsidy_fee_community")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class PhotoPrint(models.Model):
+    """The perceptual hash (dHash, 64 bits) of one lecture photo of the outreach module, kept so a
+    month's photos are compared with the last twelve months' city-wide through an index instead of
+    reading every file again. Two photos within 3 bits agree on at least one of the four 16-bit
+    bands, so the indexed bands find every candidate; the distance is then checked exactly.
+    ``value`` is empty for a file that could not be read (so it is not read again)."""
+
+    photo_pk = models.PositiveBigIntegerField(unique=True)
+    activity_pk = models.PositiveBigIntegerField(db_index=True)
+    community = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    taken_on = models.DateField(db_index=True)  # the lecture's date
+    value = models.CharField(max_length=16, blank=True)
+    band0 = models.CharField(max_length=4, blank=True, db_index=True)
+    band1 = models.CharField(max_length=4, blank=True, db_index=True)
+    band2 = models.CharField(max_length=4, blank=True, db_index=True)
+    band3 = models.CharField(max_length=4, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("照片指纹")
+        verbose_name_plural = _("照片指纹")
+
+    def __str__(self) -> str:
+        return f"{self.photo_pk} {self.value}"

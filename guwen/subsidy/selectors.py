@@ -13,6 +13,7 @@ from guwen.accounts.models import Role
 from guwen.accounts.scope import current_memberships, is_sysadmin
 from guwen.regions.models import Region
 from guwen.subsidy.models import (
+    FeeIncome,
     Flag,
     FlagStatus,
     LineKind,
@@ -109,6 +110,25 @@ QUEUE_FOR_ROLE = {
 }
 
 
+def fee_communities_for(user) -> QuerySet[Region]:
+    """Communities whose fee income the user may see and enter: the office's street's, the bureau's
+    district's (system admins: all). Nobody else sees fees here."""
+    if not _signed_in(user):
+        return Region.objects.none()
+    if is_sysadmin(user):
+        return Region.objects.filter(level="community")
+    condition = Q(pk__in=[])
+    for membership in current_memberships(user):
+        if membership.role in (Role.OFFICE, Role.BUREAU) and membership.region is not None:
+            condition |= Q(path__startswith=membership.region.path)
+    return Region.objects.filter(condition, level="community")
+
+
+def fees_visible_to(user) -> QuerySet[FeeIncome]:
+    """The one definition of which fee entries a user may see."""
+    return FeeIncome.objects.filter(community__in=fee_communities_for(user))
+
+
 # --- for the reports (aggregates; the reports module scopes the region) ---------------------------
 
 
@@ -166,6 +186,54 @@ def paid_by_lawyer(lawyer_ids, region_path: str, start: date, end: date) -> dict
     ):
         paid[lawyer_id] = paid.get(lawyer_id, Decimal(0)) + total
     return paid
+
+
+def fees_by_lawyer(lawyer_ids, region_path: str, start: date, end: date) -> dict[int, Decimal]:
+    """Fee income (顾问费 and other fees) received for the days of ``start``–``end`` by each advisor,
+    in communities under ``region_path``. A fee covers its own period: the part for the days that
+    overlap is counted (a yearly retainer in a quarter counts its quarter's days), rounded half-up
+    to the cent. A fee paid to a firm is shared equally (to the cent, leftover cents by lawyer id)
+    between the firm's lawyers appointed to that community during the overlap; a fee recorded
+    for an advisor is the advisor's. A few queries, whatever the number of advisors."""
+    from guwen.regions.models import Assignment
+    from guwen.regions.selectors import overlapping
+    from guwen.subsidy.money import cents, split
+
+    wanted = set(lawyer_ids)
+    fees = list(
+        FeeIncome.objects.filter(
+            community__path__startswith=region_path, period_start__lte=end, period_end__gte=start
+        )
+        .order_by("pk")
+        .values("lawyer_id", "firm_id", "community_id", "period_start", "period_end", "amount")
+    )
+    firm_fees = [fee for fee in fees if fee["firm_id"]]
+    posts: dict[tuple[int, int], list[tuple[int, date, date | None]]] = {}
+    if firm_fees:
+        for lawyer_id, firm_id, community_id, starts_on, ends_on in Assignment.objects.filter(
+            overlapping(start, end),
+            community_id__in={fee["community_id"] for fee in firm_fees},
+            firm_id__in={fee["firm_id"] for fee in firm_fees},
+        ).values_list("lawyer_id", "firm_id", "community_id", "starts_on", "ends_on"):
+            posts.setdefault((firm_id, community_id), []).append((lawyer_id, starts_on, ends_on))
+    received: dict[int, Decimal] = {}
+    for fee in fees:
+        first, last = max(fee["period_start"], start), min(fee["period_end"], end)
+        whole = (fee["period_end"] - fee["period_start"]).days + 1
+        part = cents(fee["amount"] * ((last - first).days + 1) / whole)
+        if fee["lawyer_id"]:
+            shares = {fee["lawyer_id"]: part}
+        else:
+            people = [
+                lawyer_id
+                for lawyer_id, starts_on, ends_on in posts.get((fee["firm_id"], fee["community_id"]), [])
+                if starts_on <= last and (ends_on is None or ends_on >= first)
+            ]
+            shares = split(part, people, primary=None, primary_percent=None)
+        for lawyer_id, amount in shares.items():
+            if lawyer_id in wanted:
+                received[lawyer_id] = received.get(lawyer_id, Decimal(0)) + amount
+    return received
 
 
 def narrowed(queryset: QuerySet, params, prefix: str = "") -> QuerySet:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guwen.subsidy.views import exports, flags, rules, settlements
+from guwen.subsidy.views import exports, fees, flags, rules, settlements
 
 app_name = "subsidy"
 urlpatterns = [
@@ -21,4 +21,6 @@ urlpatterns = [
     path("subsidy/rules/<int:pk>/copy/", rules.rule_copy, name="rule_copy"),
     path("subsidy/rules/<int:pk>/adopt/", rules.rule_adopt, name="rule_adopt"),
     path("subsidy/whatif/", rules.whatif, name="whatif"),
+    path("subsidy/fees/", fees.fee_list, name="fee_list"),
+    path("subsidy/fees/<int:pk>/delete/", fees.fee_delete, name="fee_delete"),
 ]

@@ -1,6 +1,7 @@
 """Subsidy (以案定补): what was settled, approved and paid for the months of the period, by month,
-and the fraud flags still open; and the pay side of the workload view (subsidy paid per advisor,
-effective pay per hour on site and per case). Read through the subsidy selectors: a few queries."""
+and the fraud flags still open; and the pay side of the workload view (subsidy paid and fee income
+received per advisor, effective pay per hour on site and per case). Read through the subsidy
+selectors: a few queries."""
 
 from __future__ import annotations
 
@@ -121,4 +122,15 @@ def subsidy_pay(loads: list[workload.AdvisorLoad], period: Period, region: Regio
             load.pay = (load.pay or ZERO) + paid[load.lawyer.pk]
 
 
+def fee_income(loads: list[workload.AdvisorLoad], period: Period, region: Region) -> None:
+    """Add each advisor's fee income (顾问费 and other fees) for the days of the period in the region."""
+    received = selectors.fees_by_lawyer(
+        [load.lawyer.pk for load in loads], region.path, period.start, period.end
+    )
+    for load in loads:
+        if load.lawyer.pk in received:
+            load.pay = (load.pay or ZERO) + received[load.lawyer.pk]
+
+
 workload.PAY_SOURCES.append(subsidy_pay)
+workload.PAY_SOURCES.append(fee_income)

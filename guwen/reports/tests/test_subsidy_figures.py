@@ -94,6 +94,6 @@ def test_workload_shows_pay_per_hour_and_per_case(world, money, client_for):
     assert a.pay_per_hour == Decimal("300.00") and a.pay_per_case is None  # 4 hours, no case
     html = client_for("office").get("/reports/workload/?date_from=2026-01-01&date_to=2026-01-31")
     text = html.content.decode()
-    assert "已发放补贴（元）" in text and "300.00" in text
+    assert "补贴及顾问费收入（元）" in text and "300.00" in text
     outside = {load.lawyer.name: load for load in workload.workload(world.district2, period)}
     assert outside["丁律师"].pay == Decimal("999.00")

@@ -160,7 +160,7 @@ class Context:
         self.rules = rule_book or RuleBook(district)
         in_force = self.rules.for_date(self.end)
         self.month_rules = in_force.rule_set if in_force else None
-        self._district_photos: list[tuple[int, str]] | None = None
+        self._window_photos: set[int] | None = None
         self._places: dict[int, tuple[Region, Batch]] = {}
         seed = f"{district.code}:{self.month:%Y-%m}".encode()
         self.seed = hashlib.sha256(seed).hexdigest()
@@ -186,16 +186,86 @@ class Context:
                 self._places[community.pk] = (community, batches[street.pk])
         return {pk: self._places[pk] for pk in community_ids}
 
-    def district_photos(self) -> list[tuple[int, str]]:
-        """(lecture id, photo hash) of every confirmed lecture of the district this month."""
-        if self._district_photos is None:
-            self._district_photos = [
-                (work.pk, value)
-                for work in confirmed_work(region_path=self.district.path, start=self.start, end=self.end)
-                if work.kind == "lecture"
-                for value in work.photo_hashes
-            ]
-        return self._district_photos
+    def window_photos(self) -> set[int]:
+        """The lecture photos of the last twelve months city-wide (ids), their prints brought up to
+        date first (once per run)."""
+        if self._window_photos is None:
+            first, last = photo_window(self.month)
+            self._window_photos = refresh_prints(first, last)
+        return self._window_photos
+
+
+def photo_window(month: date) -> tuple[date, date]:
+    """The months a month's photos are compared with: the twelve before it and itself."""
+    first = date(month.year - 1, month.month, 1)
+    return first, month_end(month)
+
+
+def _bands(value: str) -> list[str]:
+    return [value[i * 4 : (i + 1) * 4] for i in range(4)]
+
+
+def refresh_prints(first: date, last: date) -> set[int]:
+    """Bring the photo prints of lectures confirmed between ``first`` and ``last`` (city-wide) up to
+    date: hash the photos not seen before (only those files are read), follow a lecture moved to
+    another day or community. Returns the ids of the photos in the window: a print of a photo
+    since deleted, or of a lecture no longer confirmed, is not among them."""
+    from guwen.outreach.selectors import lecture_photos, photo_hashes
+    from guwen.subsidy.models import PhotoPrint
+
+    live = {photo.pk: photo for photo in lecture_photos(start=first, end=last)}
+    fields = ("pk", "photo_pk", "activity_pk", "community_id", "taken_on")
+    # The window's prints in one query; a print dated outside it (its lecture moved) by id.
+    known = {
+        row.photo_pk: row
+        for row in PhotoPrint.objects.filter(taken_on__gte=first, taken_on__lte=last).only(*fields)
+        if row.photo_pk in live
+    }
+    ids = sorted(live)
+    elsewhere = [pk for pk in ids if pk not in known]
+    for index in range(0, len(elsewhere), 500):
+        for row in PhotoPrint.objects.filter(photo_pk__in=elsewhere[index : index + 500]).only(*fields):
+            known[row.photo_pk] = row
+    moved = []
+    for pk, row in known.items():
+        photo = live[pk]
+        if (row.activity_pk, row.community_id, row.taken_on) != (
+            photo.activity_id,
+            photo.community_id,
+            photo.date,
+        ):
+            row.activity_pk, row.community_id, row.taken_on = (
+                photo.activity_id,
+                photo.community_id,
+                photo.date,
+            )
+            moved.append(row)
+    if moved:
+        PhotoPrint.objects.bulk_update(moved, ["activity_pk", "community_id", "taken_on"])
+    missing = [pk for pk in ids if pk not in known]
+    for index in range(0, len(missing), 200):  # a few files at a time, so memory stays flat
+        chunk = missing[index : index + 200]
+        values = photo_hashes(chunk)
+        fresh = []
+        for pk in chunk:
+            value = values.get(pk) or ""
+            bands = _bands(value) if value else ["", "", "", ""]
+            photo = live[pk]
+            fresh.append(
+                PhotoPrint(
+                    photo_pk=pk,
+                    activity_pk=photo.activity_id,
+                    community_id=photo.community_id,
+                    taken_on=photo.date,
+                    value=value,
+                    band0=bands[0],
+                    band1=bands[1],
+                    band2=bands[2],
+                    band3=bands[3],
+                )
+            )
+        PhotoPrint.objects.bulk_create(fresh, ignore_conflicts=True)  # another run may have added it
+    return set(ids)
 
 
 def _case_line(case, rules, advisor_user: int, lawyer_of_user: dict[int, int]) -> DraftLine | None:
@@ -315,9 +385,7 @@ def plan_batch(ctx: Context, advisors: list[Advisor], *, flags: bool = True) -> 
     # Every mediator of these cases who is a lawyer, so each advisor's share is split among all.
     mediator_users = {user for case in cases for user, _p in case.mediators}
     lawyer_of_user = dict(Lawyer.objects.filter(user_id__in=mediator_users).values_list("user_id", "pk"))
-    work = confirmed_work(
-        region_path=path, start=ctx.start, end=ctx.end, lawyer_ids=lawyer_ids, photos=ctx.photos and flags
-    )
+    work = confirmed_work(region_path=path, start=ctx.start, end=ctx.end, lawyer_ids=lawyer_ids, photos=False)
     shifts = shifts_held(region_path=path, start=ctx.start, end=ctx.end, lawyer_ids=lawyer_ids)
     answers = answers_within_deadline(region_path=path, start=ctx.start, end=ctx.end, user_ids=user_ids)
     plans = {a.lawyer_id: Plan() for a in advisors}
@@ -368,7 +436,8 @@ def plan_batch(ctx: Context, advisors: list[Advisor], *, flags: bool = True) -> 
     if not flags:
         return plans
     _flag_cases(ctx, cases, by_user, plans)
-    _flag_photos(ctx, work, plans)
+    if ctx.photos:
+        _flag_photos(ctx, work, plans)
     for advisor in advisors:
         plan = plans[advisor.lawyer_id]
         case_lines = sum(1 for line in plan.lines if line.kind == "case")
@@ -439,28 +508,52 @@ def _flag_cases(ctx: Context, cases, by_user, plans) -> None:
 
 
 def _flag_photos(ctx: Context, work, plans) -> None:
+    """A lecture photo the same as (or within 3 bits of) a photo of another lecture of the last
+    twelve months anywhere in the city: candidates found through the indexed bands of the prints,
+    the distance checked exactly, the other lectures named with day and community as evidence."""
     from guwen.core.photohash import distance
+    from guwen.subsidy.models import PhotoPrint
 
-    lectures = [item for item in work if item.kind == "lecture" and item.photo_hashes]
+    lectures = {item.pk: item for item in work if item.kind == "lecture"}
     if not lectures:
         return
-    district = ctx.district_photos()
-    for item in lectures:
-        twins = sorted(
-            {
-                other
-                for other, value in district
-                for mine in item.photo_hashes
-                if other != item.pk and distance(mine, value) < PHOTO_DISTANCE
-            }
+    window = ctx.window_photos()
+    first, last = photo_window(ctx.month)
+    mine = [
+        (activity_pk, value)
+        for photo_pk, activity_pk, value in PhotoPrint.objects.filter(activity_pk__in=list(lectures))
+        .exclude(value="")
+        .values_list("photo_pk", "activity_pk", "value")
+        if photo_pk in window
+    ]
+    if not mine:
+        return
+    near = Q()
+    for index in range(4):
+        near |= Q(**{f"band{index}__in": sorted({_bands(value)[index] for _a, value in mine})})
+    candidates = [
+        row
+        for row in PhotoPrint.objects.filter(near, taken_on__gte=first, taken_on__lte=last)
+        .exclude(value="")
+        .values_list("photo_pk", "activity_pk", "community_id", "taken_on", "value")
+        if row[0] in window
+    ]
+    names = dict(Region.objects.filter(pk__in={row[2] for row in candidates}).values_list("pk", "name"))
+    twins: dict[int, set[tuple[int, date, str]]] = defaultdict(set)
+    for activity_pk, value in mine:
+        for _photo, other, community_id, taken_on, theirs in candidates:
+            if other != activity_pk and distance(value, theirs) < PHOTO_DISTANCE:
+                twins[activity_pk].add((other, taken_on, names.get(community_id, "")))
+    for activity_pk in sorted(twins):
+        item = lectures[activity_pk]
+        found = "、".join(
+            f"#{other}（{taken_on.isoformat()}，{name}）"
+            for other, taken_on, name in sorted(twins[activity_pk])
         )
-        if not twins:
-            continue
         flag = DraftFlag(
             FlagKind.SAME_PHOTO,
             f"lecture:{item.pk}",
-            _("照片与本区同月其他活动的照片相同或近似：活动 %(ids)s")
-            % {"ids": "、".join(f"#{pk}" for pk in twins)},
+            _("照片与近十二个月内其他活动的照片相同或近似：活动 %(ids)s") % {"ids": found},
             item.label,
             item.url,
             ("outreach.activity", item.pk),
@@ -500,10 +593,12 @@ def _sample(ctx: Context, advisor: Advisor, plan: Plan) -> list[DraftFlag]:
 # --- writing --------------------------------------------------------------------------------------
 
 
-def _paid_elsewhere(lawyer_ids: list[int], month: date) -> set[tuple[int, str, int]]:
+def _paid_elsewhere(lawyer_ids: list[int], month: date, district: Region) -> set[tuple[int, str, int]]:
+    """Records already on another settlement of the advisor (another month, or the same month in
+    another district), which this one must not pay again."""
     return set(
         SettlementLine.objects.filter(lawyer_id__in=lawyer_ids, record_pk__isnull=False)
-        .exclude(settlement__month=month)
+        .exclude(settlement__month=month, settlement__district=district)
         .exclude(kind__in=[LineKind.CAP, LineKind.ADJUSTMENT])
         .values_list("lawyer_id", "record_type", "record_pk")
     )
@@ -577,11 +672,12 @@ def _cap_lines(settlement: Settlement, rules: RuleSet | None, caps, position: in
     ]
 
 
-def _year_before(lawyer_ids: list[int], month: date) -> dict[int, Decimal]:
-    """Each advisor's settled total in the other months of the year (summed in Decimal)."""
+def _year_before(lawyer_ids: list[int], month: date, district_id: int) -> dict[int, Decimal]:
+    """Each advisor's settled total in the other months of the year in the district (summed in
+    Decimal): a district's yearly cap counts only what the district itself pays."""
     before: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for lawyer_id, total in (
-        Settlement.objects.filter(lawyer_id__in=lawyer_ids, month__year=month.year)
+        Settlement.objects.filter(lawyer_id__in=lawyer_ids, month__year=month.year, district_id=district_id)
         .exclude(month=month)
         .values_list("lawyer_id", "total")
     ):
@@ -603,11 +699,15 @@ def _community_used(community_ids, month: date, excluding: list[int]) -> dict[in
 
 def apply_caps(settlement: Settlement, rules: RuleSet | None) -> None:
     """Cap lines, recomputed from the other lines, so no cap is ever exceeded (see ``cap_cuts``)."""
-    settlement.lines.filter(kind=LineKind.CAP).delete()
+    caps = settlement.lines.filter(kind=LineKind.CAP)
+    Flag.objects.filter(line__in=caps).update(line=None)
+    caps.delete()
     if rules is None:
         return
     lines = list(settlement.lines.all())
-    before = _year_before([settlement.lawyer_id], settlement.month)[settlement.lawyer_id]
+    before = _year_before([settlement.lawyer_id], settlement.month, settlement.district_id)[
+        settlement.lawyer_id
+    ]
     used = _community_used(
         {line.community_id for line in lines if line.community_id}, settlement.month, [settlement.pk]
     )
@@ -650,12 +750,12 @@ def _write_batch(ctx: Context, advisors: list[Advisor], plans: dict[int, Plan], 
     are capped in order, each seeing the community budget used by those before it."""
     lawyer_ids = [a.lawyer_id for a in advisors]
     rules = ctx.month_rules
-    paid = _paid_elsewhere(lawyer_ids, ctx.month)
+    paid = _paid_elsewhere(lawyer_ids, ctx.month, ctx.district)
     with transaction.atomic():
         current = {
             settlement.lawyer_id: settlement
             for settlement in Settlement.objects.select_for_update().filter(
-                lawyer_id__in=lawyer_ids, month=ctx.month
+                lawyer_id__in=lawyer_ids, month=ctx.month, district=ctx.district
             )
         }
         missing = [a for a in advisors if a.lawyer_id not in current]
@@ -672,14 +772,14 @@ def _write_batch(ctx: Context, advisors: list[Advisor], plans: dict[int, Plan], 
         ]
         Settlement.objects.bulk_create(fresh)  # primary keys come back (PostgreSQL, SQLite ≥ 3.35)
         current.update((settlement.lawyer_id, settlement) for settlement in fresh)
-        # Submitted ones, or those settled by another district's run, are never overwritten.
-        chosen = [
-            (a, current[a.lawyer_id])
-            for a in advisors
-            if current[a.lawyer_id].status in EDITABLE and current[a.lawyer_id].district_id == ctx.district.pk
-        ]
+        # Submitted ones are never overwritten.
+        chosen = [(a, current[a.lawyer_id]) for a in advisors if current[a.lawyer_id].status in EDITABLE]
         keys = [settlement.pk for _a, settlement in chosen]
-        SettlementLine.objects.filter(settlement_id__in=keys).exclude(kind=LineKind.ADJUSTMENT).delete()
+        stale = SettlementLine.objects.filter(settlement_id__in=keys).exclude(kind=LineKind.ADJUSTMENT)
+        Flag.objects.filter(settlement_id__in=keys, line__isnull=False).exclude(
+            line__kind=LineKind.ADJUSTMENT
+        ).update(line=None)
+        stale.delete()
         adjustments: dict[int, list[SettlementLine]] = defaultdict(list)
         for adjustment in SettlementLine.objects.filter(
             settlement_id__in=keys, kind=LineKind.ADJUSTMENT
@@ -697,7 +797,11 @@ def _write_batch(ctx: Context, advisors: list[Advisor], plans: dict[int, Plan], 
             or rules.cap_advisor_year is not None
             or rules.cap_community_month is not None
         )
-        before = _year_before(lawyer_ids, ctx.month) if capped and rules.cap_advisor_year is not None else {}
+        before = (
+            _year_before(lawyer_ids, ctx.month, ctx.district.pk)
+            if capped and rules.cap_advisor_year is not None
+            else {}
+        )
         used: dict[int, Decimal] = {}
         if capped and rules.cap_community_month is not None:
             communities = {

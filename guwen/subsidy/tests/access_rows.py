@@ -134,6 +134,30 @@ def _rule_body(w, r, i) -> dict:
     return body
 
 
+def _fee(w: World, role: str, inside: bool):
+    from guwen.subsidy.models import FeeIncome
+
+    return FeeIncome.objects.create(
+        community=w.community_a if inside else w.community_e,
+        firm=w.firm_a if inside else w.firm_other,
+        kind="retainer",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        amount="36000.00",
+    )
+
+
+def _fee_body(w: World, role: str, inside: bool) -> dict:
+    return {
+        "community": w.community_a.pk,
+        "firm": w.firm_a.pk,
+        "kind": "retainer",
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "amount": "36000",
+    }
+
+
 RULE_EDITORS_IN = {**dict.fromkeys(USERS, 403), "bureau": 302, "sysadmin": 302}
 RULE_EDITORS_OUT = {**dict.fromkeys(USERS, 403), "office": 404, "bureau": 404, "sysadmin": 302}
 FLAG_DECIDERS = {
@@ -254,6 +278,22 @@ ROWS: list[Row] = [
         page(RULE_EDITORS_OUT),
     ),
     Row("subsidy:whatif", "GET", lambda w, r, i: "/subsidy/whatif/", page(RULE_READERS)),
+    Row("subsidy:fee_list", "GET", lambda w, r, i: "/subsidy/fees/", page(RULE_READERS)),
+    Row(
+        "subsidy:fee_list",
+        "POST",
+        lambda w, r, i: "/subsidy/fees/",
+        page(redirects(RULE_READERS)),
+        body=_fee_body,
+    ),
+    Row(
+        "subsidy:fee_delete",
+        "POST",
+        lambda w, r, i: f"/subsidy/fees/{_fee(w, r, i).pk}/delete/",
+        page(redirects(RULE_READERS)),
+        page({**dict.fromkeys(USERS, 403), "office": 404, "bureau": 404, "sysadmin": 302}),
+        body=lambda w, r, i: {"reason": "重复登记"},
+    ),
     Row("api:subsidy_list_settlements", "GET", lambda w, r, i: "/api/v1/subsidy/settlements", api_route(200)),
     Row(
         "api:subsidy_get_settlement",

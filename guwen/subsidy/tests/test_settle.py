@@ -68,3 +68,20 @@ def test_caps_reduce_with_a_visible_line(world):
     settlement = settle(world)
     cap = settlement.lines.get(kind=LineKind.CAP)
     assert settlement.total == Decimal("300.00") and cap.amount < 0 and "每人每月上限" in cap.note
+
+
+def test_recomputing_repoints_flags_and_deleting_a_settlement_leaves_no_dangling_flag(world):
+    from guwen.subsidy.models import Flag, Settlement
+
+    closed_case(world, grade="simple")
+    settlement = settle(world)
+    sample = settlement.flags.get(kind=FlagKind.CALLBACK_SAMPLE)
+    old_line = sample.line_id
+    assert old_line is not None
+    settlement = settle(world)  # the lines are written again with new ids
+    sample.refresh_from_db()
+    assert sample.line_id not in (None, old_line)
+    assert not SettlementLine.objects.filter(pk=old_line).exists()
+    assert sample.line.record_pk == settlement.lines.get(kind=LineKind.CASE).record_pk
+    Settlement.objects.filter(pk=settlement.pk).delete()
+    assert not Flag.objects.exists() and not SettlementLine.objects.exists()
