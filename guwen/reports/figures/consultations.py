@@ -7,7 +7,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q, Value
-from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +18,7 @@ from guwen.consultations.selectors import overdue_condition
 from guwen.duty.selectors import month_bounds
 from guwen.regions.models import Region
 from guwen.reports import links
-from guwen.reports.scope import communities_of, months_of
+from guwen.reports.scope import communities_of, month_spans
 from guwen.reports.sections import Chart, Figure, SectionData, section
 
 
@@ -50,6 +50,10 @@ def consultations_section(region: Region, period: Period) -> SectionData:
         counts[f"status_{value}"] = Count("pk", filter=Q(status=value))
     for value, _label in Channel.choices:
         counts[f"channel_{value}"] = Count("pk", filter=Q(channel=value))
+    spans = month_spans(period)
+    for i, (_label, month) in enumerate(spans):
+        counts[f"month_{i}"] = Count("pk", filter=month.q("created_at"))
+        counts[f"month_{i}_in_time"] = Count("pk", filter=month.q("created_at") & ANSWERED_IN_TIME)
     totals = rows.aggregate(**counts)
     # Until an advisor confirms the category on closing, the triage's suggestion stands for it.
     categories = list(
@@ -58,16 +62,7 @@ def consultations_section(region: Region, period: Period) -> SectionData:
         .annotate(n=Count("pk"))
         .order_by("-n", "group")
     )
-    monthly = {
-        line["month"].strftime("%Y-%m")
-        if hasattr(line["month"], "strftime")
-        else str(line["month"])[:7]: line
-        for line in rows.annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(n=Count("pk"), answered=Count("pk", filter=ANSWERED_IN_TIME))
-        .order_by("month")
-    }
-    month_labels = [m.strftime("%Y-%m") for m in months_of(period)]
+    month_labels = [label for label, _month in spans]
 
     def link(**filters) -> str:
         return links.consultations(region, period, **filters)
@@ -120,8 +115,8 @@ def consultations_section(region: Region, period: Period) -> SectionData:
             "line",
             month_labels,
             [
-                (_("咨询"), [monthly.get(m, {}).get("n", 0) for m in month_labels]),
-                (_("按时答复"), [monthly.get(m, {}).get("answered", 0) for m in month_labels]),
+                (_("咨询"), [totals[f"month_{i}"] for i in range(len(spans))]),
+                (_("按时答复"), [totals[f"month_{i}_in_time"] for i in range(len(spans))]),
             ],
             [_month_link(region, m) for m in month_labels],
         ),
