@@ -14,6 +14,8 @@ from guwen.demo import city
 def _bar(done: int, total: int) -> None:
     width = 30
     filled = int(width * done / max(total, 1))
+    if done not in (1, total) and filled == int(width * (done - 1) / max(total, 1)):
+        return  # redrawn only when the bar grows, so a log of the run stays short
     sys.stderr.write(f"\r生成中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total} 个社区")
     sys.stderr.flush()
 
