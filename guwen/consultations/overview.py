@@ -71,7 +71,17 @@ class Period:
         return cls(today - timedelta(days=PERIOD_DAYS - 1), today)
 
     def q(self, name: str) -> Q:
-        return Q(**{f"{name}__date__gte": self.start, f"{name}__date__lte": self.end})
+        """The moments of the period's local days, as a range on the stored column (not on its
+        date), so an index on (community, ``name``) reads only the period's rows."""
+        start, end = self.moments()
+        return Q(**{f"{name}__gte": start, f"{name}__lt": end})
+
+    def moments(self) -> tuple[datetime, datetime]:
+        """Local midnight at the start of the first day and after the last day."""
+        return (
+            timezone.make_aware(datetime.combine(self.start, datetime.min.time())),
+            timezone.make_aware(datetime.combine(self.end + timedelta(days=1), datetime.min.time())),
+        )
 
 
 # --- the firm admin: its lawyers ----------------------------------------------------------------

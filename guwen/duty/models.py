@@ -232,6 +232,8 @@ class DutyShift(models.Model):
         indexes = [
             models.Index(fields=["status", "starts_at"], name="duty_shift_status_start"),
             models.Index(fields=["lawyer", "starts_at"], name="duty_shift_lawyer_start"),
+            # Dashboards and ledgers read a region's shifts over a period.
+            models.Index(fields=["community", "date"], name="duty_shift_community_date"),
         ]
 
     def __str__(self) -> str:

@@ -293,6 +293,8 @@ class HealthCheck(models.Model):
         verbose_name = _("企业法治体检")
         verbose_name_plural = _("企业法治体检")
         ordering = ["-date", "-pk"]
+        # Dashboards and ledgers read a region's checks over a period.
+        indexes = [models.Index(fields=["community", "date"], name="outreach_check_community_date")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.date:%Y-%m-%d}"

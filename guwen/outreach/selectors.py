@@ -151,19 +151,32 @@ def coverage(communities: QuerySet[Region], quarter: Quarter) -> list[CoverageRo
             planned=Count("pk", filter=Q(status=ActivityStatus.PLANNED)),
         )
     }
-    rules: dict[int | None, CoverageRule] = {}
+    # The rules in force at the quarter's end, read once (a city has hundreds of communities): the
+    # district's latest, else the default row's, else the built-in default, as coverage_rule_for.
+    in_force = list(
+        CoverageRule.objects.filter(effective_from__lte=quarter.last_day)
+        .select_related("district")
+        .order_by("-effective_from", "-pk")
+    )
+    fallback = next((r for r in in_force if r.district_id is None), None) or CoverageRule(
+        lectures_per_quarter=1, first_reminder_days=30, second_reminder_days=7
+    )
+
+    def rule_for(community: Region) -> CoverageRule:
+        for rule in in_force:
+            if rule.district_id and community.path.startswith(rule.district.path):
+                return rule
+        return fallback
+
     rows = []
     for community in communities.filter(level=Level.COMMUNITY, is_active=True).order_by("code"):
-        key = community.parent_id
-        if key not in rules:
-            rules[key] = coverage_rule_for(community, quarter.last_day)
         found = counts.get(community.pk, {})
         rows.append(
             CoverageRow(
                 community=community,
                 held=found.get("held", 0),
                 planned=found.get("planned", 0),
-                required=rules[key].lectures_per_quarter,
+                required=rule_for(community).lectures_per_quarter,
             )
         )
     return rows

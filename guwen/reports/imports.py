@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -45,7 +46,9 @@ from guwen.outreach.models import Activity, ActivityKind, ActivityStatus, CheckS
 from guwen.outreach.models import Channel as OutreachChannel
 from guwen.outreach.services import history as outreach_history
 from guwen.regions.models import Level
+from guwen.reports import rollups
 from guwen.reports.ledgers import LEDGERS
+from guwen.reports.models import RolledMonth
 from guwen.reports.scope import scopes_for
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -751,4 +754,14 @@ def run(*, handle, size: int, kind: str, user, source: str, progress=None) -> Ch
     result = check(handle=handle, size=size, kind=kind, user=user, progress=progress)
     if result.ok and result.records:
         IMPORTERS[kind].write(rows=result.records, by=user, source=source[:200])
+        if kind == "consultations":
+            _recount_months({IMPORTERS[kind].date_of(fields).replace(day=1) for fields in result.records})
     return result
+
+
+def _recount_months(months: set[date]) -> None:
+    """Imported history lands in past months: count again those already rolled up, once the rows
+    are committed, so the dashboard's rollup agrees with the records."""
+    rolled = sorted(RolledMonth.objects.filter(month__in=months).values_list("month", flat=True))
+    if rolled:
+        transaction.on_commit(lambda: rollups.consultation_months_refresh(months=rolled))

@@ -93,3 +93,54 @@ class ReportSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.region_id} {self.frequency}"
+
+
+class ConsultationMonth(models.Model):
+    """A community's consultations asked in one calendar month, counted (a rollup refreshed by the
+    worker: ``guwen/reports/rollups.py``). The dashboard reads it for the whole past months of a
+    period and counts the rest live; ``RolledMonth`` says which months are counted."""
+
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("社区"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    total = models.PositiveIntegerField(_("咨询"), default=0)
+    answered = models.PositiveIntegerField(_("已答复"), default=0)
+    in_time = models.PositiveIntegerField(_("按时首次答复"), default=0)
+    escalated = models.PositiveIntegerField(_("上移办理"), default=0)
+    first_minutes = models.PositiveBigIntegerField(_("首次答复用时合计（分钟）"), default=0)
+    first_count = models.PositiveIntegerField(_("有首次答复用时的咨询"), default=0)
+    close_minutes = models.PositiveBigIntegerField(_("办结用时合计（分钟）"), default=0)
+    close_count = models.PositiveIntegerField(_("有办结用时的咨询"), default=0)
+    # value → count, for the charts: level, status, channel and category (the triage's suggestion
+    # while the category is unconfirmed, as the live count).
+    by_level = models.JSONField(_("按层级"), default=dict)
+    by_status = models.JSONField(_("按状态"), default=dict)
+    by_channel = models.JSONField(_("按渠道"), default=dict)
+    by_category = models.JSONField(_("按类别"), default=dict)
+
+    class Meta:
+        verbose_name = _("咨询月度汇总")
+        verbose_name_plural = _("咨询月度汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month"], name="reports_consultation_month_unique")
+        ]
+        indexes = [models.Index(fields=["month", "community"], name="reports_consult_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month:%Y-%m}"
+
+
+class RolledMonth(models.Model):
+    """A calendar month whose ``ConsultationMonth`` rows are counted (a month without any question
+    has no rows, so the rows alone cannot say it)."""
+
+    month = models.DateField(_("月份"), unique=True)
+    refreshed_at = models.DateTimeField(_("汇总时间"))
+
+    class Meta:
+        verbose_name = _("已汇总月份")
+        verbose_name_plural = _("已汇总月份")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

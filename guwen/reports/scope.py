@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,3 +105,21 @@ def months_of(period: Period) -> list[date]:
         months.append(cursor)
         cursor = (cursor + timedelta(days=32)).replace(day=1)
     return months
+
+
+def month_spans(period: Period) -> list[tuple[str, Period]]:
+    """Each calendar month the period touches, clipped to the period, with its label (2026-03).
+    The sections count a month as a filtered count over the period's rows (``month.q(column)``
+    or ``month_days(column, month)``) instead of grouping by a truncated date: a comparison on the
+    stored column is native on both databases, where truncating a date on SQLite calls Python for
+    every row."""
+    spans = []
+    for first in months_of(period):
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        spans.append((first.strftime("%Y-%m"), Period(max(first, period.start), min(last, period.end))))
+    return spans
+
+
+def month_days(column: str, month: Period) -> Q:
+    """The rows whose date column falls in the month (a date column, so no time zone)."""
+    return Q(**{f"{column}__gte": month.start, f"{column}__lte": month.end})

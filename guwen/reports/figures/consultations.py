@@ -1,13 +1,16 @@
 """Consultations in a scope: by level, category, status and channel; first-response and close
-times against their deadlines; escalations; month by month. Three aggregate queries."""
+times against their deadlines; escalations; month by month. The whole past months of the period
+come from the monthly rollup (``guwen/reports/rollups.py``) once the worker has counted them, the
+rest from the records: two aggregate queries per live part, one for the rollup, one for what is
+overdue now."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q, Value
-from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,8 +20,9 @@ from guwen.consultations.overview import ANSWERED_IN_TIME, Period, _rate
 from guwen.consultations.selectors import overdue_condition
 from guwen.duty.selectors import month_bounds
 from guwen.regions.models import Region
-from guwen.reports import links
-from guwen.reports.scope import communities_of, months_of
+from guwen.reports import links, rollups
+from guwen.reports.models import ConsultationMonth
+from guwen.reports.scope import communities_of, month_spans
 from guwen.reports.sections import Chart, Figure, SectionData, section
 
 
@@ -30,44 +34,84 @@ def _hours(minutes) -> Decimal | None:
     return None if minutes is None else (Decimal(str(minutes)) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+def _live(region: Region, part: Period, spans: list[tuple[str, Period]]) -> tuple[dict, Counter]:
+    """The part's questions counted from the records: two aggregate queries."""
+    rows = asked_in(region, part)
+    aggregates = rollups.counts()
+    for dimension, choices in (("level", Level), ("status", Status), ("channel", Channel)):
+        for value, _label in choices.choices:
+            aggregates[f"{dimension}_{value}"] = Count("pk", filter=Q(**{dimension: value}))
+    for i, (_label, month) in enumerate(spans):
+        if month.start <= part.end and month.end >= part.start:
+            aggregates[f"month_{i}"] = Count("pk", filter=month.q("created_at"))
+            aggregates[f"month_{i}_in_time"] = Count("pk", filter=month.q("created_at") & ANSWERED_IN_TIME)
+    totals = rows.aggregate(**aggregates)
+    groups = rows.annotate(group=rollups.CATEGORY).values("group").annotate(n=Count("pk")).order_by()
+    categories = Counter({line["group"] or "": line["n"] for line in groups})
+    return totals, categories
+
+
+def _rolled(region: Region, run: list, spans: list[tuple[str, Period]]) -> tuple[dict, Counter]:
+    """The rolled-up months' counts of the region's communities: the numbers summed by the
+    database month by month, the chart counts (value → count) added up here. Two queries."""
+    index = {month.start: i for i, (_label, month) in enumerate(spans)}
+    rows = ConsultationMonth.objects.filter(community__in=communities_of(region), month__in=run)
+    totals: Counter = Counter()
+    for line in rows.values("month").annotate(**{name: Sum(name) for name in ROLLED}).order_by():
+        month = line.pop("month")
+        totals.update(line)
+        totals[f"month_{index[month]}"] += line["total"]
+        totals[f"month_{index[month]}_in_time"] += line["in_time"]
+    categories: Counter = Counter()
+    for *by_dimension, by_category in rows.values_list(
+        *(f"by_{dimension}" for dimension in rollups.DIMENSIONS), "by_category"
+    ):
+        for dimension, counts in zip(rollups.DIMENSIONS, by_dimension, strict=True):
+            for value, n in counts.items():
+                totals[f"{dimension}_{value}"] += n
+        categories.update(by_category)
+    return totals, categories
+
+
+ROLLED = (
+    "total",
+    "answered",
+    "in_time",
+    "escalated",
+    "first_minutes",
+    "first_count",
+    "close_minutes",
+    "close_count",
+)
+
+
+def _average(minutes: int, count: int) -> Decimal | None:
+    return Decimal(minutes) / count if count else None
+
+
 @section("consultations", gettext_lazy("法律咨询"), 10)
 def consultations_section(region: Region, period: Period) -> SectionData:
-    rows = asked_in(region, period)
-    now = timezone.now()
-    counts = {
-        "total": Count("pk"),
-        "answered": Count("pk", filter=Q(first_response_at__isnull=False)),
-        "in_time": Count("pk", filter=ANSWERED_IN_TIME),
-        "overdue": Count("pk", filter=overdue_condition(now)),
-        "escalated": Count("pk", filter=~Q(level=Level.COMMUNITY)),
-        "closed": Count("pk", filter=Q(closed_at__isnull=False)),
-        "first_minutes": Avg("minutes_to_first_response"),
-        "close_minutes": Avg("minutes_to_close"),
-    }
-    for value, _label in Level.choices:
-        counts[f"level_{value}"] = Count("pk", filter=Q(level=value))
-    for value, _label in Status.choices:
-        counts[f"status_{value}"] = Count("pk", filter=Q(status=value))
-    for value, _label in Channel.choices:
-        counts[f"channel_{value}"] = Count("pk", filter=Q(channel=value))
-    totals = rows.aggregate(**counts)
+    spans = month_spans(period)
+    # Whole past months from the monthly rollup where the worker has counted them; the rest live.
+    run = rollups.rolled_run(period)
+    totals: Counter = Counter()
+    counted: Counter = Counter()
+    parts = [_live(region, part, spans) for part in rollups.live_parts(period, run)]
+    if run:
+        parts.append(_rolled(region, run, spans))
+    for part_totals, part_categories in parts:
+        totals.update({k: v for k, v in part_totals.items() if v})
+        counted.update(part_categories)
+    totals["overdue"] = asked_in(region, period).filter(overdue_condition(timezone.now())).count()
+    totals["first_minutes"] = _average(totals["first_minutes"], totals["first_count"])
+    totals["close_minutes"] = _average(totals["close_minutes"], totals["close_count"])
     # Until an advisor confirms the category on closing, the triage's suggestion stands for it.
-    categories = list(
-        rows.annotate(group=Coalesce(NullIf("category", Value("")), NullIf("category_suggested", Value(""))))
-        .values("group")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "group")
-    )
-    monthly = {
-        line["month"].strftime("%Y-%m")
-        if hasattr(line["month"], "strftime")
-        else str(line["month"])[:7]: line
-        for line in rows.annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(n=Count("pk"), answered=Count("pk", filter=ANSWERED_IN_TIME))
-        .order_by("month")
-    }
-    month_labels = [m.strftime("%Y-%m") for m in months_of(period)]
+    categories = [
+        {"group": group or None, "n": n}
+        for group, n in sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+        if n
+    ]
+    month_labels = [label for label, _month in spans]
 
     def link(**filters) -> str:
         return links.consultations(region, period, **filters)
@@ -120,8 +164,8 @@ def consultations_section(region: Region, period: Period) -> SectionData:
             "line",
             month_labels,
             [
-                (_("咨询"), [monthly.get(m, {}).get("n", 0) for m in month_labels]),
-                (_("按时答复"), [monthly.get(m, {}).get("answered", 0) for m in month_labels]),
+                (_("咨询"), [totals[f"month_{i}"] for i in range(len(spans))]),
+                (_("按时答复"), [totals[f"month_{i}_in_time"] for i in range(len(spans))]),
             ],
             [_month_link(region, m) for m in month_labels],
         ),

@@ -1,10 +1,9 @@
 """On-site duty (驻点值班) in a scope: shifts due, held and missed, hours on site, month by month.
-One definition of attendance, the duty module's (held over due); two aggregate queries."""
+One definition of attendance, the duty module's (held over due); one aggregate query."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +12,7 @@ from guwen.duty.models import DutyShift, ShiftStatus
 from guwen.duty.selectors import DUE, HELD, HELD_ON_SITE
 from guwen.regions.models import Region
 from guwen.reports import links
-from guwen.reports.scope import communities_of, months_of
+from guwen.reports.scope import communities_of, month_days, month_spans
 from guwen.reports.sections import Chart, Figure, SectionData, section
 
 
@@ -26,25 +25,24 @@ def shifts_in(region: Region, period: Period):
 @section("duty", gettext_lazy("驻点值班"), 20)
 def duty_section(region: Region, period: Period) -> SectionData:
     rows = shifts_in(region, period)
-    totals = rows.aggregate(
-        due=Count("pk", filter=Q(status__in=DUE)),
-        held=Count("pk", filter=HELD_ON_SITE),
-        missed=Count("pk", filter=Q(status=ShiftStatus.MISSED)),
-        late=Count("pk", filter=HELD_ON_SITE & Q(is_late=True)),
-        minutes=Sum("held_minutes", filter=Q(status__in=HELD), default=0),
-    )
-    monthly = {
-        f"{line['month']:%Y-%m}": line
-        for line in rows.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(
-            held=Count("pk", filter=HELD_ON_SITE),
-            missed=Count("pk", filter=Q(status=ShiftStatus.MISSED)),
-            minutes=Sum("held_minutes", filter=Q(status__in=HELD), default=0),
-        )
-        .order_by("month")
+    spans = month_spans(period)
+    counts = {
+        "due": Count("pk", filter=Q(status__in=DUE)),
+        "held": Count("pk", filter=HELD_ON_SITE),
+        "missed": Count("pk", filter=Q(status=ShiftStatus.MISSED)),
+        "late": Count("pk", filter=HELD_ON_SITE & Q(is_late=True)),
+        "minutes": Sum("held_minutes", filter=Q(status__in=HELD), default=0),
     }
-    months = [m.strftime("%Y-%m") for m in months_of(period)]
+    for label, month in spans:
+        days = month_days("date", month)
+        counts[f"{label}_missed"] = Count("pk", filter=days & Q(status=ShiftStatus.MISSED))
+        counts[f"{label}_minutes"] = Sum("held_minutes", filter=days & Q(status__in=HELD), default=0)
+    totals = rows.aggregate(**counts)
+    monthly = {
+        label: {"missed": totals[f"{label}_missed"], "minutes": totals[f"{label}_minutes"]}
+        for label, _month in spans
+    }
+    months = [label for label, _month in spans]
     last = months[-1]
     figures = [
         Figure(_("应值班次"), totals["due"], links.attendance(region, last), _("次")),

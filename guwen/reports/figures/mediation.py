@@ -5,7 +5,6 @@ month. Aggregate queries through the mediation module's own tallies."""
 from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +13,7 @@ from guwen.mediation.models import CaseStatus, DisputeLead, MediationCase, Outco
 from guwen.mediation.selectors import counts_by_type
 from guwen.regions.models import Region
 from guwen.reports import links
-from guwen.reports.scope import communities_of, months_of
+from guwen.reports.scope import communities_of, month_days, month_spans
 from guwen.reports.sections import Chart, Figure, SectionData, section
 
 AGREED = Q(outcome__kind__in=[OutcomeKind.WRITTEN, OutcomeKind.ORAL])
@@ -37,19 +36,19 @@ def mediation_section(region: Region, period: Period) -> SectionData:
     }
     for value, _label in CaseStatus.choices:
         counts[f"status_{value}"] = Count("pk", filter=Q(status=value))
+    spans = month_spans(period)
+    for label, month in spans:
+        counts[f"{label}_n"] = Count("pk", filter=month_days("intake_on", month))
+        counts[f"{label}_agreed"] = Count("pk", filter=month_days("intake_on", month) & AGREED)
     totals = cases.aggregate(**counts)
     leads = DisputeLead.objects.filter(
         community__in=communities_of(region), found_on__gte=period.start, found_on__lte=period.end
     ).count()
     types = counts_by_type(cases)[:10]
     monthly = {
-        f"{line['month']:%Y-%m}": line
-        for line in cases.annotate(month=TruncMonth("intake_on"))
-        .values("month")
-        .annotate(n=Count("pk"), agreed=Count("pk", filter=AGREED))
-        .order_by("month")
+        label: {"n": totals[f"{label}_n"], "agreed": totals[f"{label}_agreed"]} for label, _month in spans
     }
-    months = [m.strftime("%Y-%m") for m in months_of(period)]
+    months = [label for label, _month in spans]
     decided = totals["agreed"] + totals["terminated"]
     figures = [
         Figure(_("排查纠纷线索"), leads, "", _("条")),
