@@ -275,33 +275,19 @@ class EvaluationFormVersionForm(TableVersionForm):
         return data
 
 
+def _grade_line(label) -> forms.DecimalField:
+    """A grade's lower line, a score out of 100 to the cent."""
+    return forms.DecimalField(
+        label=label, min_value=0, max_value=100, max_digits=5, decimal_places=2, error_messages=LINE_ERRORS
+    )
+
+
 class SchemeVersionForm(TableVersionForm):
     """One weight per indicator (0 leaves it out) and the three grade lines."""
 
-    excellent_from = forms.DecimalField(
-        label=_("优秀线（≥）"),
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
-        error_messages=LINE_ERRORS,
-    )
-    qualified_from = forms.DecimalField(
-        label=_("合格线（≥）"),
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
-        error_messages=LINE_ERRORS,
-    )
-    basic_from = forms.DecimalField(
-        label=_("基本合格线（≥）"),
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
-        error_messages=LINE_ERRORS,
-    )
+    excellent_from = _grade_line(_("优秀线（≥）"))
+    qualified_from = _grade_line(_("合格线（≥）"))
+    basic_from = _grade_line(_("基本合格线（≥）"))
 
     def __init__(self, *args, indicators: dict, **kwargs):
         super().__init__(*args, **kwargs)
