@@ -1,5 +1,6 @@
 """Workload of advisors (生存现状, the survey the report was convened for): per advisor and period,
-on-site hours, online answers, mediation cases by grade, activities, health checks and opinions —
+on-site hours, days at a community (travel), online answers, mediation cases by grade, activities,
+health checks and opinions —
 in a region, or anonymised for the lawyers' association.
 
 The pay side: ``AdvisorLoad.pay`` is filled by the functions in ``PAY_SOURCES`` (the subsidy paid and
@@ -38,6 +39,7 @@ class AdvisorLoad:
     activities: int = 0
     checks: int = 0
     opinions: int = 0
+    trips: int = 0  # days at a community: one per (community, day) with a shift, activity or health check
     pay: Decimal | None = None  # filled by PAY_SOURCES (None: no pay recorded)
 
     @property
@@ -145,12 +147,48 @@ def workload(region: Region, period: Period) -> list[AdvisorLoad]:
         .order_by()
     ):
         rows[line["advisor_id"]].opinions = line["n"]
+    _trips(rows, communities, period, done)
     loads = list(rows.values())
     from guwen.reports import figures  # noqa: F401  (registers the pay sources)
 
     for source in PAY_SOURCES:
         source(loads, period, region)
     return loads
+
+
+def _trips(rows: dict[int, AdvisorLoad], communities, period: Period, done) -> None:
+    """Travel to communities: the days each advisor was at a community of the region (a held shift,
+    a lecture or event held there, a health check of one of its enterprises), each (community, day)
+    counted once however much was done that day. Three queries of (lawyer, community, day)."""
+    days: dict[int, set] = {pk: set() for pk in rows}
+    in_period = {"date__gte": period.start, "date__lte": period.end}
+    sources = (
+        DutyShift.objects.filter(lawyer_id__in=rows, status__in=HELD, community__in=communities, **in_period)
+        .values_list("lawyer_id", "community_id", "date")
+        .distinct(),
+        Activity.advisors.through.objects.filter(
+            lawyer_id__in=rows,
+            activity__status__in=done,
+            activity__community__in=communities,
+            activity__date__gte=period.start,
+            activity__date__lte=period.end,
+        )
+        .values_list("lawyer_id", "activity__community_id", "activity__date")
+        .distinct(),
+        HealthCheck.advisors.through.objects.filter(
+            lawyer_id__in=rows,
+            healthcheck__community__in=communities,
+            healthcheck__date__gte=period.start,
+            healthcheck__date__lte=period.end,
+        )
+        .values_list("lawyer_id", "healthcheck__community_id", "healthcheck__date")
+        .distinct(),
+    )
+    for source in sources:
+        for lawyer_id, community_id, day in source.order_by():
+            days[lawyer_id].add((community_id, day))
+    for pk, seen in days.items():
+        rows[pk].trips = len(seen)
 
 
 GRADES = [*Grade.choices, ("ungraded", "未定级")]
@@ -193,6 +231,7 @@ def by_firm(loads: list[AdvisorLoad]) -> list[dict]:
             "firm": name,
             "advisors": len(group),
             "hours": sum((g.hours for g in group), Decimal(0)),
+            "trips": sum(g.trips for g in group),
             "answers": sum(g.answers for g in group),
             "cases": sum(g.case_count for g in group),
             "activities": sum(g.activities for g in group),
@@ -211,6 +250,7 @@ def anonymised(loads: list[AdvisorLoad]) -> list[dict] | None:
         {
             "label": f"顾问{i}",
             "hours": load.hours,
+            "trips": load.trips,
             "answers": load.answers,
             "cases": load.case_count,
             "activities": load.activities,

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from guwen.duty.models import DutyShift
+from guwen.outreach.models import Activity, HealthCheck
 from guwen.reports import workload
 from guwen.reports.scope import parse_period
 
@@ -16,9 +18,18 @@ pytestmark = pytest.mark.django_db
 
 def test_each_advisors_work_is_counted_in_a_few_queries(world, records, django_assert_max_num_queries):
     period = parse_period("2026-01-01", "2026-03-20")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         loads = {load.lawyer.name: load for load in workload.workload(world.street, period)}
     a = loads["甲律师"]
+    # Travel: each (community, day) with a held shift, a held lecture or a health check, once.
+    days = {
+        *DutyShift.objects.filter(lawyer=world.lawyer_a, status="confirmed").values_list(
+            "community_id", "date"
+        ),
+        *Activity.objects.filter(advisors=world.lawyer_a).values_list("community_id", "date"),
+        *HealthCheck.objects.filter(advisors=world.lawyer_a).values_list("community_id", "date"),
+    }
+    assert a.trips == len(days) >= 2
     assert (a.shifts, a.hours, a.answers, a.activities, a.checks) == (1, Decimal("3.0"), 1, 1, 1)
     assert a.case_count == 1
     assert set(loads) == {"甲律师", "乙律师"}  # lawyer C serves the other street
