@@ -51,6 +51,11 @@ class AdvisorLoad:
         return sum(self.cases.values())
 
     @property
+    def by_grade(self) -> list[tuple[str, int]]:
+        """(grade label, cases) in the order of ``GRADES``, zero included: a column per grade."""
+        return [(label, self.cases.get(value, 0)) for value, label in GRADES]
+
+    @property
     def pay_per_hour(self) -> Decimal | None:
         """Effective pay per hour on site (None without pay or hours)."""
         if self.pay is None or not self.held_minutes:
