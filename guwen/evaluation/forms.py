@@ -193,8 +193,8 @@ class QuestionnaireVersionForm(TableVersionForm):
         error_messages=REQUIRED,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, districts, city: bool, **kwargs):
+        super().__init__(*args, districts=districts, city=city, **kwargs)
         self.order_fields(["title", "questions", "district", "year", "note"])
 
     def clean_questions(self) -> list[str]:

@@ -213,3 +213,26 @@ def test_form_rows_are_accepted_exactly_when_each_weight_is_positive_and_they_ad
     if valid:
         assert [i["weight"] for i in form.cleaned_data["items"]] == weights
         assert len({i["key"] for i in form.cleaned_data["items"]}) == len(weights)
+
+
+def test_every_field_of_the_version_forms_refuses_control_characters(world):
+    """The plain-text check of every form (guwen/tests/test_plain_text.py) builds forms without
+    arguments; these need the districts, so they are checked here the same way."""
+    from guwen.evaluation.forms import EvaluationFormVersionForm, QuestionnaireVersionForm, SchemeVersionForm
+    from guwen.regions.models import Region
+
+    districts = Region.objects.filter(pk=world.district.pk)
+    for form_class, extra in (
+        (QuestionnaireVersionForm, {}),
+        (EvaluationFormVersionForm, {"items": [{"key": "attitude", "label": "服务态度", "weight": 100}]}),
+        (SchemeVersionForm, {"indicators": {"duty_hours": 100}}),
+    ):
+        names = form_class(districts=districts, city=False, **extra).fields
+        form = form_class(data={name: "1\x00" for name in names}, districts=districts, city=False, **extra)
+        assert not form.is_valid()
+        for name in names:
+            assert any("控制字符" in error for error in form.errors.get(name, [])), (
+                form_class,
+                name,
+                form.errors,
+            )
