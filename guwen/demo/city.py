@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guwen.accounts.models import Membership, Role, User
-from guwen.consultations.models import Consultation
+from guwen.consultations.models import Consultation, Rating, RatingKind
 from guwen.core.validators import credit_code_check_char, org_code_check_char
 from guwen.duty.models import DutyShift, ShiftStatus
 from guwen.mediation import reference
@@ -101,6 +101,13 @@ ASKS = [
     "费用大概多少",
     "对方不配合怎么办",
 ]
+RATING_COMMENTS = {
+    5: ["律师很耐心，讲得很清楚", "回复及时，解决了问题", "非常专业，谢谢"],
+    4: ["解答清楚，就是回复慢了一点", "有帮助"],
+    3: ["基本解答了，还想再了解细节", "一般"],
+    2: ["回复太慢", "没有说清楚怎么办"],
+    1: ["等了很久没人回复", "没有解决问题"],
+}
 SUBJECTS = {
     "劳动争议": ["工资拖欠", "解除劳动合同", "加班费", "经济补偿"],
     "婚姻家庭": ["离婚财产分割", "子女抚养", "赡养老人", "继承房产"],
@@ -436,7 +443,33 @@ class Builder:
                     minutes_to_close=int((closed - created).total_seconds() // 60) if closed else None,
                 )
             )
-        self.save(Consultation, rows)
+        self.ratings(self.save(Consultation, rows))
+
+    # Ratings: about one resident in five rates a closed consultation, a day or two after it
+    # closed, mostly well. Drawn from a generator of their own, so the other records stay as the
+    # same seed has always drawn them.
+    def ratings(self, consultations: list[Consultation]) -> None:
+        rng = random.Random(f"{self.options.seed}:{self.community.code}:ratings")
+        rows = []
+        for c in consultations:
+            if c.closed_at is None or rng.random() >= 0.2:
+                continue
+            at = min(c.closed_at + timedelta(hours=rng.randrange(1, 48)), self.now)
+            score = rng.choices([5, 4, 3, 2, 1], [62, 24, 8, 4, 2])[0]
+            rows.append(
+                Rating(
+                    kind=RatingKind.CONSULTATION,
+                    target_id=c.pk,
+                    label=f"法律咨询 {c.receipt_code}",
+                    consultation_id=c.pk,
+                    community_id=self.community.pk,
+                    lawyer_id=self.primary.pk,
+                    score=score,
+                    comment=rng.choice(RATING_COMMENTS[score]) if rng.random() < 0.4 else "",
+                    created_at=at,
+                )
+            )
+        self.save(Rating, rows)
 
     # On-site duty: one half-day a week on a fixed weekday (三固定), by the primary advisor or, one
     # week in ten, a backup standing in; the next four weeks scheduled. Weekly whatever the scale.

@@ -76,7 +76,7 @@ def _handler(user) -> str:
 def _consultation_rows(communities, start, end) -> Iterator[list]:
     rows = (
         _consultations(communities, start, end)
-        .select_related("community", "owner")
+        .select_related("community", "owner__lawyer")
         .order_by("created_at", "pk")
     )
     for c in rows.iterator(chunk_size=CHUNK):

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from guwen.consultations.models import Consultation
+from guwen.consultations.models import Consultation, Rating
 from guwen.core.workcalendar import CHINA_TZ
 from guwen.demo import city
 from guwen.duty.models import DutyShift
@@ -54,6 +54,15 @@ def test_builds_a_city_with_work_in_every_chosen_community(built):
     assert DutyShift.objects.values("community").distinct().count() == 12
     assert built.counts["duty.DutyShift"] >= 12 * 52
     assert Activity.objects.exists() and MediationCase.objects.exists()
+    # Some closed consultations are rated by the resident, after they closed, by the advisor who answered.
+    rated = Rating.objects.select_related("consultation")
+    assert built.counts["consultations.Rating"] == rated.count() > 0
+    assert Rating.objects.count() < Consultation.objects.filter(status="closed").count()
+    for rating in rated:
+        c = rating.consultation
+        assert c.status == "closed" and rating.target_id == c.pk and rating.community_id == c.community_id
+        assert c.closed_at <= rating.created_at <= NOW and 1 <= rating.score <= 5
+        assert rating.lawyer.user_id == c.owner_id
     # Spread over the city's districts, not the first street's communities.
     districts = {c.parent.parent_id for c in Region.objects.filter(assignments__in=posted)}
     assert len(districts) > 1
