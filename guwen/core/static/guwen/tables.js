@@ -32,7 +32,7 @@
   }
 
   function addLinks() {
-    document.querySelectorAll("main table").forEach(function (table) {
+    document.querySelectorAll("main[data-table-export] table").forEach(function (table) {
       if (table.hasAttribute("data-no-export") || table.closest("[data-no-export]")) return;
       if (table.dataset.exportReady || !table.querySelector("tbody tr td")) return;
       table.dataset.exportReady = "1";
@@ -40,7 +40,7 @@
       bar.className = "table-export";
       var link = document.createElement("a");
       link.href = "#";
-      link.textContent = "下载表格（CSV）";
+      link.textContent = table.closest("main").dataset.tableExport; // translated in base_work.html
       link.addEventListener("click", function (event) {
         event.preventDefault();
         var blob = new Blob([csvOf(table)], { type: "text/csv;charset=utf-8" });
