@@ -13,11 +13,15 @@
     var instance = window.echarts.init(el, null, { renderer: "svg" });
     var option;
     if (chart.kind === "pie") {
+      // On a phone the slice labels do not fit beside the ring: the legend names the slices
+      // instead, wrapping onto lines rather than scrolling.
+      var narrow = el.clientWidth < 480;
       option = {
         tooltip: { trigger: "item" },
-        legend: { bottom: 0, type: "scroll" },
+        legend: { bottom: 0, type: narrow ? "plain" : "scroll" },
         series: [{
-          type: "pie", radius: ["35%", "65%"], name: chart.series[0].name,
+          type: "pie", radius: narrow ? ["30%", "55%"] : ["35%", "65%"], name: chart.series[0].name,
+          center: ["50%", narrow ? "40%" : "50%"], label: { show: !narrow },
           data: chart.labels.map(function (label, i) { return { name: label, value: chart.series[0].data[i] }; })
         }]
       };
