@@ -30,7 +30,7 @@ PAGES = [
     ("reports-dashboard-staff", "staff", "/reports/", (390,), 2200),
     ("reports-workload-office", "office", "/reports/workload/", (1280,), 0),
     ("reports-ledgers-office", "office", "/reports/ledgers/", (1280,), 0),
-    ("subsidy-settlements-office", "office", "/subsidy/", (1280,), 0),
+    ("subsidy-settlements-office", "office", "/subsidy/?tab=all", (1280,), 0),
     ("evaluation-bureau", "bureau", "/evaluation/", (1280,), 0),
 ]
 
