@@ -12,6 +12,16 @@ from guwen.subsidy.models import GRADE_ITEMS, BatchPeriod, CallbackResult, FeeKi
 ERR_REQUIRED = {"required": _("请填写此项")}
 
 
+# One wording for every amount in yuan, whichever form asks for it.
+AMOUNT_ERRORS = {
+    **ERR_REQUIRED,
+    "invalid": _("请填写正确的金额"),
+    "max_decimal_places": _("金额最多两位小数"),
+    "max_digits": _("金额过大"),
+    "max_whole_digits": _("金额过大"),
+}
+
+
 class ActForm(Form):
     """A step of the chain: the revision the user saw, so a second approver is told they were late."""
 
@@ -43,12 +53,7 @@ class AdjustForm(ActForm):
         label=_("调整金额（元，核减填负数）"),
         max_digits=10,
         decimal_places=2,
-        error_messages={
-            **ERR_REQUIRED,
-            "invalid": _("请填写正确的金额"),
-            "max_decimal_places": _("金额最多两位小数"),
-            "max_digits": _("金额过大"),
-        },
+        error_messages=AMOUNT_ERRORS,
     )
 
 
@@ -106,15 +111,17 @@ class NewVersionForm(Form):
 
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
-MONEY_ERRORS = {
-    **ERR_REQUIRED,
-    "invalid": _("请填写正确的金额"),
-    "min_value": _("不能为负数"),
-    "max_decimal_places": _("最多两位小数"),
-    "max_digits": _("数值过大"),
-}
+MONEY_ERRORS = {**AMOUNT_ERRORS, "min_value": _("金额不能为负数")}
 PERCENT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
-PERCENT_ERRORS = {**MONEY_ERRORS, "max_value": _("比例不能超过 100")}
+PERCENT_ERRORS = {
+    **ERR_REQUIRED,
+    "invalid": _("请填写正确的比例"),
+    "min_value": _("比例不能为负数"),
+    "max_value": _("比例不能超过 100"),
+    "max_decimal_places": _("比例最多两位小数"),
+    "max_digits": _("比例不能超过 100"),
+    "max_whole_digits": _("比例不能超过 100"),
+}
 
 
 class RuleSetForm(Form):
@@ -209,13 +216,7 @@ class FeeForm(Form):
         label=_("金额（元）"),
         max_digits=12,
         decimal_places=2,
-        error_messages={
-            **ERR_REQUIRED,
-            "invalid": _("请填写正确的金额"),
-            "max_decimal_places": _("金额最多两位小数"),
-            "max_digits": _("金额过大"),
-            "max_whole_digits": _("金额过大"),
-        },
+        error_messages=AMOUNT_ERRORS,
     )
     reference = forms.CharField(
         label=_("合同或凭证号"),

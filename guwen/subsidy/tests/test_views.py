@@ -110,6 +110,52 @@ def test_api_lists_scoped_settlements_with_decimal_strings(world, settlement):
     assert settlement.pk not in [r["id"] for r in other]
 
 
+RULE_BODY = {
+    "name": "龙岗区标准",
+    "oral_percent": "60",
+    "terminated_percent": "50",
+    "terminated_min_grade": "major",
+    "sample_percent": "10",
+    "batch_period": "month",
+    **{f"amount_{item}": "800" for item in ("simple", "ordinary", "major", "special")},
+    **{f"amount_{i}": "0" for i in ("lecture", "health_check", "opinion", "shift", "online_answer")},
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("oral_percent", "六十", "请填写正确的比例"),
+        ("oral_percent", "-5", "比例不能为负数"),
+        ("sample_percent", "10.555", "比例最多两位小数"),
+        ("sample_percent", "1000", "比例不能超过 100"),
+        ("amount_major", "两千", "请填写正确的金额"),
+        ("amount_major", "2000.001", "金额最多两位小数"),
+        ("amount_major", "-1", "金额不能为负数"),
+        ("amount_major", "1" * 13, "金额过大"),
+        ("cap_advisor_month", "-100", "金额不能为负数"),
+    ],
+)
+def test_a_bad_rule_value_names_amount_or_percentage_and_saves_nothing(
+    world, settlement, field, value, message
+):
+    bureau = verified_client(world.user("bureau"))
+    default = RuleSet.objects.get(district__isnull=True, version=1)
+    today = timezone.localdate().isoformat()
+    bureau.post(
+        f"/subsidy/rules/{default.pk}/copy/", {"effective_from": today, "district": world.district.pk}
+    )
+    draft = RuleSet.objects.get(district=world.district)
+    before = (draft.name, list(draft.amounts.values_list("item", "amount")))
+    response = bureau.post(
+        f"/subsidy/rules/{draft.pk}/", {**RULE_BODY, "effective_from": today, field: value}
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.name, list(draft.amounts.values_list("item", "amount"))) == before
+
+
 def test_bureau_copies_edits_and_adopts_a_version_then_what_if_compares(world, settlement):
     bureau = verified_client(world.user("bureau"))
     default = RuleSet.objects.get(district__isnull=True, version=1)
