@@ -37,9 +37,9 @@ class Narrowing:
         return Q(**{f"{prefix}path__startswith": self.region.path})
 
 
-def lawyer_in_scope(user, value: str | None) -> Lawyer | None:
+def lawyer_in_scope(user, value: str | None, *, field: str = "lawyer") -> Lawyer | None:
     """The lawyer named by ``value`` among those the user may see; ``None`` when empty;
-    ``DomainError`` (422) in Chinese for a malformed, unknown or out-of-scope value."""
+    ``DomainError`` (422) in Chinese on ``field`` for a malformed, unknown or out-of-scope value."""
     value = (value or "").strip()
     if not value:
         return None
@@ -47,7 +47,7 @@ def lawyer_in_scope(user, value: str | None) -> Lawyer | None:
     if ID_RE.fullmatch(value):
         found = lawyers_visible_to(user).filter(pk=int(value)).first()
     if found is None:
-        raise DomainError(_("律师筛选无效：未找到该律师，或不在您的查看范围内"), field="lawyer")
+        raise DomainError(_("律师筛选无效：未找到该律师，或不在您的查看范围内"), field=field)
     return found
 
 

@@ -109,6 +109,7 @@ class Filters:
     date_by: str = ""
     owner_id: int | None = None  # the advisor's account: what they first answered or now handle
     region_path: str = ""  # any level, by path prefix
+    community_ids: tuple[int, ...] | None = None  # the communities an advisor served (``served_by``)
 
 
 def inbox(
@@ -132,6 +133,8 @@ def inbox(
         rows = rows.filter(level=f.level)
     if f.region_path:
         rows = rows.filter(community__path__startswith=f.region_path)
+    if f.community_ids is not None:
+        rows = rows.filter(community_id__in=f.community_ids)
     if f.owner_id is not None:
         rows = rows.filter(owner_id=f.owner_id)
     day = "first_response_at__date" if f.date_by == "answered" else "created_at__date"

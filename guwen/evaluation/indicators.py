@@ -20,7 +20,8 @@ from guwen.evaluation.models import AppraisalScheme
 from guwen.evaluation.worklog import worklog
 from guwen.mediation import selectors as mediation
 from guwen.outreach import selectors as outreach
-from guwen.regions.models import Assignment, AssignmentRole, Lawyer, Region
+from guwen.regions.models import Lawyer
+from guwen.regions.selectors import communities_served
 
 
 @dataclass
@@ -44,13 +45,6 @@ def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _communities(lawyer: Lawyer, start: date, end: date) -> list[Region]:
-    rows = Assignment.objects.filter(lawyer=lawyer, role=AssignmentRole.PRIMARY, starts_on__lte=end).exclude(
-        ends_on__lt=start
-    )
-    return list(Region.objects.filter(pk__in=rows.values("community_id")).order_by("code"))
-
-
 def _url(name: str, **query) -> str:
     base = reverse(name)
     return f"{base}?{urlencode(query)}" if query else base
@@ -68,13 +62,11 @@ def compute(
     start, end = period(year, today)
     weights = scheme.weights if scheme else rules.DEFAULT_WEIGHTS
     since, until = _aware(start), _aware(end + timedelta(days=1))
-    communities = _communities(lawyer, start, end)
+    communities = list(communities_served(lawyer, start, end))
     user_id = lawyer.user_id
     found: dict[str, tuple[str, Decimal | None, str]] = {}
     # Each link opens the list behind the figure narrowed to this advisor and period.
     dates = {"date_from": start.isoformat(), "date_to": end.isoformat()}
-    # The escalation figure counts the advisor's communities' consultations (one community: its own).
-    served = {"region": communities[0].code} if len(communities) == 1 else {}
     decided = {"tab": "all", "lawyer": lawyer.pk, "date_by": "decided", **dates}
 
     held = duty.attendance(start=start, end=end, lawyer=lawyer)
@@ -102,7 +94,7 @@ def compute(
     found["escalation"] = (
         f"上交 {escalated} / 受理 {received} 件",
         rules.ratio(received - escalated, received),
-        _url("consultations:inbox", tab="all", **served, **dates),
+        _url("consultations:inbox", tab="all", served_by=lawyer.pk, **dates),
     )
     cases = mediation.mediation_figures(user_id=user_id, start=start, end=end)
     found["mediation_success"] = (

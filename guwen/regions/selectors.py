@@ -54,6 +54,13 @@ def primary_assignment(*, community: Region, on: date | None = None) -> Assignme
     )
 
 
+def communities_served(lawyer, start: date, end: date | None) -> QuerySet[Region]:
+    """The communities where ``lawyer`` was primary advisor at any time in [start, end] (the ones
+    whose consultations count as theirs in the appraisal), by code."""
+    posts = Assignment.objects.filter(overlapping(start, end), lawyer=lawyer, role=AssignmentRole.PRIMARY)
+    return Region.objects.filter(pk__in=posts.values("community_id")).order_by("code")
+
+
 def current_assignments_of(lawyer, on: date | None = None) -> list[Assignment]:
     """The communities a lawyer serves on a date (today by default), primary posts first."""
     return list(

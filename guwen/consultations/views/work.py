@@ -5,6 +5,7 @@ phone or walk-in question, and the advisor's away periods. Every fetch goes thro
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guwen.accounts.narrowing import chips, period_chip
+from guwen.accounts.narrowing import chips, lawyer_in_scope, period_chip
 from guwen.accounts.narrowing import from_request as narrowing_from_request
+from guwen.accounts.narrowing import refused as narrowing_refused
 from guwen.consultations import conversions, selectors, services, workflow
 from guwen.consultations.forms import (
     AskInfoForm,
@@ -34,6 +36,7 @@ from guwen.core.errors import DomainError, refusal_status
 from guwen.core.formtools import add_domain_error, form_status, form_submit, paginate
 from guwen.duty import selectors as duty_selectors
 from guwen.regions.models import Region
+from guwen.regions.selectors import communities_served
 
 TAB_LABELS = {
     "new": _("待答复"),
@@ -61,6 +64,12 @@ def _list_page(request, queryset, *, title: str, queue: str):
     narrowing, refused = narrowing_from_request(request)
     if refused:
         return refused
+    try:
+        # ``served_by``: the consultations of the communities an advisor served as primary in the
+        # period (what the appraisal's escalation figure counts), however many there were.
+        served = lawyer_in_scope(user, request.GET.get("served_by"), field="served_by")
+    except DomainError as exc:
+        return narrowing_refused(request, exc)
     communities = Region.objects.filter(pk__in=queryset.values("community_id")).order_by("code")
     form = FilterForm(request.GET or None, communities=communities)
     tab = request.GET.get("tab", "new")
@@ -74,6 +83,11 @@ def _list_page(request, queryset, *, title: str, queue: str):
         filters = replace(filters, owner_id=narrowing.lawyer.user_id or 0)
     if narrowing.region is not None:
         filters = replace(filters, region_path=narrowing.region.path)
+    extra = _period_chip(request.GET, filters)
+    if served is not None:
+        served_in = communities_served(served, filters.date_from or date.min, filters.date_to)
+        filters = replace(filters, community_ids=tuple(served_in.values_list("pk", flat=True)))
+        extra.insert(0, (("served_by",), _("律师所驻社区：%(name)s") % {"name": served.name}))
     rows = selectors.inbox(queryset, user, tab=tab, filters=filters)
     query = request.GET.copy()
     query.pop("page", None)
@@ -90,7 +104,7 @@ def _list_page(request, queryset, *, title: str, queue: str):
             "form": form,
             "page": paginate(request, rows, 20),
             "query": query.urlencode(),
-            "chips": chips(request.GET, narrowing, extra=_period_chip(request.GET, filters)),
+            "chips": chips(request.GET, narrowing, extra=extra),
             "narrowing": narrowing,
             "can_log": selectors.advisor_communities(user).exists(),
         },
