@@ -2,8 +2,14 @@ import os
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from guwen.testing import TEST_CLOCK_ENV, build_world, database_for_threads, session_clock, verified_client
+
+# Speed is measured in benchmarks, not asserted in tests: no per-example deadline, so a property
+# cannot fail because the machine is busy (the default 200 ms did, on a loaded two-core runner).
+hypothesis_settings.register_profile("guwen", deadline=None)
+hypothesis_settings.load_profile("guwen")
 
 
 @pytest.fixture(autouse=True)

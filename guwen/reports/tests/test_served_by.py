@@ -24,7 +24,7 @@ def test_the_escalation_link_lists_every_community_the_advisor_served(world, rec
     ask(community=second, at=t(3, 19, 9), text="公司拖欠两个月工资不发，我应该去哪里投诉？")
     ask(community=world.community_b, at=t(3, 19, 10), text="楼上漏水到我家，物业说不归他们管怎么办？")
     found = {i.key: i for i in compute(world.lawyer_a, 2026, None)}
-    escalated, received = (int(n) for n in re.findall(r"\d+", found["escalation"].detail))
+    _escalated, received = (int(n) for n in re.findall(r"\d+", found["escalation"].detail))
     assert received == 3  # two in community A, one in the second community; none of B's
 
     office = client_for("office")
