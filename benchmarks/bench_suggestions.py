@@ -130,7 +130,7 @@ def main() -> int:
         return likely_articles(question, SHOWN, categories=categories[question], model=model, **kwargs)
 
     measure("baseline: plain full-text retrieval of the statutes", statutes_alone)
-    measure("learned model, matters, category, search (no answers)", lambda q: suggested(q, similar=[]))
+    measure("learned+expanded, matters, category, search (no answers)", lambda q: suggested(q, similar=[]))
     measure("suggested, as the answer box and manage.py cite", suggested)
     return 0
 

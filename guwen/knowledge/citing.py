@@ -5,8 +5,11 @@ outside the repository) and keeps only statistics: for each word, the articles w
 questions use it and how strongly (the sum of those questions' TF-IDF weights, so the score of an
 article for a new question is the summed similarity to every training question that cited it), and
 for each category the articles its answers cite most, and for each hand-written matter of
-topics.txt (below) the articles the answers to the questions naming it cite most. No question or
-answer text is kept: the artefact is a gzip'd JSON of words, article numbers and weights.
+topics.txt (below) the articles the answers to the questions naming it cite most, and for each
+article the words of its citing questions with summed weights (``expansion``: read with the
+article's own text by ``ExpandedStatutes``, a BM25 that finds an article by the words residents use
+for it and an article no answer cited by its own). No question or answer text is kept: the artefact
+is a gzip'd JSON of words, article numbers and weights.
 
 Beside it, data/citing/topics.txt holds matters written by hand from the statutes (高空抛物 →
 民法典 1254): what the corpus cites is not always what a lawyer should (its answers cite 民法典 579
@@ -28,6 +31,7 @@ import gzip
 import json
 import logging
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,8 +44,9 @@ from guwen.knowledge.text import DATA_DIR, STOPWORDS, normalize, segment
 log = logging.getLogger(__name__)
 
 MODEL_PATH = DATA_DIR / "citing" / "citing.json.gz"
-# 2: the per-matter article shares ("matters") were added; a format-1 file is retrained.
-ARTEFACT_FORMAT = 2
+# 2: the per-matter article shares ("matters") were added; 3: the words of each article's citing
+# questions ("expansion"). A file of an earlier format is retrained.
+ARTEFACT_FORMAT = 3
 RETRAIN = "python manage.py train_citing"
 
 # Per word, only the strongest articles are kept (the rest change no top five on the training
@@ -50,6 +55,14 @@ MAX_ARTICLES_PER_TERM = 60
 MIN_DF = 2
 CATEGORY_ARTICLES = 40
 MATTER_ARTICLES = 20
+# The expanded statutes (``expanded_scores``): BM25 over each current article's own words plus the
+# words of the training questions whose answers cite it, weighted as ``terms`` weighs an answer's
+# articles. b = 0.3: an article many questions cite has a long "document" that is long because
+# residents keep asking about it, which full length normalisation would punish. Chosen with the
+# weight in selectors.WEIGHTS on the folds of the training part (docs/performance.md).
+EXPANDED_K1 = 1.2
+EXPANDED_B = 0.3
+EXPANDED_CANDIDATES = 60
 
 # The five shown: the FIRST_SHOWN best articles, then the best article of each of the LAWS_SHOWN
 # strongest laws not among them yet (a law scoring under LAW_LEAST of the strongest law's score is
@@ -229,6 +242,7 @@ def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
     by_term: dict[str, Counter] = defaultdict(Counter)
     by_category: dict[str, Counter] = defaultdict(Counter)
     by_matter: dict[str, Counter] = defaultdict(Counter)
+    by_article: dict[str, Counter] = defaultdict(Counter)  # the words of an article's citing questions
     naming: Counter = Counter()  # questions naming each matter
     for example, counts in zip(examples, counted, strict=True):
         named = matters_of(example.question)
@@ -245,6 +259,9 @@ def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
             weight = share * (1.0 if position == 0 else 0.8)
             for word, value in vector.items():
                 by_term[word][key] += value * weight
+            for word, count in counts.items():
+                if word in idf:  # a word fewer than MIN_DF citing questions use is not kept
+                    by_article[key][word] += count * weight
             if example.category:
                 by_category[example.category][key] += weight
     terms = {
@@ -262,12 +279,18 @@ def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
         name: [[key, round(value / naming[name], 4)] for key, value in counter.most_common(MATTER_ARTICLES)]
         for name, counter in by_matter.items()
     }
+    # Per article, its citing questions' words and how often, summed: no order, no sentence.
+    expansion = {
+        key: sorted([word, round(value, 3)] for word, value in counter.items())
+        for key, counter in by_article.items()
+    }
     return {
         "meta": {"format": ARTEFACT_FORMAT, "n_train": n, "note": note},
         "idf": {word: round(value, 4) for word, value in idf.items()},
         "terms": terms,
         "categories": categories,
         "matters": matters,
+        "expansion": expansion,
     }
 
 
@@ -329,6 +352,80 @@ def learned_scores(text: str | None, artefact: dict | None = None) -> dict[str, 
         for key, weight in terms.get(word, ()):
             scores[key] += value * weight
     return dict(scores)
+
+
+class ExpandedStatutes:
+    """BM25 over the current statutes, each article's words joined by the words residents used in
+    the training questions whose answers cite it (the artefact's ``expansion``): an article reads
+    as the questions it answers, and an article no answer cited is still found by its own words."""
+
+    def __init__(self, laws, expansion: dict, *, k1: float = EXPANDED_K1, b: float = EXPANDED_B):
+        documents: dict[str, Counter] = {}
+        for law in laws:
+            for article in law.articles:
+                documents[f"{law.code}:{article.number}"] = words(article.text)
+        for key, entries in expansion.items():
+            if key in documents:
+                documents[key].update(dict(entries))
+        frequency: Counter = Counter()
+        for counts in documents.values():
+            frequency.update(counts.keys())
+        n = len(documents)
+        self.idf = {word: math.log(1 + (n - d + 0.5) / (d + 0.5)) for word, d in frequency.items()}
+        average = sum(sum(counts.values()) for counts in documents.values()) / max(1, n)
+        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for key, counts in documents.items():
+            norm = k1 * (1 - b + b * sum(counts.values()) / average) if average else k1
+            for word, count in counts.items():
+                # The BM25 term weight of the word in this article, idf applied at query time.
+                postings[word].append((key, count * (k1 + 1) / (count + norm)))
+        # Per word, the articles and their weights as a packed array: the index of 230,000 postings
+        # takes about 9 MB where lists of pairs took 23.
+        self.postings: dict[str, tuple[tuple[str, ...], array]] = {
+            word: (tuple(key for key, _ in pairs), array("d", (weight for _, weight in pairs)))
+            for word, pairs in postings.items()
+        }
+
+    def scores(self, text: str | None) -> dict[str, float]:
+        scores: dict[str, float] = defaultdict(float)
+        for word in words(text):
+            idf = self.idf.get(word)
+            if idf is None:
+                continue
+            keys, weights = self.postings[word]
+            for key, weight in zip(keys, weights, strict=True):
+                scores[key] += idf * weight
+        return dict(scores)
+
+
+# The expanded statutes of the artefacts in use (the shipped one, a benchmark's own): built once
+# each from the shipped texts, keyed by the artefact's identity and holding it so the key stays its.
+_EXPANDED: dict[int, tuple[dict, ExpandedStatutes]] = {}
+
+
+def _expanded(artefact: dict) -> ExpandedStatutes:
+    held = _EXPANDED.get(id(artefact))
+    if held is None or held[0] is not artefact:
+        from guwen.knowledge.statutes import read_laws
+
+        current: dict[str, object] = {}
+        for law in read_laws():  # the 2012 and 2025 texts of one law share its name: the newer is current
+            if law.title not in current or law.effective_date > current[law.title].effective_date:
+                current[law.title] = law
+        if len(_EXPANDED) >= 2:
+            _EXPANDED.clear()
+        held = _EXPANDED[id(artefact)] = (artefact, ExpandedStatutes(current.values(), artefact["expansion"]))
+    return held[1]
+
+
+def expanded_scores(text: str | None, artefact: dict | None = None) -> dict[str, float]:
+    """ "law-code:number" → BM25 of ``text`` against the article's words and its citing questions'
+    words, the EXPANDED_CANDIDATES best."""
+    artefact = artefact if artefact is not None else _shipped()
+    if not artefact or not text:
+        return {}
+    scores = _expanded(artefact).scores(text)
+    return dict(sorted(scores.items(), key=lambda item: -item[1])[:EXPANDED_CANDIDATES])
 
 
 def category_scores(categories: list[tuple[str, float]], artefact: dict | None = None) -> dict[str, float]:

@@ -133,6 +133,13 @@ def test_shipped_model_is_small_and_keeps_no_text():
     assert set(artefact["matters"]) <= {words[0] for words, _ in citing.topics()}
     assert all(0 < share <= 1 for entries in artefact["matters"].values() for _, share in entries)
     assert "labor-contract-law:82" in dict(artefact["matters"]["没签合同"])
+    # Per article, words of its citing questions and summed weights: words the model keeps only.
+    assert all(citing.split_key(key)[1] > 0 for key in artefact["expansion"])
+    assert all(
+        word in artefact["idf"] and weight > 0
+        for entries in artefact["expansion"].values()
+        for word, weight in entries
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -141,6 +148,29 @@ def test_model_scores_any_text_without_error(text):
     assert all(value >= 0 for value in citing.learned_scores(text).values())
     assert all(value > 0 for value in citing.topic_scores(text).values())
     assert citing.words(text) is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300))
+def test_expanded_statutes_score_any_text_without_error(text):
+    scores = citing.expanded_scores(text)
+    assert len(scores) <= citing.EXPANDED_CANDIDATES
+    assert all(value > 0 for value in scores.values())
+
+
+def test_expanded_statutes_find_an_article_no_answer_cited_by_its_own_words(shipped_laws):
+    # No citing question at all: the statutes' own words still rank the article that holds them.
+    index = citing.ExpandedStatutes(shipped_laws, {})
+    scores = index.scores("从建筑物中抛掷物品造成他人损害")
+    assert max(scores, key=scores.get) == "civil-code:1254"
+
+
+def test_expanded_statutes_read_an_article_with_its_citing_questions_words(shipped_laws):
+    plain = citing.ExpandedStatutes(shipped_laws, {})
+    # 老赖 is a resident's word that no statute uses: only the questions citing 30 teach it.
+    assert plain.scores("老赖") == {}
+    expanded = citing.ExpandedStatutes(shipped_laws, {"labor-contract-law:30": [["老赖", 3.0]]})
+    assert list(expanded.scores("老赖")) == ["labor-contract-law:30"]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -182,6 +212,12 @@ def test_train_citing_learns_from_answers_and_keeps_no_sentences(tmp_path):
     assert artefact["matters"]["拖欠工资"] == [["labor-contract-law:30", 1.0]]
     assert citing.matter_scores("工资被拖欠了", artefact) == {"labor-contract-law:30": 1.0}
     assert citing.matter_scores("今天天气很好", artefact) == {}
+    # The words of the questions citing 30 join its text, summed over the thirty questions.
+    expansion = dict(artefact["expansion"]["labor-contract-law:30"])
+    assert expansion["拖欠"] == expansion["工资"] == 30.0
+    assert all(word in artefact["idf"] for word in expansion)
+    expanded = citing.expanded_scores("拖欠工资怎么办", artefact)
+    assert max(expanded, key=expanded.get) == "labor-contract-law:30"
 
 
 def test_a_model_of_an_earlier_format_is_refused_and_retrained(tmp_path):
