@@ -324,3 +324,21 @@ def test_a_question_citing_a_repealed_law_is_shown_the_article_that_replaced_it(
     assert citing.repealed_cited("按合同法第94条我能解除合同吗") == (("civil-code", 563),)
     shown = likely_articles("按合同法第94条我能解除合同吗", 5, categories=[])
     assert (shown[0].law.code, shown[0].number) == ("civil-code", 563)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "小区高空抛物砸坏了我的电动车",
+        "楼上有人往下扔花盆砸坏了我的车，找不到是谁扔的",
+        "不知道谁从楼上丢下来一个酒瓶，差点砸到孩子",
+        "晚上有人往楼下扔垃圾，砸到了路过的老人",
+    ],
+)
+def test_a_falling_object_is_named_however_the_resident_puts_it(question):
+    assert "高空抛物" in citing.matters_of(question)
+
+
+def test_unrelated_questions_name_no_falling_object():
+    for question in ("公司拖欠三个月工资不发", "房东不退押金怎么办", "扔掉的旧家具被物业罚款"):
+        assert "高空抛物" not in citing.matters_of(question)
