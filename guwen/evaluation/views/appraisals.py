@@ -61,7 +61,7 @@ def home(request):
         rows = rows.exclude(status=AppraisalStatus.REVIEWED, grade__in=GRADES)
     appraisals = list(rows.order_by("lawyer__name"))
     previews = {a.pk: services.appraisal_preview(a) for a in appraisals}
-    complaints = consultations.complaints_visible_to(request.user)
+    complaints = consultations.complaints_visible_to(request.user).filter(narrowing.region_q())
     keep = request.GET.copy()
     keep.pop("year", None)
     shown = [(("status",), APPRAISAL_STATUSES[status])] if status else []
@@ -69,6 +69,7 @@ def home(request):
         "year": year,
         "rows": [(a, previews[a.pk]) for a in appraisals],
         "chips": chips(request.GET, narrowing, extra=shown),
+        "narrowing": narrowing,
         "keep": keep.urlencode(),
         "open_complaints": complaints.filter(status="open").count(),
         "is_office": bool(roles & selectors.OFFICE_ROLES),

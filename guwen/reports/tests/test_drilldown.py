@@ -330,7 +330,7 @@ def test_a_bad_period_or_option_on_the_evaluation_lists_is_refused_in_chinese(
 def _link(response, text: str) -> dict[str, list[str]]:
     """The query of the page's link named ``text``."""
     body = response.content.decode()
-    href = re.search(rf'<a href="\?([^"]*)"[^>]*>{text}</a>', body).group(1)
+    href = re.search(rf'<a href="[^"?]*\?([^"]*)"[^>]*>{text}</a>', body).group(1)
     return parse_qs(unescape(href))
 
 
@@ -359,6 +359,9 @@ def test_the_evaluation_lists_show_their_filters_as_removable_chips(world, evalu
     }
     appraisals = office.get(f"/evaluation/?year=2026&status=reviewed&region={world.street.code}")
     assert [c["label"] for c in appraisals.context["chips"]] == ["区域：南湾街道", "已审核"]
+    # The street's open complaints: A's unresolved one and B's overdue one, not C's.
+    assert appraisals.context["open_complaints"] == 2
+    assert _link(appraisals, "2 件差评投诉待处理") == {"region": [world.street.code]}
     assert _link(appraisals, "上一年") == {
         "status": ["reviewed"],
         "region": [world.street.code],
