@@ -347,6 +347,53 @@ class RegionEvaluation:
         return sum(s.responses for s in self.surveys)
 
 
+def survey_figures(communities, quarter: Quarter) -> list[SurveyProgress]:
+    """The quarter's survey progress of each of ``communities`` (in their order), in one grouped
+    query: the rows of the survey page and the dashboard's figure alike."""
+    communities = list(communities)
+    answers = {
+        row["community_id"]: row
+        for row in SurveyResponse.objects.filter(
+            community_id__in=[c.pk for c in communities], year=quarter.year, quarter=quarter.number
+        )
+        .values("community_id")
+        .annotate(n=Count("pk"), mean=Avg("score"))
+    }
+    required = min_sample()
+    return [
+        SurveyProgress(
+            c,
+            quarter,
+            answers[c.pk]["n"] if c.pk in answers else 0,
+            required,
+            Decimal(str(answers[c.pk]["mean"])).quantize(Decimal("0.01")) if c.pk in answers else None,
+        )
+        for c in communities
+    ]
+
+
+def survey_list_communities(user, quarter: Quarter) -> QuerySet[Region]:
+    """The communities on the survey page: the active ones the user may see, and any closed since
+    whose residents answered in the quarter (their answers count in the region's figure)."""
+    answered = SurveyResponse.objects.filter(year=quarter.year, quarter=quarter.number).values("community_id")
+    return (
+        communities_visible_to(user)
+        .filter(level="community")
+        .filter(Q(is_active=True) | Q(pk__in=answered))
+        .order_by("code")
+    )
+
+
+def served_in_year(communities: Q, year: int) -> QuerySet:
+    """The advisors (``lawyer_id`` values) assigned at some time in ``year`` to the communities
+    matched by ``communities`` (a condition on ``Assignment``): whose appraisals a region counts."""
+    return (
+        Assignment.objects.filter(communities, starts_on__lte=date(year, 12, 31))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=date(year, 1, 1)))
+        .values("lawyer_id")
+    )
+
+
 def region_figures(communities: QuerySet[Region], quarter: Quarter, start, end) -> RegionEvaluation:
     """Ratings and complaints in [start, end) (aware datetimes), survey progress for ``quarter``
     and the appraisals of its year of the advisors who served the communities in that year: five
@@ -361,31 +408,8 @@ def region_figures(communities: QuerySet[Region], quarter: Quarter, start, end) 
         (names[pk], n, mean) for pk, (n, mean, _low) in by_community.items() if mean < LOW_MEAN
     )
     opened, resolved, overdue = consultations.complaint_counts(community_ids=ids, start=start, end=end)
-    answers = {
-        row["community_id"]: row
-        for row in SurveyResponse.objects.filter(
-            community_id__in=ids, year=quarter.year, quarter=quarter.number
-        )
-        .values("community_id")
-        .annotate(n=Count("pk"), mean=Avg("score"))
-    }
-    required = min_sample()
-    surveys = [
-        SurveyProgress(
-            c,
-            quarter,
-            answers[c.pk]["n"] if c.pk in answers else 0,
-            required,
-            Decimal(str(answers[c.pk]["mean"])).quantize(Decimal("0.01")) if c.pk in answers else None,
-        )
-        for c in communities
-    ]
-    year_start, year_end = date(quarter.year, 1, 1), date(quarter.year, 12, 31)
-    served = (
-        Assignment.objects.filter(community_id__in=ids, starts_on__lte=year_end)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
-        .values("lawyer_id")
-    )
+    surveys = survey_figures(communities, quarter)
+    served = served_in_year(Q(community_id__in=ids), quarter.year)
     grades = dict.fromkeys(GRADES, 0)
     draft = 0
     for row in (

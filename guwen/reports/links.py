@@ -80,3 +80,28 @@ def settlements(region: Region, period: Period, tab: str = "all", month: str = "
 
 def flags(region: Region, period: Period, tab: str = "open") -> str:
     return _url("subsidy:flag_list", {"tab": tab, "region": region.code, **_months(period)})
+
+
+def _period(period: Period) -> dict:
+    return {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+
+
+def ratings(region: Region, period: Period, **filters) -> str:
+    """Residents' ratings given in the period in the region (``stars="low"``: 2 stars or fewer)."""
+    return _url("evaluation:ratings", {"region": region.code, **_period(period), **filters})
+
+
+def complaints(region: Region, period: Period | None, status: str = "all", **filters) -> str:
+    """Complaints about the region's communities: opened in the period (``date_by="resolved"``:
+    resolved in it), or with no period those of ``status`` today, such as ``overdue``."""
+    dates = _period(period) if period is not None else {}
+    return _url("evaluation:complaints", {"status": status, "region": region.code, **dates, **filters})
+
+
+def surveys(region: Region, quarter: str) -> str:
+    return _url("evaluation:surveys", {"quarter": quarter, "region": region.code})
+
+
+def appraisals(region: Region, year: int, **filters) -> str:
+    """The year's appraisals of the advisors who served the region in it (``status="reviewed"``)."""
+    return _url("evaluation:home", {"year": year, "region": region.code, **filters})

@@ -12,9 +12,11 @@ from django.db.models import Avg, Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from guwen.accounts.models import Role
+from guwen.accounts.narrowing import chips, narrowing_from, refused
 from guwen.consultations import selectors as consultations
 from guwen.core import documents as core_documents
 from guwen.core.errors import DomainError
@@ -23,25 +25,52 @@ from guwen.evaluation import selectors, services
 from guwen.evaluation.documents import KEY, form_context
 from guwen.evaluation.forms import AdjustForm, OpenForm, RespondForm, ReviewForm
 from guwen.evaluation.models import Appraisal, AppraisalStatus
-from guwen.evaluation.views.common import USERS, WORKERS, require_roles, year_of
+from guwen.evaluation.rules import GRADES
+from guwen.evaluation.views.common import USERS, WORKERS, choice_of, require_roles, year_of
 from guwen.regions.models import Assignment
 
 ASSOCIATION_MIN_GROUP = 5
 
 
+APPRAISAL_STATUSES = {"": gettext_lazy("全部"), **dict(AppraisalStatus.choices)}
+
+
 @login_required
 def home(request):
-    """The menu's 评价考核: the appraisals the user may see for a year, with what to do next."""
+    """The menu's 评价考核: the appraisals the user may see for a year, with what to do next;
+    narrowed to the advisors who served a region (any level) in that year, to one advisor, and to
+    the reviewed ones or the drafts (``status=``)."""
     roles = require_roles(request.user, USERS)
     year = year_of(request)
-    appraisals = list(
-        selectors.appraisals_visible_to(request.user).filter(year=year).order_by("lawyer__name")
-    )
+    try:
+        narrowing = narrowing_from(request.GET, request.user)
+        status = choice_of(
+            request.GET, "status", APPRAISAL_STATUSES, _("考核状态筛选无效：请选择已审核或待审核")
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    rows = selectors.appraisals_visible_to(request.user).filter(year=year)
+    if narrowing.region is not None:
+        rows = rows.filter(lawyer_id__in=selectors.served_in_year(narrowing.region_q(), year))
+    if narrowing.lawyer is not None:
+        rows = rows.filter(lawyer=narrowing.lawyer)
+    if status == AppraisalStatus.REVIEWED:
+        # As the dashboard counts them: reviewed with one of the grades of the rules.
+        rows = rows.filter(status=status, grade__in=GRADES)
+    elif status:
+        rows = rows.exclude(status=AppraisalStatus.REVIEWED, grade__in=GRADES)
+    appraisals = list(rows.order_by("lawyer__name"))
     previews = {a.pk: services.appraisal_preview(a) for a in appraisals}
-    complaints = consultations.complaints_visible_to(request.user)
+    complaints = consultations.complaints_visible_to(request.user).filter(narrowing.region_q())
+    keep = request.GET.copy()
+    keep.pop("year", None)
+    shown = [(("status",), APPRAISAL_STATUSES[status])] if status else []
     context = {
         "year": year,
         "rows": [(a, previews[a.pk]) for a in appraisals],
+        "chips": chips(request.GET, narrowing, extra=shown),
+        "narrowing": narrowing,
+        "keep": keep.urlencode(),
         "open_complaints": complaints.filter(status="open").count(),
         "is_office": bool(roles & selectors.OFFICE_ROLES),
         "is_bureau": bool(roles & {Role.BUREAU, Role.SYSADMIN}),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from guwen.accounts.narrowing import chips, narrowing_from, refused
 from guwen.core.errors import DomainError
 from guwen.core.formtools import add_domain_error, form_status, paginate
 from guwen.core.ratelimit import retry_after, too_many
@@ -98,19 +99,27 @@ def evaluation_create(request):
 
 @login_required
 def surveys(request):
-    """Survey progress per community for a quarter (the sample size needed, default 20)."""
+    """Survey progress per community for a quarter (the sample size needed, default 20), narrowed
+    to a region of any level; the responses counted as the dashboard's figure counts them."""
     require_roles(request.user, WORKERS)
     try:
+        narrowing = narrowing_from(request.GET, request.user)
         quarter = parse_quarter(request.GET.get("quarter"))
-    except DomainError:
-        quarter = quarter_of(timezone.localdate())
-    communities = selectors.survey_communities(request.user)
+    except DomainError as exc:
+        return refused(request, exc)
+    communities = selectors.survey_list_communities(request.user, quarter).filter(narrowing.region_q(""))
+    rows = selectors.survey_figures(communities, quarter)
+    keep = request.GET.copy()
+    keep.pop("quarter", None)
     return render(
         request,
         "evaluation/surveys.html",
         {
             "quarter": quarter,
-            "rows": [selectors.survey_progress(c, quarter) for c in communities],
+            "rows": rows,
+            "responses": sum(r.responses for r in rows),
+            "chips": chips(request.GET, narrowing),
+            "keep": keep.urlencode(),
             "previous": quarter.previous(),
             "next": quarter.next() if quarter.next().first_day <= timezone.localdate() else None,
         },

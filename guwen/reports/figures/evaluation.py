@@ -6,9 +6,7 @@ the quarterly summary writes."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,12 +15,9 @@ from guwen.core.workcalendar import CHINA_TZ
 from guwen.evaluation import selectors as evaluation
 from guwen.outreach.selectors import quarter_of
 from guwen.regions.models import Region
+from guwen.reports import links
 from guwen.reports.scope import communities_of
 from guwen.reports.sections import Chart, Figure, SectionData, Table, section
-
-
-def _url(name: str, **query) -> str:
-    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
 @section("evaluation", gettext_lazy("群众评价与考核"), 60)
@@ -32,20 +27,22 @@ def evaluation_section(region: Region, period: Period) -> SectionData:
     end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=CHINA_TZ)
     e = evaluation.region_figures(communities_of(region), quarter, start, end)
     year = quarter.year
-    ratings = _url("evaluation:ratings", year=period.end.year)
-    complaints = _url("evaluation:complaints", status="all")
-    surveys = _url("evaluation:surveys", quarter=quarter.key)
-    appraisals = _url("evaluation:home", year=year)
+    ratings = links.ratings(region, period)
+    surveys = links.surveys(region, quarter.key)
+    appraisals = links.appraisals(region, year, status="reviewed")
     reviewed = sum(e.grades.values())
     figures = [
         Figure(_("居民评价"), e.ratings, ratings, _("次")),
         Figure(_("平均星级"), e.rating_mean, ratings, _("星")),
-        Figure(_("差评（2 星及以下）"), e.low_ratings, ratings, _("次")),
-        Figure(_("新收投诉"), e.complaints_opened, complaints, _("件")),
-        Figure(_("已处理投诉"), e.complaints_resolved, complaints, _("件")),
+        Figure(_("差评（2 星及以下）"), e.low_ratings, links.ratings(region, period, stars="low"), _("次")),
+        Figure(_("新收投诉"), e.complaints_opened, links.complaints(region, period), _("件")),
         Figure(
-            _("逾期未处理投诉"), e.complaints_overdue, _url("evaluation:complaints", status="open"), _("件")
+            _("已处理投诉"),
+            e.complaints_resolved,
+            links.complaints(region, period, date_by="resolved"),
+            _("件"),
         ),
+        Figure(_("逾期未处理投诉"), e.complaints_overdue, links.complaints(region, None, "overdue"), _("件")),
         Figure(
             _("满意度问卷"),
             e.survey_responses,
@@ -82,7 +79,7 @@ def evaluation_section(region: Region, period: Period) -> SectionData:
                 "bar",
                 [s.community.name for s in e.surveys],
                 [(_("回收"), [s.responses for s in e.surveys])],
-                [surveys] * len(e.surveys),
+                [links.surveys(s.community, quarter.key) for s in e.surveys],
             )
         )
     tables = []

@@ -6,14 +6,20 @@ Chinese with nothing shown."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+from html import unescape
+from urllib.parse import parse_qs
 
 import pytest
 
+from guwen.consultations import services as rating_services
+from guwen.consultations.models import Complaint
+from guwen.core.workcalendar import CHINA_TZ
 from guwen.duty.tests.helpers import make_shift
-from guwen.evaluation import rules
+from guwen.evaluation import rules, selectors, services
 from guwen.evaluation.indicators import compute
 from guwen.outreach.tests.helpers import lecture
+from guwen.reports.tests.conftest import NOW, t
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +102,10 @@ LISTS = [
     "/outreach/enterprises/?",
     "/mediation/?tab=all",
     "/duty/attendance/?",
+    "/evaluation/ratings/?",
+    "/evaluation/complaints/?status=all",
+    "/evaluation/surveys/?",
+    "/evaluation/?",
 ]
 
 
@@ -172,3 +182,192 @@ def test_the_inbox_names_the_dates_it_is_narrowed_to(world, client_for):
     page = client_for("office").get("/consultations/?tab=all&date_by=answered&date_from=2026-01-01")
     chip = next(c for c in page.context["chips"] if c["label"].startswith("首次答复日期"))
     assert "date_from" not in chip["query"] and "date_by" not in chip["query"]
+
+
+# --- the evaluation section (群众评价与考核) -------------------------------------------------------
+
+EVALUATION = [
+    "居民评价",
+    "差评（2 星及以下）",
+    "新收投诉",
+    "已处理投诉",
+    "逾期未处理投诉",
+    "满意度问卷",
+    "年度考核已审核",
+]
+
+
+def _rate(world, community, lawyer, score: int, at: datetime):
+    from guwen.consultations.models import Rating
+    from guwen.consultations.rating_targets import RatingTarget
+
+    target = RatingTarget("booking", 30_000 + Rating.objects.count(), "x", "驻点咨询", community, lawyer)
+    rating = rating_services.rating_submit(target=target, score=score, comment="" if score > 2 else "不满意")
+    Rating.objects.filter(pk=rating.pk).update(created_at=at)
+    if score <= 2:
+        Complaint.objects.filter(pk=rating.complaint.pk).update(created_at=at)
+    return rating
+
+
+@pytest.fixture
+def evaluation_records(world, time_machine):
+    """Ratings in the period in communities A, B (the street), C (the other street) and E (another
+    district), one in A just before the period; low ones open complaints: one resolved in the period,
+    one from before the period resolved in it, one past its deadline; survey answers of 2026Q1; the
+    reviewed appraisals of advisors A (street) and C (other street) and a draft of B."""
+    from guwen.evaluation.models import SurveyResponse
+
+    time_machine.move_to(NOW, tick=False)
+    services.default_tables_ensure()
+    a, b, c, e = world.community_a, world.community_b, world.community_c, world.community_e
+    inside = t(2, 10, 9)
+    for community, lawyer, scores in [
+        (a, world.lawyer_a, [5, 4, 2, 1]),
+        (b, world.lawyer_b, [3, 1]),
+        (c, world.lawyer_c, [5, 2]),
+        (e, world.lawyer_e, [1]),
+    ]:
+        for score in scores:
+            _rate(world, community, lawyer, score, inside)
+    early = _rate(world, a, world.lawyer_a, 1, datetime(2025, 12, 31, 23, 30, tzinfo=CHINA_TZ))
+    # The first of January at midnight China time is inside the period (not in UTC's reckoning).
+    _rate(world, b, world.lawyer_b, 4, datetime(2026, 1, 1, 0, 0, tzinfo=CHINA_TZ))
+    office = world.user("office")
+    resolved = Complaint.objects.filter(community=a, created_at=inside).first()
+    rating_services.complaint_resolve(complaint=resolved, by=office, outcome="已与律师沟通")
+    rating_services.complaint_resolve(complaint=early.complaint, by=office, outcome="已回访居民")
+    Complaint.objects.filter(community=b).update(due_on=date(2026, 3, 1))  # overdue today
+    Complaint.objects.filter(community=c).update(due_on=date(2026, 3, 2))
+    Complaint.objects.filter(pk=early.complaint.pk).update(resolved_at=t(1, 5, 10))
+    questionnaire = selectors.questionnaire_for(a, 2026)
+    answers = [(a, 1, 3), (b, 1, 1), (c, 1, 2), (e, 1, 4), (a, 4, 5)]  # A's last five: 2025Q4
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(
+            questionnaire=questionnaire,
+            community=community,
+            year=2026 if quarter == 1 else 2025,
+            quarter=quarter,
+            answers={},
+            score=80,
+        )
+        for community, quarter, n in answers
+        for _i in range(n)
+    )
+    for lawyer in (world.lawyer_a, world.lawyer_c):
+        appraisal = services.appraisal_open(lawyer=lawyer, year=2026, by=world.user("sysadmin"))
+        services.appraisal_review(appraisal=appraisal, comment="全年工作基本到位", by=world.user("sysadmin"))
+    services.appraisal_open(lawyer=world.lawyer_b, year=2026, by=office)
+
+
+def _evaluation_count(response) -> int:
+    assert response.status_code == 200, response.content.decode()[:400]
+    context = response.context
+    if "responses" in context:
+        return context["responses"]
+    if "rows" in context and "page" not in context:
+        return len(context["rows"])
+    return context["page"].paginator.count
+
+
+def test_each_evaluation_figure_opens_exactly_its_records_at_every_level(
+    world, evaluation_records, client_for
+):
+    period = "date_from=2026-01-01&date_to=2026-03-20"
+    expected = {
+        # (community A as the office, the street as the bureau, the district as the bureau)
+        "居民评价": (4, 7, 9),
+        "差评（2 星及以下）": (2, 3, 4),
+        "新收投诉": (2, 3, 4),
+        "已处理投诉": (2, 2, 2),
+        "逾期未处理投诉": (0, 1, 2),
+        "满意度问卷": (3, 4, 6),
+        "年度考核已审核": (1, 1, 2),
+    }
+    for level, (reader, region) in enumerate(
+        [("office", world.community_a), ("bureau", world.street), ("bureau", world.district)]
+    ):
+        client = client_for(reader)
+        body = client.get(f"/api/v1/reports/summary?region={region.code}&{period}").json()
+        for label in EVALUATION:
+            figure = _figure(body, "evaluation", label)
+            assert figure["value"] == expected[label][level], (region.name, label, figure)
+            assert f"region={region.code}" in figure["url"], figure
+            listed = _evaluation_count(client.get(figure["url"]))
+            assert listed == figure["value"], (region.name, label, figure, listed)
+
+
+def test_a_bad_period_or_option_on_the_evaluation_lists_is_refused_in_chinese(
+    world, evaluation_records, client_for
+):
+    office = client_for("office")
+    for url in ["/evaluation/ratings/?", "/evaluation/complaints/?status=all"]:
+        for query, message in [
+            ("date_from=2026-02-30", "日期格式应为"),
+            ("date_from=2026/03/01", "日期格式应为"),
+            ("date_to=20260301", "日期格式应为"),
+            ("date_to=２０２６-03-01", "日期格式应为"),
+            ("date_from=2026-03-01&date_to=2026-02-01", "截止日期不能早于起始日期"),
+        ]:
+            page = office.get(f"{url}&{query}")
+            body = page.content.decode()
+            assert page.status_code == 422 and message in body, (url, query)
+            assert "南龙社区" not in body  # no record shown
+    for url, message in [
+        ("/evaluation/ratings/?stars=high", "星级筛选无效"),
+        ("/evaluation/ratings/?stars=1", "星级筛选无效"),
+        ("/evaluation/complaints/?status=late", "投诉状态筛选无效"),
+        ("/evaluation/complaints/?status=all&date_by=closed", "日期依据无效"),
+        ("/evaluation/?status=approved", "考核状态筛选无效"),
+        ("/evaluation/surveys/?quarter=2026Q5", "季度格式应为"),
+    ]:
+        page = office.get(url)
+        assert page.status_code == 422 and message in page.content.decode(), url
+    # The page offers the list without the bad filter, the others kept.
+    page = office.get(f"/evaluation/ratings/?region={world.street.code}&stars=high")
+    assert page.context["without"] == f"region={world.street.code}"
+
+
+def _link(response, text: str) -> dict[str, list[str]]:
+    """The query of the page's link named ``text``."""
+    body = response.content.decode()
+    href = re.search(rf'<a href="[^"?]*\?([^"]*)"[^>]*>{text}</a>', body).group(1)
+    return parse_qs(unescape(href))
+
+
+def test_the_evaluation_lists_show_their_filters_as_removable_chips(world, evaluation_records, client_for):
+    office = client_for("office")
+    code = world.community_a.code
+    period = "date_from=2026-01-01&date_to=2026-03-20"
+    page = office.get(f"/evaluation/ratings/?region={code}&{period}&stars=low")
+    chips = {c["label"]: c["query"] for c in page.context["chips"]}
+    dates = "评价日期：2026-01-01 至 2026-03-20"
+    assert set(chips) == {"区域：南龙社区", dates, "差评（2 星及以下）"}
+    assert "region" not in chips["区域：南龙社区"] and "stars=low" in chips["区域：南龙社区"]
+    assert "date_from" not in chips[dates] and "date_to" not in chips[dates]
+    # Without the dates the list is the year's: the low rating of 31 December 2025 stays out.
+    assert _evaluation_count(office.get(f"/evaluation/ratings/?{chips[dates]}")) == 2
+    resolved = office.get(f"/evaluation/complaints/?status=all&date_by=resolved&region={code}&{period}")
+    chip = next(c for c in resolved.context["chips"] if c["label"].startswith("处理日期"))
+    assert "date_by" not in chip["query"] and "date_to" not in chip["query"]
+    # The status links keep the region and the dates.
+    assert _link(resolved, "逾期未处理") == {
+        "region": [code],
+        "date_from": ["2026-01-01"],
+        "date_to": ["2026-03-20"],
+        "date_by": ["resolved"],
+        "status": ["overdue"],
+    }
+    appraisals = office.get(f"/evaluation/?year=2026&status=reviewed&region={world.street.code}")
+    assert [c["label"] for c in appraisals.context["chips"]] == ["区域：南湾街道", "已审核"]
+    # The street's open complaints: A's unresolved one and B's overdue one, not C's.
+    assert appraisals.context["open_complaints"] == 2
+    assert _link(appraisals, "2 件差评投诉待处理") == {"region": [world.street.code]}
+    assert _link(appraisals, "上一年") == {
+        "status": ["reviewed"],
+        "region": [world.street.code],
+        "year": ["2025"],
+    }
+    surveys = office.get(f"/evaluation/surveys/?quarter=2026Q1&region={code}")
+    assert [r.community for r in surveys.context["rows"]] == [world.community_a]
+    assert _link(surveys, "上一季度") == {"region": [code], "quarter": ["2025Q4"]}
+    assert _evaluation_count(office.get(f"/evaluation/surveys/?quarter=2025Q4&region={code}")) == 5

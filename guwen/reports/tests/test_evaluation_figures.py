@@ -46,11 +46,12 @@ def test_ratings_complaints_and_grades_of_the_region_with_links(world):
     assert figures["平均星级"].value == 4
     assert figures["差评（2 星及以下）"].value == 1
     assert figures["年度考核已审核"].value == 1
-    assert figures["居民评价"].url.startswith("/evaluation/ratings/?year=")
+    assert figures["居民评价"].url.startswith(f"/evaluation/ratings/?region={world.street.code}&date_from=")
     assert figures["满意度问卷"].url.startswith("/evaluation/surveys/?quarter=")
+    assert f"region={world.street.code}" in figures["满意度问卷"].url
     grades = next(c for c in data.charts if c.key == "evaluation_grades")
     assert sum(grades.series[0][1]) == 1
-    assert all(url.startswith("/evaluation/?year=") for url in grades.urls)
+    assert all(url.startswith("/evaluation/?year=") and "status=reviewed" in url for url in grades.urls)
 
     district = {f.label: f.value for f in evaluation_section(world.district, period).figures}
     assert district["居民评价"] == 8
