@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guwen.consultations.models import Consultation, Rating
+from guwen.core.crypto import decrypt_text
 from guwen.core.workcalendar import CHINA_TZ
 from guwen.demo import city
 from guwen.duty.models import DutyShift
@@ -90,7 +91,15 @@ def _draw(community: Region, seed: int) -> list[dict]:
     )
     builder = _Drawn(index=index, community=community, lawyers=lawyers, options=_options(seed), refs=refs)
     builder.build()
-    return [{k: v for k, v in vars(row).items() if k != "_state"} for row in builder.drawn]
+    # A Fernet token differs at every encryption: what is compared is the text it seals.
+    return [
+        {
+            k: decrypt_text(v) if k.endswith("_encrypted") and v else v
+            for k, v in vars(row).items()
+            if k != "_state"
+        }
+        for row in builder.drawn
+    ]
 
 
 def test_same_seed_same_records_and_a_second_run_adds_nothing(built):
