@@ -1,18 +1,30 @@
 """A synthetic city to measure on (``manage.py generate_city``): the Shenzhen divisions from
 ../shared/data/divisions when present (the regions already imported, or a generated tree,
 otherwise), firms, about 1,000 advisors with their postings, and years of work in every community —
-consultations with a realistic category and channel mix, deadlines, escalations and answers; weekly
-on-site duty with check-ins; lectures and publicity; enterprise health checks with findings;
-screening leads and mediation cases with outcomes; legal opinions.
+consultations with a realistic category and channel mix, deadlines, escalations, answers and
+ratings; weekly on-site duty with the check-in and check-out records the advisor's taps write;
+lectures and publicity; enterprise health checks with findings; screening leads and mediation cases
+with outcomes, two or more parties (身份证号 and phone sealed as at intake), 回访 and the required
+卷宗 items; legal opinions; the residents' survey and the community's evaluation every quarter.
 
-Deterministic: every community draws from its own generator seeded by ``seed`` and its code, so
-the same seed and end date give the same records, whichever communities are built first. Written
-with ``bulk_create`` in batches, one community per transaction; a run that stops can be started
-again and skips the communities already built. Every text is made up here from short phrases.
+Then, city-wide (``city_history``): 以案定补 settlements of the last twelve full months computed by
+the subsidy service and, older than two months, paid along the approval chain; one appraisal per
+advisor and year, reviewed through the evaluation service for the years that have ended. Twelve
+months of settlements, not the whole period: at Shenzhen scale over three years, settling every
+month would triple the slowest part of the run for history no page reads.
+
+Deterministic: every community draws from its own generators seeded by ``seed`` and its code, so
+the same seed and end date give the same records (the sealed numbers' ciphertexts aside, which
+differ at every encryption), whichever communities are built first and in however many processes
+(``workers``). The city-wide history is computed from those records, so it is the same too.
+Written with ``bulk_create`` in batches, one community per transaction; a run that stops can be
+started again and skips the communities, district months and appraisals already built. Every text
+is made up here from short phrases.
 
 Volumes at ``scale=1`` per community and year follow the issue's Shenzhen figures (790
 communities, three years: about 1.5 million consultations, 100,000 mediation cases and 200,000
-activities); ``scale`` multiplies the records, never the regions or advisors.
+activities); ``scale`` multiplies the records, never the regions or advisors. Measured figures:
+docs/performance.md.
 """
 
 from __future__ import annotations
