@@ -1,24 +1,36 @@
 """A synthetic city to measure on (``manage.py generate_city``): the Shenzhen divisions from
 ../shared/data/divisions when present (the regions already imported, or a generated tree,
 otherwise), firms, about 1,000 advisors with their postings, and years of work in every community —
-consultations with a realistic category and channel mix, deadlines, escalations and answers; weekly
-on-site duty with check-ins; lectures and publicity; enterprise health checks with findings;
-screening leads and mediation cases with outcomes; legal opinions.
+consultations with a realistic category and channel mix, deadlines, escalations, answers and
+ratings; weekly on-site duty with the check-in and check-out records the advisor's taps write;
+lectures and publicity; enterprise health checks with findings; screening leads and mediation cases
+with outcomes, two or more parties (身份证号 and phone sealed as at intake), 回访 and the required
+卷宗 items; legal opinions; the residents' survey and the community's evaluation every quarter.
 
-Deterministic: every community draws from its own generator seeded by ``seed`` and its code, so
-the same seed and end date give the same records, whichever communities are built first. Written
-with ``bulk_create`` in batches, one community per transaction; a run that stops can be started
-again and skips the communities already built. Every text is made up here from short phrases.
+Then, city-wide (``city_history``): 以案定补 settlements of the last twelve full months computed by
+the subsidy service and, older than two months, paid along the approval chain; one appraisal per
+advisor and year, reviewed through the evaluation service for the years that have ended. Twelve
+months of settlements, not the whole period: at Shenzhen scale over three years, settling every
+month would triple the slowest part of the run for history no page reads.
+
+Deterministic: every community draws from its own generators seeded by ``seed`` and its code, so
+the same seed and end date give the same records (the sealed numbers' ciphertexts aside, which
+differ at every encryption), whichever communities are built first and in however many processes
+(``workers``). The city-wide history is computed from those records, so it is the same too.
+Written with ``bulk_create`` in batches, one community per transaction; a run that stops can be
+started again and skips the communities, district months and appraisals already built. Every text
+is made up here from short phrases.
 
 Volumes at ``scale=1`` per community and year follow the issue's Shenzhen figures (790
 communities, three years: about 1.5 million consultations, 100,000 mediation cases and 200,000
-activities); ``scale`` multiplies the records, never the regions or advisors.
+activities); ``scale`` multiplies the records, never the regions or advisors. Measured figures:
+docs/performance.md.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -30,20 +42,35 @@ from django.utils import timezone
 
 from guwen.accounts.models import Membership, Role, User
 from guwen.consultations.models import Consultation, Rating, RatingKind
-from guwen.core.validators import credit_code_check_char, org_code_check_char
-from guwen.duty.models import DutyShift, ShiftStatus
+from guwen.core.crypto import seal
+from guwen.core.masking import mask_id_number, mask_phone
+from guwen.core.validators import credit_code_check_char, id_number_check_char, org_code_check_char
+from guwen.demo import city_history as history
+from guwen.duty.models import CheckKind, DutyCheck, DutyShift, ShiftStatus
+from guwen.duty.services.attendance import held_minutes
+from guwen.evaluation import rules as evaluation_rules
+from guwen.evaluation.models import CommunityEvaluation, EvaluationForm, Questionnaire, SurveyResponse
 from guwen.mediation import reference
 from guwen.mediation.models import (
+    Callback,
     CaseCounter,
     CaseMediator,
     CaseStatus,
     DisputeLead,
     DisputeType,
+    FileItem,
+    FileItemKind,
     LeadStatus,
     MediationCase,
     Outcome,
     OutcomeKind,
+    Party,
+    PartyKind,
+    PartyRole,
+    Performed,
+    Satisfaction,
 )
+from guwen.mediation.services.cases import _sealed
 from guwen.outreach.models import (
     Activity,
     ActivityKind,
@@ -176,6 +203,7 @@ class Options:
     communities: int | None = None
     until: date | None = None
     divisions: Path | None = None
+    workers: int = 1
 
 
 @dataclass
@@ -380,6 +408,7 @@ class Builder:
         self.checks()
         self.mediation()
         self.opinions()
+        self.evaluations()
 
     # Consultations: first deadline a day after the question (four hours when urgent); most are
     # answered within it; older ones are closed; a few went up to the street or district.
@@ -482,7 +511,22 @@ class Builder:
         while day <= horizon:
             rows.append(self._shift(day, morning))
             day += timedelta(days=7)
-        self.save(DutyShift, rows)
+        self.checks_in_out(self.save(DutyShift, rows))
+
+    # The check-in and check-out records the advisor's taps write (duty_shift_check_in/_out), on
+    # the shift's own times, by the advisor who held it, without a photo.
+    def checks_in_out(self, shifts: list[DutyShift]) -> None:
+        rows = []
+        for shift in shifts:
+            if shift.checked_in_at is None:
+                continue
+            by = shift.lawyer.user_id
+            rows.append(DutyCheck(shift_id=shift.pk, kind=CheckKind.IN, at=shift.checked_in_at, by_id=by))
+            if shift.checked_out_at is not None:
+                rows.append(
+                    DutyCheck(shift_id=shift.pk, kind=CheckKind.OUT, at=shift.checked_out_at, by_id=by)
+                )
+        self.save(DutyCheck, rows)
 
     def _shift(self, day: date, morning: bool) -> DutyShift:
         rng = self.rng
@@ -521,7 +565,8 @@ class Builder:
             )
             shift.checked_out_at = ends + timedelta(minutes=rng.randrange(-20, 30))
             shift.is_late = late
-            shift.held_minutes = int((shift.checked_out_at - shift.checked_in_at).total_seconds() // 60)
+            # As the check-out counts them: only the scheduled hours (an early arrival adds nothing).
+            shift.held_minutes = held_minutes(shift, shift.checked_out_at)
             if status == ShiftStatus.CONFIRMED:
                 shift.confirmed_at = shift.checked_out_at + timedelta(hours=rng.randrange(1, 48))
         elif status == ShiftStatus.CANCELLED:
@@ -693,6 +738,8 @@ class Builder:
             CaseMediator,
             [CaseMediator(case_id=case.pk, user_id=self.primary.user_id, is_primary=True) for case in saved],
         )
+        self.parties(saved)
+        self.case_files(saved)
         self.save(
             CaseCounter,
             [
@@ -700,6 +747,168 @@ class Builder:
                 for year, last in serial.items()
             ],
         )
+
+    # Two parties a case (a third one case in ten), a firm as respondent one case in seven. The
+    # 身份证号 and phone are sealed as intake seals them (encrypted, keyed hash, masked); one
+    # applicant in twenty came back with another dispute within weeks, so the subsidy's "same
+    # person in two cases within 90 days" check has something to find. A generator of their own.
+    def parties(self, cases: list[MediationCase]) -> None:
+        rng = random.Random(f"{self.options.seed}:{self.community.code}:parties")
+        rows, recent = [], []
+        for n, case in enumerate(cases):
+            roles = [PartyRole.APPLICANT, PartyRole.RESPONDENT]
+            if rng.random() < 0.1:
+                roles.append(rng.choice(roles))
+            for k, role in enumerate(roles):
+                if role == PartyRole.RESPONDENT and rng.random() < 0.15:
+                    body = f"P{self.index:03d}{n % 10_000:04d}"
+                    first17 = "91440300" + body + org_code_check_char(body)
+                    rows.append(
+                        Party(
+                            case_id=case.pk,
+                            role=role,
+                            kind=PartyKind.ORGANISATION,
+                            name=f"{self.place}样例{rng.choice(INDUSTRIES)}公司",
+                            credit_code=first17 + credit_code_check_char(first17),
+                            representative=f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}",
+                            created_at=case.created_at,
+                        )
+                    )
+                    continue
+                again = k == 0 and recent and rng.random() < 0.05
+                person = rng.choice(recent) if again else self._person(rng, n, k)
+                if k == 0:
+                    recent = [*recent[-5:], person]
+                name, sex, age, number, phone = person
+                rows.append(
+                    Party(
+                        case_id=case.pk,
+                        role=role,
+                        kind=PartyKind.PERSON,
+                        name=name,
+                        sex=sex,
+                        ethnicity="汉族",
+                        age=age,
+                        address=f"{self.place}{rng.randrange(1, 30)}栋",
+                        **_sealed("id_number", seal(number, mask=mask_id_number)),
+                        **_sealed("phone", seal(phone, mask=mask_phone)),
+                        created_at=case.created_at,
+                    )
+                )
+        self.save(Party, rows)
+
+    def _person(self, rng: random.Random, n: int, k: int) -> tuple[str, str, int, str, str]:
+        """A made-up resident: name, sex, age, a 身份证号 that passes its check and a mobile number,
+        unique in the city by community index, case and place in it."""
+        age = rng.randrange(20, 75)
+        born = self.until.year - age
+        sex = rng.choice(["male", "female"])
+        serial = (self.index * 7 + n * 3 + k) % 1000
+        if (sex == "male") != (serial % 2 == 1):
+            serial = (serial + 1) % 1000
+        first17 = f"440300{born}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{serial:03d}"
+        phone = f"13{rng.randrange(10)}{(self.index * 100_000 + n * 4 + k) % 100_000_000:08d}"
+        name = f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{rng.choice(GIVEN)}"
+        return name, sex, age, first17 + id_number_check_char(first17), phone
+
+    # What the subsidy needs of a closed case: a 回访 (most of them, a week or two after it closed)
+    # and the required 卷宗 items filed (most cases complete, some missing one). The scans all point
+    # at one small stored image (see ``city_scan``). A generator of their own.
+    def case_files(self, cases: list[MediationCase]) -> None:
+        rng = random.Random(f"{self.options.seed}:{self.community.code}:files")
+        callbacks, items = [], []
+        scan = self.refs.scan
+        for case in cases:
+            if case.closed_at is None or case.status == CaseStatus.TERMINATED:
+                continue
+            closed = timezone.localdate(case.closed_at)
+            called = closed + timedelta(days=rng.randrange(3, 20))
+            if called <= self.until and rng.random() < 0.9:
+                callbacks.append(
+                    Callback(
+                        case_id=case.pk,
+                        called_on=called,
+                        method=rng.choice(["phone", "phone", "visit", "online"]),
+                        interviewee="申请人",
+                        caller_id=self.primary.user_id,
+                        performed=rng.choices(
+                            [Performed.YES, Performed.NA, Performed.PARTLY, Performed.NO], [80, 10, 7, 3]
+                        )[0],
+                        satisfaction=rng.choices(
+                            [Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED],
+                            [80, 17, 3],
+                        )[0],
+                        created_at=min(self.at(called), self.now),
+                    )
+                )
+            kinds = list(self.refs.required)
+            if rng.random() < 0.12:
+                kinds.remove(rng.choice(kinds))
+            uploaded = min(case.closed_at + timedelta(hours=rng.randrange(1, 72)), self.now)
+            items.extend(
+                FileItem(
+                    case_id=case.pk,
+                    kind_id=kind,
+                    file=scan.name,
+                    original_name="scan.png",
+                    content_type="image/png",
+                    size=scan.size,
+                    sha256=scan.sha256,
+                    uploaded_by_id=self.primary.user_id,
+                    uploaded_at=uploaded,
+                )
+                for kind in kinds
+            )
+        self.save(Callback, callbacks)
+        self.save(FileItem, items)
+
+    # The residents' satisfaction survey and the community's evaluation of its advisor, every
+    # quarter that has ended in the period (the quarter's questionnaire and form in force); about
+    # twenty answers a quarter, most happy. A generator of their own.
+    def evaluations(self) -> None:
+        rng = random.Random(f"{self.options.seed}:{self.community.code}:evaluations")
+        responses, evaluations = [], []
+        year, number = self.start.year, (self.start.month - 1) // 3 + 1
+        while True:
+            last = _quarter_last_day(year, number)
+            if last > self.until:
+                break
+            questionnaire, form = self.refs.questionnaire(year), self.refs.form(year)
+            key = f"{year}Q{number}"
+            if questionnaire is not None:
+                keys = [q["key"] for q in questionnaire.questions]
+                for n in range(rng.randrange(12, 30)):
+                    answers = {k: rng.choices([5, 4, 3, 2], [60, 28, 9, 3])[0] for k in keys}
+                    score = Decimal(sum(answers.values())) * 20 / Decimal(len(keys))
+                    responses.append(
+                        SurveyResponse(
+                            questionnaire=questionnaire,
+                            community_id=self.community.pk,
+                            year=year,
+                            quarter=number,
+                            answers=answers,
+                            score=score.quantize(evaluation_rules.TWO),
+                            client_key=f"city-{self.community.code}-{key}-{n}",
+                            created_at=self.at(last - timedelta(days=rng.randrange(80))),
+                        )
+                    )
+            if form is not None:
+                scores = {item["key"]: rng.choices([5, 4, 3], [60, 32, 8])[0] for item in form.items}
+                evaluations.append(
+                    CommunityEvaluation(
+                        form=form,
+                        community_id=self.community.pk,
+                        lawyer=self.primary,
+                        year=year,
+                        quarter=number,
+                        scores=scores,
+                        total=evaluation_rules.weighted_total(form.items, scores),
+                        created_at=min(self.at(last + timedelta(days=rng.randrange(1, 10))), self.now),
+                    )
+                )
+            year, number = (year + 1, 1) if number == 4 else (year, number + 1)
+        self.save(SurveyResponse, responses)
+        self.save(CommunityEvaluation, evaluations)
 
     def opinions(self) -> None:
         rng, rows = self.rng, []
@@ -731,23 +940,121 @@ def marker_code(index: int) -> str:
     return f"G{_b36(index, 2)}00000"
 
 
+def _quarter_last_day(year: int, number: int) -> date:
+    return (
+        date(year + 1, 1, 1) - timedelta(days=1)
+        if number == 4
+        else date(year, 3 * number + 1, 1) - timedelta(days=1)
+    )
+
+
+@dataclass
+class Scan:
+    name: str
+    size: int
+    sha256: str
+
+
+def city_scan() -> Scan:
+    """One small scan in the media storage that every generated 卷宗 item points at (so a file
+    page opens an image), stored the first time."""
+    import hashlib
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    name = "mediation/city/scan.png"
+    if not default_storage.exists(name):
+        out = io.BytesIO()
+        Image.new("RGB", (8, 10), (245, 245, 240)).save(out, format="PNG")
+        name = default_storage.save(name, ContentFile(out.getvalue()))
+    with default_storage.open(name, "rb") as handle:
+        data = handle.read()
+    return Scan(name, len(data), hashlib.sha256(data).hexdigest())
+
+
 @dataclass
 class Refs:
     types: list[DisputeType]
     areas: list[ChecklistArea]
+    scan: Scan | None = None
+    required: tuple[int, ...] = ()
+    questionnaires: dict[int, Questionnaire | None] | None = None
+    forms: dict[int, EvaluationForm | None] | None = None
+
+    def questionnaire(self, year: int) -> Questionnaire | None:
+        return (self.questionnaires or {}).get(year)
+
+    def form(self, year: int) -> EvaluationForm | None:
+        return (self.forms or {}).get(year)
 
 
-def generate(options: Options, progress: Callable[[int, int], None] | None = None) -> Result:
+def refs_for(options: Options) -> Refs:
+    """What every community's builder shares: reference rows read once."""
+    from guwen.evaluation import selectors as evaluation_selectors
+
+    years = range(options.until.year - options.years, options.until.year + 1)
+    return Refs(
+        types=list(DisputeType.objects.order_by("code")),
+        areas=list(ChecklistArea.objects.filter(district__isnull=True).order_by("order", "pk")),
+        scan=city_scan(),
+        required=tuple(
+            FileItemKind.objects.filter(required=True).order_by("number").values_list("pk", flat=True)
+        ),
+        questionnaires={y: evaluation_selectors.questionnaire_for(None, y) for y in years},
+        forms={y: evaluation_selectors.form_for(None, y) for y in years},
+    )
+
+
+# What forked workers read: set before the pool starts, inherited by every worker.
+SHARED: dict = {}
+
+
+def _build(job: tuple[int, Region]) -> dict[str, int]:
+    index, community = job
+    builder = Builder(
+        index=index,
+        community=community,
+        lawyers=SHARED["lawyers"][community.pk],
+        options=SHARED["options"],
+        refs=SHARED["refs"],
+    )
+    with transaction.atomic():
+        builder.build()
+    return builder.counts
+
+
+def each(function: Callable, jobs: list, workers: int) -> Iterator:
+    """``function`` over ``jobs``, results in order: here, or in ``workers`` forked processes, each
+    with its own database connection (the parent's are closed first, so none is shared). Every job
+    draws from its own generator, so the records are the same either way."""
+    if workers <= 1 or len(jobs) < 2:
+        yield from map(function, jobs)
+        return
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(function, jobs, chunksize=1)
+
+
+def generate(
+    options: Options,
+    progress: Callable[[int, int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
+) -> Result:
     options.until = options.until or timezone.localdate()
     reference.ensure()
     ensure_regions(options.divisions)
     targets = chosen(city_communities(), options.communities)
     since = options.until - timedelta(days=365 * options.years - 1)
     lawyers = ensure_advisors(targets, options.seed, since)
-    refs = Refs(
-        types=list(DisputeType.objects.order_by("code")),
-        areas=list(ChecklistArea.objects.filter(district__isnull=True).order_by("order", "pk")),
-    )
+    history.tables_from(since.year)
+    refs = refs_for(options)
     built = set(
         Consultation.objects.filter(receipt_code__in=[marker_code(i) for i, _c in targets]).values_list(
             "community_id", flat=True
@@ -755,19 +1062,33 @@ def generate(options: Options, progress: Callable[[int, int], None] | None = Non
     )
     counts: dict[str, int] = {}
     done = skipped = 0
-    for position, (index, community) in enumerate(targets, 1):
-        if community.pk in built:
-            skipped += 1
-        else:
-            builder = Builder(
-                index=index, community=community, lawyers=lawyers[community.pk], options=options, refs=refs
-            )
-            with transaction.atomic():
-                builder.build()
-            for label, n in builder.counts.items():
-                counts[label] = counts.get(label, 0) + n
-            done += 1
+    todo = [(index, community) for index, community in targets if community.pk not in built]
+    skipped = len(targets) - len(todo)
+    SHARED.update(lawyers=lawyers, options=options, refs=refs)
+    for position, built_counts in enumerate(each(_build, todo, options.workers), skipped + 1):
+        for label, n in built_counts.items():
+            counts[label] = counts.get(label, 0) + n
+        done += 1
         if progress:
             progress(position, len(targets))
-    advisors = Assignment.objects.filter(community__in=[c for _i, c in targets], ends_on__isnull=True).count()
+    if progress and not todo:
+        progress(len(targets), len(targets))
+    if stage:
+        stage("各社区记录")
+    admin = history.city_admin(since)
+    communities = [c for _i, c in targets]
+    districts = sorted({c.parent.parent for c in communities}, key=lambda d: d.code)
+    settled = history.settle(districts=districts, until=options.until, by=admin, workers=options.workers)
+    if stage:
+        stage("以案定补结算")
+    appraised = history.appraise(
+        communities=communities, since=since, until=options.until, by=admin, workers=options.workers
+    )
+    if stage:
+        stage("年度考核")
+    counts["subsidy.Settlement"] = settled["settled"]
+    counts["subsidy.Settlement (paid)"] = settled["paid"]
+    counts["evaluation.Appraisal"] = appraised["opened"]
+    counts["evaluation.Appraisal (reviewed)"] = appraised["reviewed"]
+    advisors = Assignment.objects.filter(community__in=communities, ends_on__isnull=True).count()
     return Result(len(targets), done, skipped, advisors, counts)

@@ -17,7 +17,7 @@ from guwen.duty import selectors as duty
 from guwen.evaluation import rules
 from guwen.evaluation import selectors as own
 from guwen.evaluation.models import AppraisalScheme
-from guwen.evaluation.worklog import worklog
+from guwen.evaluation.worklog import worklog_weeks
 from guwen.mediation import selectors as mediation
 from guwen.outreach import selectors as outreach
 from guwen.regions.models import Lawyer
@@ -108,7 +108,7 @@ def compute(
         _url("mediation:case_list", outcome="agreed", **decided),
     )
     weeks = max(1, ((end - start).days + 1) // 7)
-    logged = {entry.at.isocalendar()[:2] for entry in worklog(lawyer=lawyer, date_from=start, date_to=end)}
+    logged = worklog_weeks(lawyer=lawyer, date_from=start, date_to=end)
     found["worklog"] = (
         f"有记录 {len(logged)} / {weeks} 周",
         rules.ratio(len(logged), weeks),

@@ -215,3 +215,51 @@ def worklog(*, lawyer: Lawyer, date_from: date, date_to: date, viewer=None) -> l
             LogEntry(f.at, "other", "其他", f.community.name, f.place, f.person, f.content, f.result, "")
         )
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def worklog_weeks(*, lawyer: Lawyer, date_from: date, date_to: date) -> set[tuple[int, int]]:
+    """The ISO weeks (year, week) in which ``worklog`` has an entry, read as bare times: the
+    appraisal's worklog indicator counts weeks, and building every entry with its labels and links
+    costs a second per advisor-year at city scale."""
+    start, end = _start(date_from), _start(date_to) + timedelta(days=1)
+    moments: list[datetime] = []
+    if lawyer.user_id:
+        moments += Consultation.objects.filter(
+            owner_id=lawyer.user_id, answered_at__gte=start, answered_at__lt=end
+        ).values_list("answered_at", flat=True)
+        days = [
+            *Referral.objects.filter(
+                referred_by_id=lawyer.user_id, sent_on__gte=date_from, sent_on__lte=date_to
+            ).values_list("sent_on", flat=True),
+            *Session.objects.filter(
+                case__mediators__user_id=lawyer.user_id, held_on__gte=date_from, held_on__lte=date_to
+            ).values_list("held_on", flat=True),
+            *Callback.objects.filter(
+                caller_id=lawyer.user_id, called_on__gte=date_from, called_on__lte=date_to
+            ).values_list("called_on", flat=True),
+        ]
+        moments += [_noon(day) for day in days]
+    held = [ShiftStatus.COMPLETED, ShiftStatus.CONFIRMED, ShiftStatus.DISPUTED]
+    moments += DutyShift.objects.filter(
+        lawyer=lawyer, status__in=held, date__gte=date_from, date__lte=date_to
+    ).values_list("starts_at", flat=True)
+    done = [ActivityStatus.HELD, ActivityStatus.CONFIRMED]
+    days = [
+        *Activity.objects.filter(
+            advisors=lawyer, status__in=done, date__gte=date_from, date__lte=date_to
+        ).values_list("date", flat=True),
+        *HealthCheck.objects.filter(advisors=lawyer, date__gte=date_from, date__lte=date_to).values_list(
+            "date", flat=True
+        ),
+        *LegalOpinion.objects.filter(
+            advisor=lawyer,
+            status=OpinionStatus.DELIVERED,
+            delivered_on__gte=date_from,
+            delivered_on__lte=date_to,
+        ).values_list("delivered_on", flat=True),
+    ]
+    moments += [_noon(day) for day in days]
+    moments += WorkLogEntry.objects.filter(lawyer=lawyer, at__gte=start, at__lt=end).values_list(
+        "at", flat=True
+    )
+    return {moment.isocalendar()[:2] for moment in moments}

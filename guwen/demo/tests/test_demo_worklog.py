@@ -1,4 +1,5 @@
-"""On the demo, the advisor's work log shows every kind of record, each once."""
+"""On the demo, the advisor's work log shows every kind of record, each once, and the appraisal's
+week count reads the same weeks."""
 
 from datetime import date
 
@@ -7,7 +8,7 @@ import pytest
 from guwen.accounts.models import User
 from guwen.demo.management.commands.load_demo import STEPS
 from guwen.demo.nanwan import load as load_people
-from guwen.evaluation.worklog import worklog
+from guwen.evaluation.worklog import worklog, worklog_weeks
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +35,9 @@ def test_demo_advisor_log_shows_every_kind():
         "other",
     }
     assert len({(entry.kind, entry.url) for entry in entries}) == len(entries)  # no entry twice
+    # The appraisal's worklog indicator counts the same weeks from bare times.
+    for since in (date(2025, 12, 4), date(2026, 6, 1), date(2026, 11, 30)):
+        logged = worklog(lawyer=advisor, date_from=since, date_to=date(2026, 12, 3))
+        weeks = {entry.at.isocalendar()[:2] for entry in logged}
+        assert worklog_weeks(lawyer=advisor, date_from=since, date_to=date(2026, 12, 3)) == weeks
+    assert len(weeks) >= 1

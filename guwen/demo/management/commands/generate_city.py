@@ -20,6 +20,14 @@ def _bar(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+BEGAN = time.perf_counter()
+
+
+def _stage(name: str) -> None:
+    sys.stderr.write(f"\n全市汇总：{name} 已完成（{time.perf_counter() - BEGAN:.0f} 秒）")
+    sys.stderr.flush()
+
+
 def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -39,20 +47,26 @@ class Command(BaseCommand):
         parser.add_argument("--communities", type=int, default=None, help="只生成 N 个社区（均匀分布于全市）")
         parser.add_argument("--until", type=_date, default=None, help="记录截止日期（默认今天）")
         parser.add_argument(
+            "--workers", type=int, default=1, help="并行生成的进程数（各社区数据与进程数无关）"
+        )
+        parser.add_argument(
             "--divisions",
             type=Path,
             default=None,
             help="区划 CSV（默认 ../shared/data/divisions/shenzhen.csv，不存在时使用已有区划或生成）",
         )
 
-    def handle(self, *args, scale, years, seed, communities, until, divisions, **options):
+    def handle(self, *args, scale, years, seed, communities, until, divisions, workers, **options):
         if not 0 < scale <= 10:
             raise CommandError("--scale 须在 0 与 10 之间")
         if not 1 <= years <= 5:
             raise CommandError("--years 须在 1 与 5 之间")
         if communities is not None and communities < 1:
             raise CommandError("--communities 至少为 1")
-        began = time.perf_counter()
+        if not 1 <= workers <= 16:
+            raise CommandError("--workers 须在 1 与 16 之间")
+        global BEGAN
+        began = BEGAN = time.perf_counter()
         result = city.generate(
             city.Options(
                 scale=scale,
@@ -61,8 +75,10 @@ class Command(BaseCommand):
                 communities=communities,
                 until=until,
                 divisions=divisions or city.default_divisions(),
+                workers=workers,
             ),
             progress=_bar,
+            stage=_stage,
         )
         sys.stderr.write("\n")
         self.stdout.write(
