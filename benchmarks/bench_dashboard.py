@@ -10,7 +10,8 @@ Data: `manage.py generate_city` (guwen/demo/city.py) at GUWEN_BENCH_SCALE (defau
 Shenzhen, about 500,000 consultations a year), GUWEN_BENCH_YEARS (default 1) and seed 1, over the
 Shenzhen divisions when ../shared/data is there. Uses a throwaway SQLite file unless DATABASE_URL
 is set; on a database already generated the generator skips what is built, so a second run
-measures at once. GUWEN_BENCH_ROUNDS (default 7) rounds per figure.
+measures at once. GUWEN_BENCH_ROUNDS (default 7) rounds per figure; GUWEN_BENCH_COMMUNITIES (default
+all) builds only that many communities, spread over the city.
 
 Run: `.venv/bin/python benchmarks/bench_dashboard.py` (or `make bench`).
 """
@@ -54,6 +55,7 @@ from guwen.testing import make_user  # noqa: E402
 SCALE = float(os.environ.get("GUWEN_BENCH_SCALE", "0.1"))
 YEARS = int(os.environ.get("GUWEN_BENCH_YEARS", "1"))
 ROUNDS = int(os.environ.get("GUWEN_BENCH_ROUNDS", "7"))
+COMMUNITIES = int(os.environ.get("GUWEN_BENCH_COMMUNITIES", "0")) or None  # all of them
 
 
 def _month(column: str) -> str:
@@ -113,7 +115,11 @@ def p95(samples: list[float]) -> float:
 def main() -> None:
     call_command("migrate", verbosity=0)
     began = time.perf_counter()
-    result = city.generate(city.Options(scale=SCALE, years=YEARS, seed=1, divisions=city.default_divisions()))
+    result = city.generate(
+        city.Options(
+            scale=SCALE, years=YEARS, seed=1, divisions=city.default_divisions(), communities=COMMUNITIES
+        )
+    )
     built = time.perf_counter() - began
     total = Consultation.objects.count()
     print(

@@ -260,7 +260,12 @@ def community_figures(user, now: datetime | None = None) -> CommunityFigures | N
     month_start = today.replace(day=1)
     last_month_start = (month_start - timedelta(days=1)).replace(day=1)
     rows = Consultation.objects.filter(community__in=communities)
-    figures = rows.aggregate(
+    counted = rows.filter(  # only the rows a count takes, not the years before last month
+        Q(created_at__date__gte=last_month_start)
+        | Q(first_response_at__date__gte=month_start)
+        | Q(status__in=OPEN_STATUSES)
+    )
+    figures = counted.aggregate(
         this_month=Count("pk", filter=Q(created_at__date__gte=month_start)),
         last_month=Count(
             "pk", filter=Q(created_at__date__gte=last_month_start, created_at__date__lt=month_start)

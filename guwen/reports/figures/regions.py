@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from guwen.consultations.models import Consultation
 from guwen.consultations.overview import ANSWERED_IN_TIME, Period, _hours, _rate, district_figures
 from guwen.consultations.selectors import overdue_condition
+from guwen.consultations.workflow import OPEN_STATUSES
 from guwen.duty.models import DutyShift
 from guwen.duty.selectors import DUE, HELD
 from guwen.regions.models import Level, Region
@@ -52,6 +53,8 @@ def regions_section(region: Region, period: Period) -> SectionData:
     asked = {
         line["community_id"]: line
         for line in Consultation.objects.filter(community__in=communities)
+        # Only the rows a count takes: asked or answered in the period, or open now (overdue).
+        .filter(period.q("created_at") | period.q("first_response_at") | Q(status__in=OPEN_STATUSES))
         .values("community_id")
         .annotate(
             asked=Count("pk", filter=period.q("created_at")),
