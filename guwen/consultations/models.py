@@ -123,6 +123,11 @@ class Consultation(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="consult_status_due_idx"),
             models.Index(fields=["community", "created_at"], name="consult_community_idx"),
+            # Answered in a period, and whether in time: the tables of streets and communities
+            # count them from this index alone.
+            models.Index(
+                fields=["community", "first_response_at", "first_due_at"], name="consult_community_answer_idx"
+            ),
             models.Index(fields=["owner", "status"], name="consult_owner_idx"),
             models.Index(fields=["level", "status"], name="consult_level_idx"),
             models.Index(fields=["phone_hash"], name="consult_phone_idx"),
@@ -345,6 +350,7 @@ class Rating(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # rating_community_idx starts with it
     )
     lawyer = models.ForeignKey(
         "regions.Lawyer",
@@ -369,7 +375,11 @@ class Rating(models.Model):
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"),
             models.UniqueConstraint(fields=["kind", "target_id"], name="rating_one_per_item"),
         ]
-        indexes = [models.Index(fields=["lawyer", "created_at"], name="rating_lawyer_idx")]
+        indexes = [
+            models.Index(fields=["lawyer", "created_at"], name="rating_lawyer_idx"),
+            # Ratings by community and period (dashboards, the bureau's table of streets).
+            models.Index(fields=["community", "created_at"], name="rating_community_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.score}★"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from guwen.accounts.models import Role
 from guwen.accounts.scope import current_memberships, roles_of
-from guwen.consultations.models import Consultation, Rating
+from guwen.consultations.models import Consultation, Rating, RatingKind
 from guwen.consultations.selectors import overdue_condition
 from guwen.consultations.workflow import OPEN_STATUSES
 from guwen.duty.models import DutyShift
@@ -238,6 +238,36 @@ class StreetRow:
         return _hours(self.held_minutes)
 
 
+COUNTS = ("asked", "open_now", "overdue", "answered", "answered_in_time")
+
+
+def community_counts(community_ids: list[int], period: Period, now: datetime) -> dict[int, dict[str, int]]:
+    """Per community (by id): questions asked in the period, open and overdue now, answered in the
+    period and of those in time; a community with none is absent. Three grouped queries, each read
+    from an index alone (community and asked, community and answered, status), which is why the
+    communities come as ids and the counts as COUNT(*): three years of questions cost the period's."""
+    counts: dict[int, dict[str, int]] = {}
+
+    def add(rows) -> None:
+        for line in rows.order_by():
+            counts.setdefault(line.pop("community_id"), dict.fromkeys(COUNTS, 0)).update(line)
+
+    questions = Consultation.objects.filter(community_id__in=community_ids)
+    add(questions.filter(period.q("created_at")).values("community_id").annotate(asked=Count("*")))
+    add(
+        questions.filter(period.q("first_response_at"))
+        .values("community_id")
+        # Count("*") cannot take a filter; a column of the index can (never null when in time).
+        .annotate(answered=Count("*"), answered_in_time=Count("first_due_at", filter=ANSWERED_IN_TIME))
+    )
+    add(
+        questions.filter(status__in=OPEN_STATUSES)
+        .values("community_id")
+        .annotate(open_now=Count("pk"), overdue=Count("pk", filter=overdue_condition(now)))
+    )
+    return counts
+
+
 @dataclass
 class DistrictFigures:
     district: Region
@@ -271,33 +301,32 @@ def district_figures(district: Region, *, period: Period | None = None, now: dat
     ):
         row = rows[line["parent_id"]]
         row.communities, row.covered = line["n"], line["covered"]
-    asked = (
-        Consultation.objects.filter(community__parent__in=streets)
-        # Only the rows a count below takes (asked or answered in the period, or open now): the
-        # years of closed questions before the period are otherwise read for nothing.
-        .filter(period.q("created_at") | period.q("first_response_at") | Q(status__in=OPEN_STATUSES))
-        .values("community__parent_id")
-        .annotate(
-            asked=Count("pk", filter=period.q("created_at")),
-            open_now=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            overdue=Count("pk", filter=overdue_condition(now)),
-            answered=Count("pk", filter=period.q("first_response_at")),
-            answered_in_time=Count("pk", filter=period.q("first_response_at") & ANSWERED_IN_TIME),
-        )
-        .order_by()
+    # The streets' communities as a list of ids (active or not: their questions still count), so
+    # the counts below are served by the (community, date) indexes; grouped by community, added up
+    # by street here.
+    street_of = dict(
+        Region.objects.filter(parent__in=streets, level=RegionLevel.COMMUNITY).values_list("pk", "parent_id")
     )
-    for line in asked:
-        row = rows[line.pop("community__parent_id")]
+    for community_id, line in community_counts(list(street_of), period, now).items():
+        row = rows[street_of[community_id]]
         for name, value in line.items():
-            setattr(row, name, value)
+            setattr(row, name, getattr(row, name) + value)
+    # A consultation's rating keeps its community: counted without joining the questions.
+    scores: dict[int, int] = {}
     for line in (
-        Rating.objects.filter(period.q("created_at"), consultation__community__parent__in=streets)
-        .values("consultation__community__parent_id")
-        .annotate(n=Count("pk"), average=Avg("score"))
+        Rating.objects.filter(
+            period.q("created_at"), kind=RatingKind.CONSULTATION, community_id__in=list(street_of)
+        )
+        .values("community_id")
+        .annotate(n=Count("pk"), total=Sum("score"))
         .order_by()
     ):
-        row = rows[line["consultation__community__parent_id"]]
-        row.rating_count, row.rating_average = line["n"], _average(line["average"])
+        row = rows[street_of[line["community_id"]]]
+        row.rating_count += line["n"]
+        scores[row.street.pk] = scores.get(row.street.pk, 0) + line["total"]
+    for row in rows.values():
+        if row.rating_count:
+            row.rating_average = _average(Decimal(scores[row.street.pk]) / row.rating_count)
     for line in (
         DutyShift.objects.filter(community__parent__in=streets, date__gte=period.start, date__lte=period.end)
         .values("community__parent_id")

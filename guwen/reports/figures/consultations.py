@@ -22,12 +22,12 @@ from guwen.duty.selectors import month_bounds
 from guwen.regions.models import Region
 from guwen.reports import links, rollups
 from guwen.reports.models import ConsultationMonth
-from guwen.reports.scope import communities_of, month_spans
+from guwen.reports.scope import communities_of, community_ids, month_spans
 from guwen.reports.sections import Chart, Figure, SectionData, section
 
 
 def asked_in(region: Region, period: Period):
-    return Consultation.objects.filter(community__in=communities_of(region)).filter(period.q("created_at"))
+    return Consultation.objects.filter(community_id__in=community_ids(region)).filter(period.q("created_at"))
 
 
 def _hours(minutes) -> Decimal | None:

@@ -8,10 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from guwen.consultations.models import Consultation
-from guwen.consultations.overview import ANSWERED_IN_TIME, Period, _hours, _rate, district_figures
-from guwen.consultations.selectors import overdue_condition
-from guwen.consultations.workflow import OPEN_STATUSES
+from guwen.consultations.overview import Period, _hours, _rate, community_counts, district_figures
 from guwen.duty.models import DutyShift
 from guwen.duty.selectors import DUE, HELD
 from guwen.regions.models import Level, Region
@@ -50,20 +47,7 @@ def regions_section(region: Region, period: Period) -> SectionData:
     if region.level != Level.STREET:
         return SectionData()
     communities = list(communities_of(region).filter(is_active=True).order_by("code"))
-    asked = {
-        line["community_id"]: line
-        for line in Consultation.objects.filter(community__in=communities)
-        # Only the rows a count takes: asked or answered in the period, or open now (overdue).
-        .filter(period.q("created_at") | period.q("first_response_at") | Q(status__in=OPEN_STATUSES))
-        .values("community_id")
-        .annotate(
-            asked=Count("pk", filter=period.q("created_at")),
-            answered=Count("pk", filter=period.q("first_response_at")),
-            in_time=Count("pk", filter=period.q("first_response_at") & ANSWERED_IN_TIME),
-            overdue=Count("pk", filter=overdue_condition(timezone.now())),
-        )
-        .order_by()
-    }
+    asked = community_counts([c.pk for c in communities], period, timezone.now())
     duty = {
         line["community_id"]: line
         for line in DutyShift.objects.filter(
@@ -84,7 +68,7 @@ def regions_section(region: Region, period: Period) -> SectionData:
             [
                 (community.name, links.dashboard(community, period)),
                 a.get("asked", 0),
-                _rate(a.get("in_time", 0), a.get("answered", 0)),
+                _rate(a.get("answered_in_time", 0), a.get("answered", 0)),
                 a.get("overdue", 0),
                 d.get("due", 0),
                 d.get("held", 0),
