@@ -128,6 +128,9 @@ class Consultation(models.Model):
             models.Index(
                 fields=["community", "first_response_at", "first_due_at"], name="consult_community_answer_idx"
             ),
+            # Open now, by community and when asked (those tables again, and the dashboards'
+            # overdue figure).
+            models.Index(fields=["community", "status", "created_at"], name="consult_community_status_idx"),
             models.Index(fields=["owner", "status"], name="consult_owner_idx"),
             models.Index(fields=["level", "status"], name="consult_level_idx"),
             models.Index(fields=["phone_hash"], name="consult_phone_idx"),
@@ -377,8 +380,8 @@ class Rating(models.Model):
         ]
         indexes = [
             models.Index(fields=["lawyer", "created_at"], name="rating_lawyer_idx"),
-            # Ratings by community and period (dashboards, the bureau's table of streets).
-            models.Index(fields=["community", "created_at"], name="rating_community_idx"),
+            # Ratings by community, kind and period (dashboards, the bureau's table of streets).
+            models.Index(fields=["community", "kind", "created_at"], name="rating_community_idx"),
         ]
 
     def __str__(self) -> str:
