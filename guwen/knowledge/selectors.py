@@ -188,14 +188,15 @@ def _in_order(queryset: QuerySet, ids: list[int]) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-# Articles beside the answer box: those the question cites, then a mix of seven signals (see
+# Articles beside the answer box: those the question cites, then a mix of nine signals (see
 # citing.py), each scaled to its best article: the model learned from published answers (which
 # articles lawyers cite for questions using these words), the statutes read with the words of the
 # questions each article answered (BM25; it reaches articles no answer cited), the hand-written matters of
 # data/citing/topics.txt, what the published answers to questions naming the same matters cite,
 # the category triage gives the question (which articles its answers cite most), the full-text
 # search of the current statutes, and the articles cited by this deployment's own earlier answers
-# most like the question (SIMILAR_VOTERS of them, each weighted by its match against the best).
+# most like the question (SIMILAR_VOTERS of them, each weighted by its match against the best), and
+# the question's sentence embedding against each article's text and its citing questions' mean.
 # The weights are a logistic regression's over those six scaled scores of the 40 strongest
 # candidates, fitted out of fold by cross-validation on the training part of the consultation corpus
 # (rounded, the learned model's as 1; the hand-written matters' kept at 1.5 rather than the fitted
@@ -207,6 +208,9 @@ SIMILAR_VOTERS = 20
 # the other five left as they were, and the matters' raised to 2.0 beside it (within noise on the
 # folds; at 1.5 the corpus-learned signals, now two, push out 民法典 1254 for 高空抛物, which no
 # training answer cites).
+# The two dense signals (citing_vectors: the cosine of the question's sentence embedding with each
+# article's text and with its citing questions' mean) came last, both weights chosen on the same
+# folds with the others left as they were; without the embedding they are empty and the rest rank.
 WEIGHTS = {
     "learned": 1.0,
     "expanded": 1.5,
@@ -215,6 +219,8 @@ WEIGHTS = {
     "category": 0.9,
     "search": 0.8,
     "answered": 0.75,
+    "prototypes": 2.0,
+    "passages": 2.0,
 }
 LEARNED_CANDIDATES = 60
 
@@ -294,6 +300,7 @@ def likely_articles(
         learned = citing.learned_scores(text, model)
         top = dict(sorted(learned.items(), key=lambda item: -item[1])[:LEARNED_CANDIDATES])
         hits = search_entries(text, kinds=(EntryKind.ARTICLE,), limit=max(10, limit * 2))
+        prototypes, passages = citing.dense_scores(text, model)
         ranked = citing.combine(
             [
                 (_keys_to_ids(top), WEIGHTS["learned"]),
@@ -303,6 +310,8 @@ def likely_articles(
                 (_keys_to_ids(citing.category_scores(categories, model)), WEIGHTS["category"]),
                 (citing.ranks([hit.object_id for hit in hits]), WEIGHTS["search"]),
                 (_answered_votes(similar), WEIGHTS["answered"]),
+                (_keys_to_ids(prototypes), WEIGHTS["prototypes"]),
+                (_keys_to_ids(passages), WEIGHTS["passages"]),
             ]
         )
         candidates = articles_public().filter(law__is_current=True).in_bulk([pk for pk, _ in ranked[:30]])
