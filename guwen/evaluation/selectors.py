@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from guwen.accounts.models import Membership, Role
@@ -111,12 +111,7 @@ def _lawyer_condition(user, prefix: str = "") -> Q:
     if is_sysadmin(user):
         return Q()
     condition = Q(pk__in=[])
-    regional = [
-        m.region
-        for m in current_memberships(user)
-        if m.role in {Role.OFFICE, Role.BUREAU, Role.COMMUNITY_STAFF} and m.region is not None
-    ]
-    for region in regional:
+    for region in _regional(user):
         served = current_assignments().filter(community__path__startswith=region.path).values("lawyer_id")
         condition |= Q(**{f"{prefix}lawyer_id__in": served})
     if getattr(user, "is_authenticated", False):
@@ -127,10 +122,31 @@ def _lawyer_condition(user, prefix: str = "") -> Q:
     return condition
 
 
+def _regional(user) -> list[Region]:
+    return [
+        m.region
+        for m in current_memberships(user)
+        if m.role in {Role.OFFICE, Role.BUREAU, Role.COMMUNITY_STAFF} and m.region is not None
+    ]
+
+
 def appraisals_visible_to(user) -> QuerySet[Appraisal]:
+    """As ``_lawyer_condition``, and for the regions' readers also the appraisals of the years an
+    advisor served them, though the advisor has left since: the office that wrote the appraisal
+    keeps it, and the dashboard, which counts the advisors who served in the year, opens it."""
     if not getattr(user, "is_authenticated", False):
         return Appraisal.objects.none()
-    return Appraisal.objects.filter(_lawyer_condition(user)).select_related("lawyer__firm")
+    if is_sysadmin(user):
+        return Appraisal.objects.select_related("lawyer__firm")
+    condition = _lawyer_condition(user)
+    for region in _regional(user):
+        served_that_year = Assignment.objects.filter(
+            lawyer_id=OuterRef("lawyer_id"),
+            community__path__startswith=region.path,
+            starts_on__year__lte=OuterRef("year"),
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=OuterRef("year")))
+        condition |= Exists(served_that_year)
+    return Appraisal.objects.filter(condition).select_related("lawyer__firm")
 
 
 def lawyers_to_appraise(user) -> QuerySet[Lawyer]:

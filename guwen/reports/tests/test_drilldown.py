@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from guwen.accounts.models import Role
 from guwen.consultations import services as rating_services
 from guwen.consultations.models import Complaint
 from guwen.core.workcalendar import CHINA_TZ
@@ -19,7 +20,9 @@ from guwen.duty.tests.helpers import make_shift
 from guwen.evaluation import rules, selectors, services
 from guwen.evaluation.indicators import compute
 from guwen.outreach.tests.helpers import lecture
+from guwen.regions.models import Assignment
 from guwen.reports.tests.conftest import NOW, t
+from guwen.testing import make_user, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -371,3 +374,25 @@ def test_the_evaluation_lists_show_their_filters_as_removable_chips(world, evalu
     assert [r.community for r in surveys.context["rows"]] == [world.community_a]
     assert _link(surveys, "上一季度") == {"region": [code], "quarter": ["2025Q4"]}
     assert _evaluation_count(office.get(f"/evaluation/surveys/?quarter=2025Q4&region={code}")) == 5
+
+
+def test_an_advisor_who_left_during_the_year_is_in_the_appraisal_list_the_dashboard_opens(
+    world, evaluation_records, client_for
+):
+    """The dashboard counts the appraisals of the advisors who served the region in the year; one
+    who has left since stays in the list it opens (and the office keeps the appraisal it wrote),
+    while an office the advisor never served does not see it."""
+    Assignment.objects.filter(lawyer=world.lawyer_a).update(ends_on=date(2026, 3, 1))
+    office = client_for("office")
+    period = "date_from=2026-01-01&date_to=2026-03-20"
+    body = office.get(f"/api/v1/reports/summary?region={world.community_a.code}&{period}").json()
+    figure = _figure(body, "evaluation", "年度考核已审核")
+    assert figure["value"] == 1
+    listed = office.get(figure["url"])
+    assert [a.lawyer for a, _preview in listed.context["rows"]] == [world.lawyer_a]
+    appraisal = listed.context["rows"][0][0]
+    assert office.get(f"/evaluation/appraisals/{appraisal.pk}/").status_code == 200
+    # An office the advisor never served sees neither the appraisal nor a row of it.
+    other = verified_client(make_user("office_other", Role.OFFICE, region=world.street2))
+    assert other.get(f"/evaluation/appraisals/{appraisal.pk}/").status_code == 404
+    assert world.lawyer_a not in [a.lawyer for a, _p in other.get("/evaluation/?year=2026").context["rows"]]
