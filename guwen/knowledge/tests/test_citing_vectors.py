@@ -17,23 +17,11 @@ DOG = "邻居家的狗把我咬伤了"  # no statute says 狗 or 咬伤: 民法�
 ANIMAL_ARTICLES = {f"civil-code:{number}" for number in range(1245, 1252)}
 
 
-def _switched(settings, on: bool):
-    settings.GUWEN_TRIAGE_EMBEDDINGS = on
-    embedding.forget()
-    yield
-    embedding.forget()
-
-
 @pytest.fixture
-def embeddings_on(settings):
-    yield from _switched(settings, True)
+def embeddings_on(embeddings_on):
+    """conftest's, and skipped where the engine cannot run (no AVX2): these tests need real vectors."""
     if not embedding.available():
         pytest.skip(embedding.unavailable_reason())
-
-
-@pytest.fixture
-def embeddings_off(settings):
-    yield from _switched(settings, False)
 
 
 def _law(code: str, texts: list[str]):

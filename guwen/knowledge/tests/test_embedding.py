@@ -4,28 +4,10 @@ model, and a TF-IDF-only answer (never an error) whenever the embedding cannot b
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from guwen.knowledge import embedding
 from guwen.knowledge import triage as triage_module
 from guwen.knowledge.triage import load_model, triage, triage_many, uses_embeddings
-
-
-def _switched(settings, on: bool):
-    settings.GUWEN_TRIAGE_EMBEDDINGS = on
-    embedding.forget()
-    yield
-    embedding.forget()
-
-
-@pytest.fixture
-def embeddings_on(settings):
-    yield from _switched(settings, True)
-
-
-@pytest.fixture
-def embeddings_off(settings):
-    yield from _switched(settings, False)
 
 
 def test_vectors_are_real_normalised_and_capped(embeddings_on):
