@@ -17,7 +17,11 @@ Beside it, data/citing/topics.txt holds matters written by hand from the statute
 民法典 1254): what the corpus cites is not always what a lawyer should (its answers cite 民法典 579
 for unpaid wages more often than 劳动合同法 30). data/citing/repealed.tsv maps the articles of laws
 the 民法典 repealed that answers cite (合同法第九十四条 → 民法典 563), so training reads them as
-citations of the articles that replaced them.
+citations of the articles that replaced them. A law revised since the answers were written keeps its
+earlier text beside the current one (治安管理处罚法, 2012 and 2025): training reads the answers'
+citations of it by the text then in force (``CORPUS_WRITTEN_BY``), so 治安管理处罚法第四十三条 is
+the 2012 article on 殴打他人, not the 2025 article of that number, and ``current_equivalents``
+names the current article that took its place.
 
 selectors.likely_articles mixes these with the category, the full-text search of the statutes and
 the deployment's own earlier answers (``combine``), each signal scaled to its best article first,
@@ -37,6 +41,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -83,6 +88,15 @@ LAW_LEAST = 0.1
 KEPT_WITHIN = 4
 # Words of a question the model reads: the first MAX_CHARS characters.
 MAX_CHARS = 2_000
+# The published answers of the consultation corpus were written before the 2025 text of
+# 治安管理处罚法 took effect (2026-01-01): they cite it by the 2012 text's numbers (第四十二条 威胁、
+# 侮辱, 第四十三条 殴打), which in the 2025 text are other articles (擅自进入铁路防护网, 电网). Training
+# reads their citations by the texts in force on this day (train_citing --written-by).
+CORPUS_WRITTEN_BY = date(2025, 12, 31)
+# An earlier text's article and the current article that took its place: the current article whose
+# text shares the most character pairs with it (cosine), when that is at least EQUIVALENT_LEAST
+# (2012 → 2025: 43 → 51 at 0.96, 58 噪声 → 88 at 0.48; an article the revision dropped has none).
+EQUIVALENT_LEAST = 0.4
 
 
 # --- words ----------------------------------------------------------------------------------------
@@ -119,20 +133,23 @@ class CitedQuestion:
 
 class ShippedLaws:
     """Citation parsing against the shipped statute files, without a database (training runs
-    before ``migrate`` in ``make install``): alias → current law code, and the articles that exist."""
+    before ``migrate`` in ``make install``): alias → law code, and the articles that exist. A law
+    shipped in two texts (治安管理处罚法, 2012 and 2025) is read as the newest text in force on
+    ``as_of``, the current one when None; a law with no text in force then as its earliest."""
 
-    def __init__(self, laws=None):
+    def __init__(self, laws=None, *, as_of: date | None = None):
         from guwen.knowledge.statutes import read_laws
 
         laws = laws if laws is not None else read_laws()
-        newest: dict[str, object] = {}
-        for law in laws:  # the 2012 and 2025 texts of one law share its name: the newer is current
-            if law.title not in newest or law.effective_date > newest[law.title].effective_date:
-                newest[law.title] = law
+        chosen: dict[str, object] = {}
+        for law in sorted(laws, key=lambda law: law.effective_date):
+            in_force = as_of is None or law.effective_date <= as_of
+            if law.title not in chosen or in_force:
+                chosen[law.title] = law
         self.titles: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
         self.articles: set[tuple[str, int]] = set()
-        for law in newest.values():
+        for law in chosen.values():
             self.titles[law.code] = law.title
             for alias in [law.title, law.short_title, *law.aliases]:
                 self.aliases.setdefault(alias, law.code)
@@ -364,11 +381,16 @@ class ExpandedStatutes:
     the training questions whose answers cite it (the artefact's ``expansion``): an article reads
     as the questions it answers, and an article no answer cited is still found by its own words."""
 
-    def __init__(self, laws, expansion: dict, *, k1: float = EXPANDED_K1, b: float = EXPANDED_B):
+    def __init__(self, laws, expansion: dict, *, earlier=(), k1: float = EXPANDED_K1, b: float = EXPANDED_B):
         documents: dict[str, Counter] = {}
         for law in laws:
             for article in law.articles:
                 documents[f"{law.code}:{article.number}"] = words(article.text)
+        # An earlier text's article (``earlier``: laws not in force) only when answers cite it.
+        for law in earlier:
+            for article in law.articles:
+                if f"{law.code}:{article.number}" in expansion:
+                    documents[f"{law.code}:{article.number}"] = words(article.text)
         for key, entries in expansion.items():
             if key in documents:
                 documents[key].update(dict(entries))
@@ -413,8 +435,47 @@ def _expanded(artefact: dict) -> ExpandedStatutes:
     if held is None or held[0] is not artefact:
         if len(_EXPANDED) >= 2:
             _EXPANDED.clear()
-        held = _EXPANDED[id(artefact)] = (artefact, ExpandedStatutes(current_laws(), artefact["expansion"]))
+        from guwen.knowledge.statutes import read_laws
+
+        laws = read_laws()
+        current = current_laws(laws)
+        in_force = {law.code for law in current}
+        earlier = [law for law in laws if law.code not in in_force]
+        expanded = ExpandedStatutes(current, artefact["expansion"], earlier=earlier)
+        held = _EXPANDED[id(artefact)] = (artefact, expanded)
     return held[1]
+
+
+def _pairs(text: str) -> Counter:
+    return Counter(text[i : i + 2] for i in range(len(text) - 1))
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    dot = sum(count * b[pair] for pair, count in a.items() if pair in b)
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+@lru_cache(maxsize=1)
+def current_equivalents() -> dict[tuple[str, int], tuple[str, int]]:
+    """(law code, number) of each article of a shipped earlier text → the current text's article
+    that took its place, matched by their texts (EQUIVALENT_LEAST); computed once per process."""
+    from guwen.knowledge.statutes import read_laws
+
+    laws = read_laws()
+    current = {law.title: law for law in current_laws(laws)}
+    found: dict[tuple[str, int], tuple[str, int]] = {}
+    for law in laws:
+        newer = current.get(law.title)
+        if newer is None or newer.code == law.code:
+            continue
+        candidates = [(article.number, _pairs(normalize(article.text))) for article in newer.articles]
+        for article in law.articles:
+            pairs = _pairs(normalize(article.text))
+            score, number = max(((_cosine(pairs, other), n) for n, other in candidates), default=(0.0, 0))
+            if score >= EQUIVALENT_LEAST:
+                found[(law.code, article.number)] = (newer.code, number)
+    return found
 
 
 def current_laws(laws=None) -> list:

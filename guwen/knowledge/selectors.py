@@ -241,12 +241,12 @@ def _answered_votes(similar: list) -> dict[int, float]:
 
 
 def _keys_to_ids(scores: dict[str, float]) -> dict[int, float]:
-    """ "law-code:number" scores as scores of the current laws' article ids (one query)."""
+    """ "law-code:number" scores as scores of those articles' ids (one query). A code names one text
+    of a law: the current one, or an earlier one the published answers cite (citing.ShippedLaws)."""
     if not scores:
         return {}
     pairs = {citing.split_key(key): value for key, value in scores.items()}
     rows = Article.objects.filter(
-        law__is_current=True,
         law__code__in={code for code, _ in pairs},
         number__in={number for _, number in pairs},
     ).values_list("pk", "law__code", "number")
@@ -314,11 +314,41 @@ def likely_articles(
                 (_keys_to_ids(passages), WEIGHTS["passages"]),
             ]
         )
-        candidates = articles_public().filter(law__is_current=True).in_bulk([pk for pk, _ in ranked[:30]])
+        candidates = articles_public().in_bulk([pk for pk, _ in ranked[:30]])
+        ranked = _one_text_each(ranked[:30], candidates)
         law_of = {pk: article.law_id for pk, article in candidates.items()}
         shown = citing.spread(ranked[:30], law_of, limit=limit, keep=set(matters))
         found.extend(candidates[pk] for pk in shown)
     return list({article.pk: article for article in found}.values())[:limit]
+
+
+def _one_text_each(ranked: list[tuple[int, float]], articles: dict[int, Article]) -> list[tuple[int, float]]:
+    """``ranked`` with each provision once: an earlier text's article (the published answers cite
+    治安管理处罚法 by its 2012 numbers) and the current article that took its place are one, and
+    the lower-ranked of the two is left out."""
+    equivalents = citing.current_equivalents()
+    kept, seen = [], set()
+    for pk, score in ranked:
+        article = articles.get(pk)
+        if article is not None:
+            key = (article.law.code, article.number)
+            provision = equivalents.get(key, key)
+            if provision in seen:
+                continue
+            seen.add(provision)
+        kept.append((pk, score))
+    return kept
+
+
+def current_equivalent(article: Article) -> Article | None:
+    """The current article that took the place of ``article`` of an earlier text (None for a
+    current article, or one the revision dropped)."""
+    if article.law.is_current:
+        return None
+    pair = citing.current_equivalents().get((article.law.code, article.number))
+    if pair is None:
+        return None
+    return articles_public().filter(law__code=pair[0], number=pair[1]).first()
 
 
 def _cited_article_ids(texts: list[str]) -> list[list[int]]:

@@ -93,6 +93,8 @@ def suggest(request):
     target = request.GET.get("target", "")
     target = target if TARGET_ID.fullmatch(target) else ""
     similar, articles = selectors.answer_box(text, user=request.user) if text.strip() else ([], [])
+    for article in articles:  # an earlier text's article names the current one that replaced it
+        article.now = selectors.current_equivalent(article)
     return render(
         request,
         "knowledge/_suggest.html",

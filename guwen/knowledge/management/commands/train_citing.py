@@ -9,9 +9,14 @@ With the sentence embedding available (and unless --no-embeddings), every curren
 and the citing questions are embedded (citing_vectors.py): about a quarter of an hour on one core
 for the 5,943 articles, reused from the model being replaced when the statutes have not changed,
 and about four minutes for the questions.
+
+The answers cite each law by the text in force when they were written (--written-by, default
+citing.CORPUS_WRITTEN_BY): 治安管理处罚法 by its 2012 numbers, which the model keeps as articles of
+the 2012 text, shipped beside the 2025 one.
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -39,9 +44,19 @@ class Command(BaseCommand):
             "--if-stale", action="store_true", help="模型可用时什么也不做；训练文件不在时只提示"
         )
         parser.add_argument("--no-embeddings", action="store_true", help="不计算句向量（建议条文时只用词）")
+        parser.add_argument(
+            "--written-by",
+            default=citing.CORPUS_WRITTEN_BY.isoformat(),
+            help="答复的撰写截止日期（YYYY-MM-DD）：答复引用的法律按当日施行的文本读条号"
+            f"（默认 {citing.CORPUS_WRITTEN_BY:%Y-%m-%d}，即治安管理处罚法按 2012 年文本）",
+        )
 
     def handle(self, *args, **options):
         output = Path(options["output"])
+        try:
+            written_by = date.fromisoformat(options["written_by"])
+        except ValueError as exc:
+            raise CommandError(f"--written-by 须为 YYYY-MM-DD 格式的日期：{options['written_by']!r}") from exc
         previous = None
         try:
             previous = citing.load(output)
@@ -82,12 +97,12 @@ class Command(BaseCommand):
                 if isinstance(row, dict):
                     rows.append(row)
         try:
-            laws = citing.ShippedLaws()
+            laws = citing.ShippedLaws(as_of=written_by)
         except (StatuteFormatError, OSError) as exc:
             raise CommandError(f"法律法规读取失败：{exc}") from exc
         examples = citing.read_cited(rows, laws)
         if len(examples) < 20:
-            raise CommandError(f"引用了现行条文的答复太少（{len(examples)} 条）")
+            raise CommandError(f"引用了随附条文的答复太少（{len(examples)} 条）")
         dense = None
         if not options["no_embeddings"]:
             if embedding.available():
@@ -103,7 +118,7 @@ class Command(BaseCommand):
         citing.forget()
         self.stdout.write(
             self.style.SUCCESS(
-                f"引用模型已保存：{output}（{len(rows)} 行中 {len(examples)} 条答复引用了现行条文；"
+                f"引用模型已保存：{output}（{len(rows)} 行中 {len(examples)} 条答复引用了随附条文；"
                 f"{len(artefact['terms'])} 个词；"
                 f"{'有' if dense else '无'}句向量；{size / 1024:.0f} KB）"
             )
