@@ -6,6 +6,7 @@ one definition of who may read them, and every page, fragment and API route fetc
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,8 @@ from guwen.knowledge.citations import parse_citations
 from guwen.knowledge.models import OTHER, AnsweredQuestion, Article, Category, CategoryVersion, EntryKind, Law
 from guwen.knowledge.search import search_entries
 from guwen.knowledge.text import normalize
+
+log = logging.getLogger(__name__)
 
 # Roles that work on consultations and so may read earlier answers and ask for suggestions.
 STAFF_ROLES = frozenset(
@@ -265,11 +268,15 @@ def _current_articles(pairs: tuple[tuple[str, int], ...]) -> list[Article]:
 
 
 def _triage_categories(text: str) -> list[tuple[str, float]]:
-    from guwen.knowledge.triage import triage
+    from guwen.knowledge.triage import categories_many
 
-    # The TF-IDF half: a millisecond in the request, and the category is one weak signal here.
-    result = triage(text, fast=True)
-    return list(zip(result.category_top3, result.confidences, strict=False))
+    # The TF-IDF half: a millisecond in the request, and the category is one weak signal here, so
+    # a failure leaves it out rather than the suggestions.
+    try:
+        return categories_many([text], fast=True)[0]
+    except Exception:
+        log.exception("category triage failed; statute suggestions without the category")
+        return []
 
 
 def likely_articles(
@@ -320,6 +327,20 @@ def likely_articles(
         shown = citing.spread(ranked[:30], law_of, limit=limit, keep=set(matters))
         found.extend(candidates[pk] for pk in shown)
     return list({article.pk: article for article in found}.values())[:limit]
+
+
+def warm_suggestions() -> None:
+    """Load what the first statute suggestion of a process would otherwise load in a request (about
+    three seconds: scikit-learn and the triage model, the citing model and its expanded statutes,
+    the matters, the earlier texts' equivalents). guwen.wsgi calls it once in gunicorn's master,
+    whose workers then share it. No database connection is opened, and the sentence embedding stays
+    for each process to open (a native engine is not carried across a fork)."""
+    from guwen.knowledge import triage
+
+    triage._model_or_none()
+    citing.expanded_scores("预热")  # the shipped citing model and its expanded statutes
+    citing.topics()
+    citing.current_equivalents()
 
 
 def _one_text_each(ranked: list[tuple[int, float]], articles: dict[int, Article]) -> list[tuple[int, float]]:

@@ -221,21 +221,45 @@ def _probabilities(artefact: dict[str, Any], features, texts: list[str], *, fast
     return (1 - weight) * total + weight * artefact["embedding_classifier"].predict_proba(vectors)
 
 
-def _result(assessment: urgency.Assessment, classes: list[str], row, version: str) -> TriageResult:
+def _top3(classes: list[str], row) -> tuple[list[str], list[float]]:
     order = sorted(range(len(classes)), key=lambda i: -row[i])[:3]
-    top3 = [classes[i] for i in order]
-    confidences = [round(float(row[i]), 4) for i in order]
-    return TriageResult(top3[0], top3, confidences, *_urgency_parts(assessment, version))
+    return [classes[i] for i in order], [round(float(row[i]), 4) for i in order]
+
+
+def _fallback_top3() -> tuple[list[str], list[float]]:
+    others = [name for name in TAXONOMY_V1 if name != OTHER][:2]
+    return [OTHER, *others], [1.0, 0.0, 0.0]
 
 
 def _fallback(assessment: urgency.Assessment, version: str) -> TriageResult:
-    others = [name for name in TAXONOMY_V1 if name != OTHER][:2]
-    return TriageResult(OTHER, [OTHER, *others], [1.0, 0.0, 0.0], *_urgency_parts(assessment, version))
+    top3, confidences = _fallback_top3()
+    return TriageResult(OTHER, top3, confidences, *_urgency_parts(assessment, version))
 
 
 def _urgency_parts(assessment: urgency.Assessment, version: str) -> tuple:
     level, reasons = _urgency_fields(assessment)
     return level, version, reasons, assessment.rule_reason, assessment.model_reason
+
+
+def _categories(inputs: list[str], *, fast: bool) -> tuple[str, list[tuple[list[str], list[float]] | None]]:
+    """(model version, per input its top three categories and their confidences, or None where
+    the model cannot tell: no model, an empty text, or nothing it has seen)."""
+    artefact = _model_or_none()
+    if artefact is None:
+        return "rules-only", [None] * len(inputs)
+    version = model_version(artefact, fast=fast)
+    found: list[tuple[list[str], list[float]] | None] = [None] * len(inputs)
+    known = [i for i, text in enumerate(inputs) if text.strip()]
+    if known:
+        features = artefact["vectorizer"].transform([inputs[i] for i in known])
+        # Nothing the model has seen (emoji, an unknown script): it cannot tell, so 其他.
+        seen = features @ _meaningful_columns(artefact)  # tf-idf weights are positive
+        probabilities = _probabilities(artefact, features, [inputs[i] for i in known], fast=fast)
+        classes = list(artefact["meta"]["classes"])
+        for row, i, count in zip(probabilities, known, seen, strict=True):
+            if count > 0:
+                found[i] = _top3(classes, row)
+    return version, found
 
 
 def triage_many(
@@ -251,22 +275,23 @@ def triage_many(
     of a second), for callers in a request that only need a hint."""
     inputs = [model_input(text, titles[i] if titles else None) for i, text in enumerate(texts)]
     assessments = urgency.assess_many(inputs, patterns=urgency_patterns)
-    artefact = _model_or_none()
-    if artefact is None:
-        return [_fallback(assessment, "rules-only") for assessment in assessments]
-    version = model_version(artefact, fast=fast)
-    results: list[TriageResult | None] = [None] * len(inputs)
-    known = [i for i, text in enumerate(inputs) if text.strip()]
-    if known:
-        features = artefact["vectorizer"].transform([inputs[i] for i in known])
-        # Nothing the model has seen (emoji, an unknown script): it cannot tell, so 其他.
-        seen = features @ _meaningful_columns(artefact)  # tf-idf weights are positive
-        probabilities = _probabilities(artefact, features, [inputs[i] for i in known], fast=fast)
-        classes = list(artefact["meta"]["classes"])
-        for row, i, count in zip(probabilities, known, seen, strict=True):
-            if count > 0:
-                results[i] = _result(assessments[i], classes, row, version)
-    return [result or _fallback(assessments[i], version) for i, result in enumerate(results)]
+    version, found = _categories(inputs, fast=fast)
+    results = []
+    for assessment, top in zip(assessments, found, strict=True):
+        if top is None:
+            results.append(_fallback(assessment, version))
+        else:
+            results.append(TriageResult(top[0][0], top[0], top[1], *_urgency_parts(assessment, version)))
+    return results
+
+
+def categories_many(texts: list[Any], *, fast: bool = False) -> list[list[tuple[str, float]]]:
+    """(category, confidence) of the top three for each text, as ``triage_many`` gives them, without
+    the urgency assessment: for the statute suggestions, which read the category as one weak signal
+    and must not pay for the urgency classifier (fitted once per process, seconds on first use)."""
+    inputs = [model_input(text) for text in texts]
+    _, found = _categories(inputs, fast=fast)
+    return [list(zip(*(top or _fallback_top3()), strict=True)) for top in found]
 
 
 def triage(text: Any, title: Any = None, *, urgency_patterns=None, fast: bool = False) -> TriageResult:

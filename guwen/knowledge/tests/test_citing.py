@@ -345,3 +345,24 @@ def test_a_falling_object_is_named_however_the_resident_puts_it(question):
 def test_unrelated_questions_name_no_falling_object():
     for question in ("公司拖欠三个月工资不发", "房东不退押金怎么办", "扔掉的旧家具被物业罚款"):
         assert "高空抛物" not in citing.matters_of(question)
+
+
+def test_warming_loads_the_suggestions_models_without_the_database():
+    from guwen.knowledge.selectors import warm_suggestions
+
+    citing.forget()
+    warm_suggestions()  # no db fixture: a query would raise
+    shipped = citing._shipped()
+    assert shipped is not None and any(held is shipped for held, _ in citing._EXPANDED.values())
+    assert citing.current_equivalents.cache_info().currsize == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=80) | st.sampled_from([EXAMPLES[0]["question"], "", "😀", "   "]))
+def test_suggestions_read_the_same_categories_as_triage_without_urgency(text):
+    from guwen.knowledge.triage import categories_many, triage_many
+
+    [result] = triage_many([text], fast=True)
+    assert categories_many([text], fast=True) == [
+        list(zip(result.category_top3, result.confidences, strict=True))
+    ]

@@ -17,7 +17,7 @@ from guwen.knowledge import selectors, services
 from guwen.knowledge.management.questionlines import parse_line, read_input
 from guwen.knowledge.models import Law
 from guwen.knowledge.statutes import StatuteFormatError, read_laws
-from guwen.knowledge.triage import triage_many
+from guwen.knowledge.triage import categories_many
 
 SHOWN = 5
 BATCH = 256
@@ -78,9 +78,8 @@ class Command(BaseCommand):
             return
         self._ensure_laws()
         # The category as the answer box reads it (triage's TF-IDF half), so both rank alike.
-        results = triage_many([row["question"] for row in pending], fast=True)
-        for row, result in zip(pending, results, strict=True):
-            categories = list(zip(result.category_top3, result.confidences, strict=False))
+        found = categories_many([row["question"] for row in pending], fast=True)
+        for row, categories in zip(pending, found, strict=True):
             articles = selectors.likely_articles(row["question"], SHOWN, categories=categories)
             out = dict(row)
             out["articles"] = [{"law": article.law.title, "article": article.number} for article in articles]
