@@ -66,6 +66,7 @@ def article(request, code: str, number: int):
             "article": item,
             "previous": neighbours.get(number - 1),
             "next": neighbours.get(number + 1),
+            "now": selectors.current_equivalent(item),
         },
     )
 

@@ -147,3 +147,14 @@ def test_the_answer_box_names_the_text_and_the_current_article(world, fights):
     # The citation inserted into a 2026 answer is the current article's, never the 2012 number.
     assert 'data-insert-citation="《治安管理处罚法》第五十一条"' in body
     assert 'data-insert-citation="《治安管理处罚法》第四十三条"' not in body
+
+
+def test_an_earlier_texts_article_page_links_the_current_article(db, client):
+    laws_import(files=PUNISHMENTS, by=None)
+    body = client.get(f"/laws/{OLD}/43/").content.decode()
+    assert "已被新版本取代" in body and "现行对应条文" in body and f'href="/laws/{NEW}/51/"' in body
+    current = client.get(f"/laws/{NEW}/51/").content.decode()
+    assert "已被新版本取代" not in current and "现行对应条文" not in current
+    # An article the revision dropped names none.
+    dropped = client.get(f"/laws/{OLD}/119/").content.decode()
+    assert "已被新版本取代" in dropped and "现行对应条文" not in dropped
