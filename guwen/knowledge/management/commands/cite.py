@@ -6,6 +6,10 @@ output with ``articles`` added: the five articles the answer box would suggest, 
 is not JSON, not an object, or has no text ``question`` is written as ``{"line": N, "error": "…"}``
 (plus the object's fields when it was one), the message also goes to standard error, and the exit
 status is 1. The statutes are imported first when the database lacks any of the shipped ones.
+
+An article of an earlier text is printed by its number in that text, as the published answers cite
+it: 治安管理处罚法 第四十三条 (殴打他人) is the 2012 article, 第五十一条 of the 2025 text (the
+answer box shows both numbers; citing.current_equivalents).
 """
 
 import json
