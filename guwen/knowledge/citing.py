@@ -141,15 +141,10 @@ class ShippedLaws:
         from guwen.knowledge.statutes import read_laws
 
         laws = laws if laws is not None else read_laws()
-        chosen: dict[str, object] = {}
-        for law in sorted(laws, key=lambda law: law.effective_date):
-            in_force = as_of is None or law.effective_date <= as_of
-            if law.title not in chosen or in_force:
-                chosen[law.title] = law
         self.titles: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
         self.articles: set[tuple[str, int]] = set()
-        for law in chosen.values():
+        for law in current_laws(laws, as_of=as_of):
             self.titles[law.code] = law.title
             for alias in [law.title, law.short_title, *law.aliases]:
                 self.aliases.setdefault(alias, law.code)
@@ -478,14 +473,20 @@ def current_equivalents() -> dict[tuple[str, int], tuple[str, int]]:
     return found
 
 
-def current_laws(laws=None) -> list:
-    """The shipped statutes in force (``laws``: read_laws() unless given): the 2012 and 2025 texts
-    of one law share its name, and the newer is current."""
+def current_laws(laws=None, *, as_of: date | None = None) -> list:
+    """The shipped statutes in force (``laws``: read_laws() unless given), in their order: the 2012
+    and 2025 texts of one law share its name, and the newest text in force on ``as_of`` (today's
+    when None) is the law's; a law with no text in force then is read as its earliest."""
     from guwen.knowledge.statutes import read_laws
+
+    def rank(law) -> tuple[bool, int]:
+        if as_of is None or law.effective_date <= as_of:
+            return True, law.effective_date.toordinal()
+        return False, -law.effective_date.toordinal()
 
     current: dict[str, object] = {}
     for law in laws if laws is not None else read_laws():
-        if law.title not in current or law.effective_date > current[law.title].effective_date:
+        if law.title not in current or rank(law) > rank(current[law.title]):
             current[law.title] = law
     return list(current.values())
 
