@@ -49,16 +49,21 @@ CORPUS = (
 SHOWN = 5
 
 
-def main() -> int:
-    if not CORPUS.exists():
-        print(f"suggestions: {CORPUS} is absent; skipped")
-        return 0
+def setup_django() -> None:
+    """Django on a throwaway SQLite file under /tmp, unless DATABASE_URL names a database."""
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='guwen-bench-')}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guwen.settings")
     import django
 
     django.setup()
+
+
+def main() -> int:
+    if not CORPUS.exists():
+        print(f"suggestions: {CORPUS} is absent; skipped")
+        return 0
+    setup_django()
     from django.core.management import call_command
 
     from guwen.knowledge import citing, citing_vectors, embedding, services
