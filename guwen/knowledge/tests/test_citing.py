@@ -91,6 +91,26 @@ def test_cite_prints_the_five_articles_a_lawyer_would_cite(db, tmp_path):
     assert [(a.law.title, a.number) for a in shown] == printed
 
 
+CRIMINAL = "中华人民共和国刑法"
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("我朋友酒驾被查，为逃避检查开车推了警察一下，这是袭警罪吗", 277),
+        ("把银行卡借给别人用，现在说我涉嫌帮信罪，会坐牢吗", 287),  # 第二百八十七条之二, kept with 287
+        ("公司说我把货款转到自己账上是职务侵占，要报警抓我", 271),
+        ("我老公三天前因为涉嫌介绍卖淫被刑事拘留了，会判多久", 359),
+        ("我用假的在读证明在网贷平台借了钱，现在说我骗取贷款", 175),  # 第一百七十五条之一
+        ("一帮人堵住我打，我拿小刀捅伤了其中一个人，算不算正当防卫", 20),
+    ],
+)
+def test_a_question_naming_a_crime_is_shown_the_article_that_defines_it(db, tmp_path, question, article):
+    rows, _, code = _cite(tmp_path, [json.dumps({"id": "q", "question": question}, ensure_ascii=False)])
+    assert code == 0
+    assert (CRIMINAL, article) in {(item["law"], item["article"]) for item in rows[0]["articles"]}
+
+
 def test_cite_reports_bad_lines_and_keeps_going(db, tmp_path):
     rows, err, code = _cite(tmp_path, ["not json", "[1, 2]", '{"id": "a"}', '{"id": "b", "question": 3}'])
     assert code == 1
