@@ -104,6 +104,7 @@ def _signals(
                 "learned": dict(sorted(learned.items(), key=lambda item: -item[1])[:60]),
                 "expanded": citing.expanded_scores(question, model),
                 "topics": citing.topic_scores(question),
+                "named": citing.named_first(question),
                 "matters": citing.matter_scores(question, model),
                 "category": citing.category_scores(
                     [(classes[i], float(probabilities[i])) for i in top], model
@@ -177,7 +178,7 @@ def shipped_five(question: dict, weights: dict[str, float]) -> list[str]:
 
     ranked = shipped_ranking(question, weights)[:30]
     law_of = {key: citing.split_key(key)[0] for key, _ in ranked}
-    return citing.spread(ranked, law_of, limit=SHOWN, keep=set(question["topics"]))
+    return citing.spread(ranked, law_of, limit=SHOWN, keep=set(question["topics"]), named=question["named"])
 
 
 def figures(questions: list[dict], shown, titles: dict[str, str]) -> tuple[float, float]:

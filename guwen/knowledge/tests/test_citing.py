@@ -111,6 +111,21 @@ def test_a_question_naming_a_crime_is_shown_the_article_that_defines_it(db, tmp_
     assert (CRIMINAL, article) in {(item["law"], item["article"]) for item in rows[0]["articles"]}
 
 
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("朋友借钱让我在借条上签了连带责任担保人，现在他不还了，我要承担多大责任", 688),
+        ("我不小心转错账给了一个陌生人，两千块，他不肯退", 985),
+        ("老人去世前留了一份打印遗嘱，只有一个见证人，有效吗", 1136),
+        ("在商场里地面有水滑倒了，摔断了手腕，商场要负责吗", 1198),
+    ],
+)
+def test_a_question_naming_a_legal_term_is_shown_the_article_that_defines_it(db, tmp_path, question, article):
+    rows, _, code = _cite(tmp_path, [json.dumps({"id": "q", "question": question}, ensure_ascii=False)])
+    assert code == 0
+    assert (CIVIL, article) in {(item["law"], item["article"]) for item in rows[0]["articles"]}
+
+
 def test_cite_reports_bad_lines_and_keeps_going(db, tmp_path):
     rows, err, code = _cite(tmp_path, ["not json", "[1, 2]", '{"id": "a"}', '{"id": "b", "question": 3}'])
     assert code == 1
@@ -340,6 +355,51 @@ def test_spread_keeps_the_best_articles_and_adds_other_laws():
     # An article a hand-written matter names keeps its place among the four best.
     assert citing.spread(ranked, law_of, limit=5, least=0, keep={"a4"}) == ["a1", "a2", "a3", "a4", "b1"]
     assert citing.spread(ranked, law_of, limit=5, least=0, keep={"a5"}) == ["a1", "a2", "a3", "b1", "c1"]
+
+
+def test_spread_shows_the_first_article_of_each_matter_the_question_names():
+    ranked = [(f"a{i}", 1.0 - i / 100) for i in range(1, 20)] + [("b1", 0.5)]
+    law_of = {key: key[0].upper() for key, _ in ranked}
+    plain = citing.spread(ranked, law_of, limit=5, least=0)
+    assert plain == ["a1", "a2", "a3", "a4", "b1"]
+
+    def shown(named):
+        return citing.spread(ranked, law_of, limit=5, least=0, named=named)
+
+    # Each named article takes the place of the lowest-ranked article not named.
+    assert shown(["a9"]) == ["a1", "a2", "a3", "a4", "a9"]
+    assert shown(["a9", "a7"]) == ["a1", "a2", "a3", "a7", "a9"]
+    # At most two matters, each among the fifteen best; an article no signal ranks is never shown.
+    assert shown(["a9", "a7", "a8"]) == ["a1", "a2", "a3", "a7", "a9"]
+    assert shown(["a15"]) == ["a1", "a2", "a3", "a4", "a15"]
+    assert shown(["a16"]) == plain and shown(["x1"]) == plain
+    # Already shown: nothing moves.
+    assert shown(["a2", "b1"]) == plain
+
+
+@given(
+    scores=st.lists(st.floats(0.01, 1.0), min_size=1, max_size=30),
+    laws=st.lists(st.sampled_from("ABCD"), min_size=30, max_size=30),
+    named=st.lists(st.integers(0, 40), max_size=4),
+    limit=st.integers(1, 6),
+)
+def test_spread_shows_distinct_ranked_articles_best_first(scores, laws, named, limit):
+    ranked = sorted(((f"k{i}", score) for i, score in enumerate(scores)), key=lambda item: -item[1])
+    law_of = {f"k{i}": laws[i] for i in range(len(scores))}
+    shown = citing.spread(ranked, law_of, limit=limit, named=[f"k{i}" for i in named])
+    order = [key for key, _ in ranked]
+    assert len(shown) == len(set(shown)) == min(limit, len(ranked))
+    assert shown == sorted(shown, key=order.index)
+    firsts = [f"k{i}" for i in dict.fromkeys(named) if f"k{i}" in order[: citing.NAMED_WITHIN]][
+        : citing.NAMED_MOST
+    ]
+    assert set(firsts[:limit]) <= set(shown) or limit < len(firsts)
+
+
+def test_named_first_reads_each_matter_once_in_the_file_order():
+    firsts = citing.named_first("老板拖欠工资，也没签劳动合同，还把我辞退了")
+    assert firsts[:3] == ["labor-contract-law:82", "labor-contract-law:30", "labor-contract-law:46"]
+    assert citing.named_first("") == [] and citing.named_first(None) == []
 
 
 def test_a_question_citing_a_repealed_law_is_shown_the_article_that_replaced_it(statutes):
