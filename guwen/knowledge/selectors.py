@@ -256,18 +256,6 @@ def _keys_to_ids(scores: dict[str, float]) -> dict[int, float]:
     return {pk: pairs[(code, number)] for pk, code, number in rows if (code, number) in pairs}
 
 
-def _keys_in_order(keys: list[str]) -> list[int]:
-    """The ids of the articles named "law-code:number", in this order (one query)."""
-    if not keys:
-        return []
-    pairs = [citing.split_key(key) for key in keys]
-    rows = Article.objects.filter(
-        law__code__in={code for code, _ in pairs}, number__in={number for _, number in pairs}
-    ).values_list("pk", "law__code", "number")
-    pk_of = {(code, number): pk for pk, code, number in rows}
-    return [pk_of[pair] for pair in pairs if pair in pk_of]
-
-
 def _current_articles(pairs: tuple[tuple[str, int], ...]) -> list[Article]:
     """The current laws' articles named as (law code, number), in this order (one query)."""
     if not pairs:
@@ -336,7 +324,8 @@ def likely_articles(
         candidates = articles_public().in_bulk([pk for pk, _ in ranked[:30]])
         ranked = _one_text_each(ranked[:30], candidates)
         law_of = {pk: article.law_id for pk, article in candidates.items()}
-        named = [pk for pk in _keys_in_order(citing.named_first(text)) if pk in law_of]
+        pk_of = {f"{article.law.code}:{article.number}": pk for pk, article in candidates.items()}
+        named = [pk_of[key] for key in citing.named_first(text) if key in pk_of]
         shown = citing.spread(ranked[:30], law_of, limit=limit, keep=set(matters), named=named)
         found.extend(candidates[pk] for pk in shown)
     return list({article.pk: article for article in found}.values())[:limit]
